@@ -1,0 +1,1 @@
+"""The design model: dataclasses, the part catalog and the TOML format. No Textual, no Numba."""

@@ -1,0 +1,167 @@
+"""A design: cluster > supernodes > cabinets > parts, each node with a name and a count."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from ascend_tui.model.catalog import Figure
+
+FORMAT_VERSION = 1
+CABINET_ROLES = ("compute", "network")
+# Cabinet properties that a preset may mark as estimated rather than published.
+CABINET_ESTIMABLE = ("footprint_m2", "power_overhead")
+# Targets and limits a design may carry: key -> (what, unit). `min_` keys are targets to reach,
+# `max_` keys are limits not to exceed.
+TARGETS: dict[str, tuple[str, str]] = {
+    "min_fp8_ef": ("FP8 compute", "EF"),
+    "min_fp4_ef": ("FP4 compute", "EF"),
+    "min_bf16_ef": ("BF16 compute", "EF"),
+    "min_hbm_capacity_tb": ("HBM capacity", "TB"),
+    "max_it_power_kw": ("IT power", "kW"),
+    "max_facility_power_kw": ("facility power", "kW"),
+    "max_floor_area_m2": ("floor area", "m²"),
+    "max_cabinet_kw": ("power per cabinet", "kW"),
+}
+MAX_COUNT = 10**9
+
+
+@dataclass
+class PartCount:
+    """So many of one part in a cabinet."""
+
+    part: str
+    count: int = 1
+
+    @property
+    def label(self) -> str:
+        return f"part {self.part!r}"
+
+
+@dataclass
+class Cabinet:
+    """A cabinet (rack): parts plus the cabinet's own footprint, overhead and cooling."""
+
+    name: str
+    count: int = 1
+    role: str = "compute"
+    cooling: str = "air"
+    footprint_m2: float = 0.0
+    power_overhead: float = 0.0
+    estimated: list[str] = field(default_factory=list)
+    source: str = ""
+    parts: list[PartCount] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"cabinet {self.name!r}"
+
+
+@dataclass
+class Supernode:
+    """A scale-up domain: cabinets whose chips share one fabric."""
+
+    name: str
+    count: int = 1
+    cabinets: list[Cabinet] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"supernode {self.name!r}"
+
+
+@dataclass
+class Cluster:
+    """Supernodes joined by a scale-out network."""
+
+    name: str
+    count: int = 1
+    supernodes: list[Supernode] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"cluster {self.name!r}"
+
+
+Node = Cluster | Supernode | Cabinet | PartCount
+Root = Cluster | Supernode | Cabinet
+Path = tuple[int, ...]
+
+
+@dataclass
+class CustomPart:
+    """A part a design defines itself, optionally derived from a catalog part (`base`)."""
+
+    id: str
+    base: str | None = None
+    kind: str | None = None
+    name: str | None = None
+    vendor: str | None = None
+    figures: dict[str, Figure] = field(default_factory=dict)
+
+
+@dataclass
+class Design:
+    """A whole design file: the tree, facility settings, custom parts, targets and notes."""
+
+    name: str
+    root: Root
+    pue: float = 1.0
+    notes: str = ""
+    parts: dict[str, CustomPart] = field(default_factory=dict)
+    targets: dict[str, float] = field(default_factory=dict)
+
+
+def children(node: Node) -> list[Node]:
+    """A node's children in order (parts are leaves)."""
+    if isinstance(node, Cluster):
+        return list(node.supernodes)
+    if isinstance(node, Supernode):
+        return list(node.cabinets)
+    if isinstance(node, Cabinet):
+        return list(node.parts)
+    return []
+
+
+def child_list(node: Node) -> list[Cluster] | list[Supernode] | list[Cabinet] | list[PartCount]:
+    """The list object holding a node's children, for editing in place."""
+    if isinstance(node, Cluster):
+        return node.supernodes
+    if isinstance(node, Supernode):
+        return node.cabinets
+    if isinstance(node, Cabinet):
+        return node.parts
+    raise TypeError("a part has no children")
+
+
+def node_at(design: Design, path: Path) -> Node:
+    """The node at a path of child indices from the root."""
+    node: Node = design.root
+    for i in path:
+        node = children(node)[i]
+    return node
+
+
+def walk(design: Design) -> Iterator[tuple[Path, Node]]:
+    """Every node with its path, parents before children."""
+    stack: list[tuple[Path, Node]] = [((), design.root)]
+    while stack:
+        path, node = stack.pop()
+        yield path, node
+        kids = children(node)
+        stack.extend(((*path, i), kids[i]) for i in range(len(kids) - 1, -1, -1))
+
+
+def describe_path(design: Design, path: Path) -> str:
+    """The human path of a node: `cluster 'X' > supernode 'Y' > cabinet 'compute'`."""
+    labels = [design.root.label]
+    node: Node = design.root
+    for i in path:
+        node = children(node)[i]
+        labels.append(node.label)
+    return " > ".join(labels)
+
+
+def part_ids(design: Design) -> set[str]:
+    """Every part id the design's cabinets use."""
+    return {n.part for _, n in walk(design) if isinstance(n, PartCount)}

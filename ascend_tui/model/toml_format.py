@@ -1,0 +1,273 @@
+"""The design file format (TOML, versioned): load with tomllib, save with tomli-w, atomically."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from dataclasses import replace
+from pathlib import Path as FilePath
+from typing import Any
+
+import tomli_w
+
+from ascend_tui.model.catalog import FIGURES, Catalog, figure_to_toml, load_catalog, parse_figure
+from ascend_tui.model.design import (
+    FORMAT_VERSION,
+    TARGETS,
+    Cabinet,
+    Cluster,
+    CustomPart,
+    Design,
+    PartCount,
+    Root,
+    Supernode,
+)
+from ascend_tui.model.locate import find_line, key_lines
+from ascend_tui.model.problems import DesignError, Problem, did_you_mean
+from ascend_tui.model.validate import check_count, check_design
+
+Key = tuple[str | int, ...]
+ROOT_KINDS = ("cluster", "supernode", "cabinet")
+TOP_KEYS = ("format", "name", "notes", "pue", "targets", "parts", *ROOT_KINDS)
+NODE_KEYS = {
+    "cluster": ("name", "count", "supernodes"),
+    "supernode": ("name", "count", "cabinets"),
+    "cabinet": ("name", "count", "role", "cooling", "footprint_m2", "power_overhead",
+                "estimated", "source", "parts"),
+}
+PART_KEYS = ("base", "kind", "name", "vendor", *FIGURES)
+
+
+class _Reader:
+    """Turns parsed TOML into a Design, collecting every problem instead of stopping at one."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, where: str, message: str, key: Key) -> None:
+        self.problems.append(Problem(where, message, key))
+
+    def table(self, raw: Any, where: str, key: Key, allowed: tuple[str, ...]) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            self.problem(where, f"expected a table, got {type(raw).__name__}", key)
+            return {}
+        for name in raw:
+            if name not in allowed:
+                self.problem(where, f"unknown key {name!r}; " + did_you_mean(name, allowed), (*key, name))
+        return raw
+
+    def string(self, raw: dict[str, Any], name: str, where: str, key: Key, default: str | None) -> str:
+        value = raw.get(name, default)
+        if value is None:
+            self.problem(where, f"missing `{name}`", key)
+            return ""
+        if not isinstance(value, str):
+            self.problem(where, f"`{name}` must be a string, got {type(value).__name__}", (*key, name))
+            return default or ""
+        return value
+
+    def number(self, raw: dict[str, Any], name: str, where: str, key: Key, default: float) -> float:
+        value = raw.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem(where, f"`{name}` must be a number, got {type(value).__name__}", (*key, name))
+            return default
+        return float(value)
+
+    def count(self, value: Any, where: str, key: Key) -> int:
+        why = check_count(value)
+        if why:
+            self.problem(where, why, key)
+            return 1
+        return int(value)
+
+    def items(self, raw: dict[str, Any], name: str, where: str, key: Key) -> list[Any]:
+        value = raw.get(name, [])
+        if not isinstance(value, list):
+            self.problem(where, f"`{name}` must be an array of tables ([[...]])", (*key, name))
+            return []
+        return value
+
+    def node(self, kind: str, raw: Any, where: str, key: Key) -> Root:
+        raw = self.table(raw, where, key, NODE_KEYS[kind])
+        name = self.string(raw, "name", where, key, None)
+        label = f"{where} > {kind} {name!r}" if where else f"{kind} {name!r}"
+        count = self.count(raw.get("count", 1), label, (*key, "count"))
+        if kind == "cluster":
+            sns = self.items(raw, "supernodes", label, key)
+            return Cluster(name, count, [self.node("supernode", s, label, (*key, "supernodes", i))  # type: ignore[misc]
+                                         for i, s in enumerate(sns)])
+        if kind == "supernode":
+            cabs = self.items(raw, "cabinets", label, key)
+            return Supernode(name, count, [self.node("cabinet", c, label, (*key, "cabinets", i))  # type: ignore[misc]
+                                           for i, c in enumerate(cabs)])
+        parts_raw = raw.get("parts", {})
+        parts: list[PartCount] = []
+        if not isinstance(parts_raw, dict):
+            self.problem(label, "`parts` must be a table of part id = count", (*key, "parts"))
+        else:
+            for pid, n in parts_raw.items():
+                parts.append(PartCount(pid, self.count(n, f"{label} > part {pid!r}", (*key, "parts", pid))))
+        estimated = raw.get("estimated", [])
+        if not isinstance(estimated, list) or not all(isinstance(e, str) for e in estimated):
+            self.problem(label, "`estimated` must be a list of property names", (*key, "estimated"))
+            estimated = []
+        return Cabinet(
+            name, count,
+            role=self.string(raw, "role", label, key, "compute"),
+            cooling=self.string(raw, "cooling", label, key, "air"),
+            footprint_m2=self.number(raw, "footprint_m2", label, key, 0.0),
+            power_overhead=self.number(raw, "power_overhead", label, key, 0.0),
+            estimated=list(estimated),
+            source=self.string(raw, "source", label, key, ""),
+            parts=parts,
+        )
+
+    def custom_part(self, pid: str, raw: Any) -> CustomPart:
+        where, key = f"part {pid!r}", ("parts", pid)
+        raw = self.table(raw, where, key, PART_KEYS)
+        texts = {k: raw[k] for k in ("base", "kind", "name", "vendor") if k in raw}
+        for k, v in texts.items():
+            if not isinstance(v, str):
+                self.problem(where, f"`{k}` must be a string", (*key, k))
+                texts[k] = None
+        figures = {}
+        for name in FIGURES:
+            if name in raw:
+                fig = parse_figure(raw[name], f"{where} > {name}", (*key, name))
+                if isinstance(fig, Problem):
+                    self.problems.append(fig)
+                else:
+                    figures[name] = fig
+        return CustomPart(pid, texts.get("base"), texts.get("kind"), texts.get("name"),
+                          texts.get("vendor"), figures)
+
+    def design(self, data: dict[str, Any]) -> Design | None:
+        version = data.get("format")
+        if version is None:
+            self.problem("design", f"missing `format = {FORMAT_VERSION}` at the top of the file", ())
+        elif isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            self.problem("design", f"`format` must be a whole number, got {version!r}", ("format",))
+        elif version > FORMAT_VERSION:
+            self.problem("design", f"format {version} is newer than this ascend-tui understands "
+                         f"(format {FORMAT_VERSION}); upgrade ascend-tui to open it", ("format",))
+            return None
+        self.table(data, "design", (), TOP_KEYS)
+        roots = [k for k in ROOT_KINDS if k in data]
+        if len(roots) != 1:
+            found = ", ".join(f"[{k}]" for k in roots) or "none"
+            self.problem("design", "a design has exactly one of [cluster], [supernode] or [cabinet] "
+                         f"at the top; found {found}", ())
+            return None
+        root = self.node(roots[0], data[roots[0]], "", (roots[0],))
+        parts_raw = self.table(data.get("parts", {}), "parts", ("parts",), tuple(data.get("parts", {})))
+        targets_raw = self.table(data.get("targets", {}), "targets", ("targets",), tuple(TARGETS))
+        targets = {k: self.number(targets_raw, k, "targets", ("targets",), 0.0) for k in targets_raw
+                   if k in TARGETS}
+        return Design(
+            name=self.string(data, "name", "design", (), root.name),
+            root=root,
+            pue=self.number(data, "pue", "design", (), 1.0),
+            notes=self.string(data, "notes", "design", (), ""),
+            parts={pid: self.custom_part(pid, raw) for pid, raw in parts_raw.items()},
+            targets=targets,
+        )
+
+
+def _syntax_problem(error: tomllib.TOMLDecodeError) -> Problem:
+    message = str(error)
+    m = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    if not m:
+        return Problem("", f"TOML syntax error: {message}")
+    text = message[: m.start()].strip()
+    return Problem(f"column {m.group(2)}", f"TOML syntax error: {text}", line=int(m.group(1)))
+
+
+def parse_design(text: str, source: str | None = None, catalog: Catalog | None = None) -> Design:
+    """A checked design from TOML text; DesignError lists every problem with its line."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise DesignError([_syntax_problem(error)], source) from None
+    reader = _Reader()
+    design = reader.design(data)
+    problems = reader.problems
+    if design is not None and not problems:
+        problems = check_design(design, catalog or load_catalog())
+    if problems:
+        lines = key_lines(text)
+        raise DesignError([replace(p, line=find_line(lines, p.key)) for p in problems], source)
+    assert design is not None
+    return design
+
+
+def load_design(path: str | os.PathLike[str], catalog: Catalog | None = None) -> Design:
+    """Read and check a design file."""
+    path = FilePath(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise DesignError([Problem("", f"cannot read the file: {error.strerror or error}")], str(path)) from None
+    except UnicodeDecodeError:
+        raise DesignError([Problem("", "not a text file (expected UTF-8 TOML)")], str(path)) from None
+    return parse_design(text, str(path), catalog)
+
+
+def _node_to_toml(node: Root) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": node.name, "count": node.count}
+    if isinstance(node, Cluster):
+        out["supernodes"] = [_node_to_toml(s) for s in node.supernodes]
+    elif isinstance(node, Supernode):
+        out["cabinets"] = [_node_to_toml(c) for c in node.cabinets]
+    else:
+        out.update(role=node.role, cooling=node.cooling, footprint_m2=node.footprint_m2,
+                   power_overhead=node.power_overhead)
+        if node.estimated:
+            out["estimated"] = list(node.estimated)
+        if node.source:
+            out["source"] = node.source
+        out["parts"] = {pc.part: pc.count for pc in node.parts}
+    return out
+
+
+def design_to_toml(design: Design) -> dict[str, Any]:
+    """The design as plain TOML data, in the documented key order."""
+    out: dict[str, Any] = {"format": FORMAT_VERSION, "name": design.name, "pue": design.pue}
+    if design.notes:
+        out["notes"] = design.notes
+    if design.targets:
+        out["targets"] = dict(design.targets)
+    if design.parts:
+        parts: dict[str, Any] = {}
+        for pid, cp in design.parts.items():
+            entry: dict[str, Any] = {k: getattr(cp, k) for k in ("base", "kind", "name", "vendor")
+                                     if getattr(cp, k) is not None}
+            entry.update({name: figure_to_toml(f) for name, f in cp.figures.items()})
+            parts[pid] = entry
+        out["parts"] = parts
+    out[type(design.root).__name__.lower()] = _node_to_toml(design.root)
+    return out
+
+
+def dumps_design(design: Design) -> str:
+    """The design as TOML text."""
+    return tomli_w.dumps(design_to_toml(design), multiline_strings=True)
+
+
+def save_design(design: Design, path: str | os.PathLike[str]) -> FilePath:
+    """Write the design to a temporary file beside `path`, then rename it over: never half a file."""
+    path = FilePath(path)
+    text = dumps_design(design)
+    directory = path.parent if str(path.parent) else FilePath(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        FilePath(tmp).unlink(missing_ok=True)
+        raise
+    return path.resolve()

@@ -1,0 +1,180 @@
+"""Checks on a design against the catalog: every problem, each with its place."""
+
+from __future__ import annotations
+
+import math
+
+from ascend_tui.model.catalog import ACCELERATOR_FIGURES, PART_KINDS, Catalog, Part
+from ascend_tui.model.design import (
+    CABINET_ESTIMABLE,
+    CABINET_ROLES,
+    MAX_COUNT,
+    TARGETS,
+    Cabinet,
+    Cluster,
+    Design,
+    Node,
+    PartCount,
+    Path,
+    Supernode,
+    children,
+    describe_path,
+    walk,
+)
+from ascend_tui.model.problems import Problem, did_you_mean
+
+MAX_FOOTPRINT_M2 = 1000.0  # one cabinet larger than this is a typo
+MAX_OVERHEAD = 10.0  # overhead as a fraction of the cabinet's part power
+PUE_RANGE = (1.0, 5.0)
+
+Key = tuple[str | int, ...]
+
+
+def root_key(design: Design) -> Key:
+    """The TOML table the design's root lives in."""
+    return (type(design.root).__name__.lower(),)
+
+
+def toml_key(design: Design, path: Path) -> Key:
+    """The TOML key path of a node, for finding its line in the file."""
+    key: list[str | int] = list(root_key(design))
+    node: Node = design.root
+    for i in path:
+        if isinstance(node, Cluster):
+            key += ["supernodes", i]
+        elif isinstance(node, Supernode):
+            key += ["cabinets", i]
+        elif isinstance(node, Cabinet):
+            key += ["parts", node.parts[i].part]
+        node = children(node)[i]
+    return tuple(key)
+
+
+def resolve_parts(design: Design, catalog: Catalog) -> tuple[dict[str, Part], list[Problem]]:
+    """Catalog parts plus the design's own, with `base` chains followed and loops refused."""
+    parts: dict[str, Part] = dict(catalog.parts)
+    problems: list[Problem] = []
+    resolving: list[str] = []
+
+    def resolve(pid: str) -> Part | None:
+        if pid in parts:
+            return parts[pid]
+        custom = design.parts[pid]
+        where, key = f"part {pid!r}", ("parts", pid)
+        if pid in resolving:
+            loop = " -> ".join([*resolving[resolving.index(pid):], pid])
+            problems.append(Problem(where, f"`base` references loop: {loop}; make one of them a full part",
+                                    (*key, "base")))
+            return None
+        base: Part | None = None
+        if custom.base is not None:
+            if custom.base not in parts and custom.base not in design.parts:
+                known = [*parts, *design.parts]
+                problems.append(Problem(where, f"unknown base part {custom.base!r}; "
+                                        + did_you_mean(custom.base, known), (*key, "base")))
+                return None
+            resolving.append(pid)
+            base = resolve(custom.base)
+            resolving.pop()
+            if base is None:
+                return None
+        kind = custom.kind or (base.kind if base else None)
+        if kind not in PART_KINDS:
+            problems.append(Problem(where, f"`kind` must be one of {', '.join(PART_KINDS)} "
+                                    "(or give a `base` part)", (*key, "kind")))
+            return None
+        figures = dict(base.figures) if base else {}
+        figures.update(custom.figures)
+        if kind == "accelerator":
+            missing = [f for f in ACCELERATOR_FIGURES if f not in figures]
+            if missing:
+                problems.append(Problem(where, f"an accelerator must state {', '.join(missing)} "
+                                        "(or derive from a `base` part)", key))
+                return None
+        name = custom.name or (f"{base.name} (custom {pid})" if base else pid)
+        vendor = custom.vendor if custom.vendor is not None else (base.vendor if base else "")
+        part = Part(pid, kind, name, vendor, "custom", figures)
+        parts[pid] = part
+        return part
+
+    for pid in design.parts:
+        if pid in catalog.parts:
+            problems.append(Problem(f"part {pid!r}", "this id is already in the catalog and a design "
+                                    "part may not replace it; choose another id and set "
+                                    f"`base = {pid!r}` to start from the catalog part", ("parts", pid)))
+            continue
+        resolve(pid)
+    return parts, problems
+
+
+def check_count(count: object) -> str | None:
+    """Why a count is not acceptable, or None."""
+    if isinstance(count, bool) or not isinstance(count, int):
+        return f"count must be a whole number, got {count!r}"
+    if count < 1:
+        return f"count must be at least 1, got {count} (remove the node instead)"
+    if count > MAX_COUNT:
+        return f"count {count:,} is absurd (more than {MAX_COUNT:,}); check for a typo"
+    return None
+
+
+def check_number(value: float, low: float, high: float, what: str) -> str | None:
+    """Why a figure is not acceptable, or None."""
+    if not math.isfinite(value):
+        return f"{what} must be a finite number, got {value}"
+    if not low <= value <= high:
+        return f"{what} must be between {low:g} and {high:g}, got {value:g}"
+    return None
+
+
+def check_node(design: Design, path: Path, node: Node, catalog: Catalog,
+               parts: dict[str, Part]) -> list[Problem]:
+    """Problems with one node on its own."""
+    where, key = describe_path(design, path), toml_key(design, path)
+    found: list[tuple[str, Key]] = []
+    if isinstance(node, PartCount):
+        if node.part not in parts:
+            found.append((f"unknown part id {node.part!r}; " + did_you_mean(node.part, parts, "`ascend-tui parts` lists the known ids"), key))
+    elif not node.name.strip():
+        found.append(("name must not be empty", (*key, "name")))
+    why = check_count(node.count)
+    if why:
+        found.append((why, key if isinstance(node, PartCount) else (*key, "count")))
+    if isinstance(node, Cabinet):
+        if node.role not in CABINET_ROLES:
+            found.append((f"role must be one of {', '.join(CABINET_ROLES)}, got {node.role!r}",
+                          (*key, "role")))
+        if node.cooling not in catalog.cooling:
+            found.append((f"unknown cooling kind {node.cooling!r}; "
+                          + did_you_mean(node.cooling, catalog.cooling), (*key, "cooling")))
+        for field_name, high in (("footprint_m2", MAX_FOOTPRINT_M2), ("power_overhead", MAX_OVERHEAD)):
+            why = check_number(getattr(node, field_name), 0.0, high, field_name)
+            if why:
+                found.append((why, (*key, field_name)))
+        for name in node.estimated:
+            if name not in CABINET_ESTIMABLE:
+                found.append((f"`estimated` may name {', '.join(CABINET_ESTIMABLE)}, not {name!r}",
+                              (*key, "estimated")))
+        seen: set[str] = set()
+        for pc in node.parts:
+            if pc.part in seen:
+                found.append((f"part {pc.part!r} is listed twice; give it one count", key))
+            seen.add(pc.part)
+    return [Problem(where, message, k) for message, k in found]
+
+
+def check_design(design: Design, catalog: Catalog) -> list[Problem]:
+    """Every problem in the design; an empty list means it can be evaluated."""
+    parts, problems = resolve_parts(design, catalog)
+    why = check_number(design.pue, *PUE_RANGE, "pue")
+    if why:
+        problems.append(Problem("design", why, ("pue",)))
+    for name, value in design.targets.items():
+        if name not in TARGETS:
+            problems.append(Problem("targets", f"unknown target {name!r}; " + did_you_mean(name, TARGETS),
+                                    ("targets", name)))
+        elif (why := check_number(value, 0.0, 1e15, name)) is not None:
+            problems.append(Problem("targets", why, ("targets", name)))
+    for path, node in walk(design):
+        problems.extend(check_node(design, path, node, catalog, parts))
+    return problems
