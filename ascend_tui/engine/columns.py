@@ -3,17 +3,37 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 # Columns summed up the tree (count x child), in catalog units.
 SUMMED = (
-    "chips", "cpus", "switches", "transceivers", "other_parts",
-    "cabinets", "compute_cabinets", "network_cabinets", "supernodes",
-    "fp8_tflops", "fp4_tflops", "bf16_tflops",
-    "hbm_gb", "hbm_tbps", "scaleup_gbps", "scaleout_gbps",
-    "power_accelerators_w", "power_cpus_w", "power_switches_w", "power_optics_w", "power_other_w",
-    "power_overhead_w", "it_power_w",
+    "chips",
+    "cpus",
+    "switches",
+    "transceivers",
+    "other_parts",
+    "cabinets",
+    "compute_cabinets",
+    "network_cabinets",
+    "supernodes",
+    "fp8_tflops",
+    "fp4_tflops",
+    "bf16_tflops",
+    "hbm_gb",
+    "hbm_tbps",
+    "scaleup_gbps",
+    "scaleout_gbps",
+    "power_accelerators_w",
+    "power_cpus_w",
+    "power_switches_w",
+    "power_optics_w",
+    "power_other_w",
+    "power_overhead_w",
+    "it_power_w",
     "floor_m2",
-    "chips_without_fp8", "chips_without_fp4", "chips_without_bf16",
+    "chips_without_fp8",
+    "chips_without_fp4",
+    "chips_without_bf16",
     "cabinets_over_cooling_limit",
 )
 # Columns that take the largest child value instead.
@@ -26,15 +46,40 @@ assert WIDTH < 63, "estimate flags are bits of one int64"
 # How each column combines up the tree: 0 sums, 1 takes the maximum.
 COMBINE = np.array([0] * len(SUMMED) + [1] * len(MAXED), dtype=np.int64)
 
+
+def scale(row: npt.NDArray[np.float64], times: float) -> npt.NDArray[np.float64]:
+    """A row for `times` instances: sums multiply, maxima stay."""
+    return np.where(COMBINE == 0, row * times, row)
+
+
 # The kernel reads these column positions from an argument, not from globals.
-LAYOUT_NAMES = ("cabinets", "supernodes", "floor_m2", "power_overhead_w", "it_power_w",
-                "cabinets_over_cooling_limit", "max_cabinet_w", "max_domain_chips", "chips")
+LAYOUT_NAMES = (
+    "cabinets",
+    "supernodes",
+    "floor_m2",
+    "power_overhead_w",
+    "it_power_w",
+    "cabinets_over_cooling_limit",
+    "max_cabinet_w",
+    "max_domain_chips",
+    "chips",
+)
 LAYOUT = np.array([COL[n] for n in LAYOUT_NAMES], dtype=np.int64)
 
-COUNT_COLUMN = {"accelerator": "chips", "cpu": "cpus", "switch": "switches",
-                "transceiver": "transceivers", "other": "other_parts"}
-POWER_COLUMN = {"accelerator": "power_accelerators_w", "cpu": "power_cpus_w",
-                "switch": "power_switches_w", "transceiver": "power_optics_w", "other": "power_other_w"}
+COUNT_COLUMN = {
+    "accelerator": "chips",
+    "cpu": "cpus",
+    "switch": "switches",
+    "transceiver": "transceivers",
+    "other": "other_parts",
+}
+POWER_COLUMN = {
+    "accelerator": "power_accelerators_w",
+    "cpu": "power_cpus_w",
+    "switch": "power_switches_w",
+    "transceiver": "power_optics_w",
+    "other": "power_other_w",
+}
 
 # Node kinds as the kernel sees them.
 CABINET, SUPERNODE, CLUSTER = 1, 2, 3

@@ -6,8 +6,6 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import numpy as np
-
 from ascend_tui.engine import columns as c
 from ascend_tui.engine.kernels import accumulate
 from ascend_tui.engine.pack import Floats, Ints, PackedDesign, pack
@@ -81,8 +79,14 @@ class Metrics:
 
 # Which metrics an estimate in a column taints.
 _TAINTS: dict[str, tuple[str, ...]] = {
-    "fp8_tflops": ("fp8_pflops", "fp8_pflops_per_m2", "fp8_pflops_per_kw", "fp8_tflops_per_w",
-                   "hbm_gb_per_fp8_pflop", "hbm_bytes_per_fp8_flop"),
+    "fp8_tflops": (
+        "fp8_pflops",
+        "fp8_pflops_per_m2",
+        "fp8_pflops_per_kw",
+        "fp8_tflops_per_w",
+        "hbm_gb_per_fp8_pflop",
+        "hbm_bytes_per_fp8_flop",
+    ),
     "fp4_tflops": ("fp4_pflops",),
     "bf16_tflops": ("bf16_pflops", "bf16_pflops_per_kw"),
     "hbm_gb": ("hbm_capacity_tb", "hbm_capacity_tb_binary", "hbm_gb_per_fp8_pflop"),
@@ -95,11 +99,16 @@ _TAINTS: dict[str, tuple[str, ...]] = {
     "power_optics_w": ("optics_power_kw",),
     "power_other_w": ("other_power_kw",),
     "power_overhead_w": ("overhead_power_kw",),
-    "it_power_w": ("it_power_kw", "facility_power_kw", "cabinet_power_mean_kw", "fp8_pflops_per_kw",
-                   "fp8_tflops_per_w", "bf16_pflops_per_kw"),
+    "it_power_w": (
+        "it_power_kw",
+        "facility_power_kw",
+        "cabinet_power_mean_kw",
+        "fp8_pflops_per_kw",
+        "fp8_tflops_per_w",
+        "bf16_pflops_per_kw",
+    ),
     "max_cabinet_w": ("cabinet_power_max_kw",),
     "floor_m2": ("floor_area_m2", "fp8_pflops_per_m2"),
-    "cabinets_over_cooling_limit": ("cabinets_over_cooling_limit",),
 }
 
 
@@ -179,7 +188,7 @@ class Evaluation:
         """Metrics of one instance of a node, or of all its instances in the design."""
         row, flags = self.row(path)
         times = self.packed.multiplicity(path) if all_instances else 1
-        return metrics_from_row(row * float(times), flags, self.packed.pue)
+        return metrics_from_row(c.scale(row, float(times)), flags, self.packed.pue)
 
     def totals(self) -> Metrics:
         """Metrics of the whole design (the root times its count)."""
@@ -189,15 +198,36 @@ class Evaluation:
 def run(packed: PackedDesign) -> Evaluation:
     """Run the kernel over packed arrays; refuse totals that float64 cannot count exactly."""
     p = packed
-    unit, flags = accumulate(p.leaf_parent, p.leaf_part, p.leaf_count, p.parent, p.count, p.kind,
-                             p.role_column, p.footprint, p.overhead, p.limit_w, p.node_flags,
-                             p.part_rows, p.part_flags, c.COMBINE, c.LAYOUT)
+    unit, flags = accumulate(
+        p.leaf_parent,
+        p.leaf_part,
+        p.leaf_count,
+        p.parent,
+        p.count,
+        p.kind,
+        p.role_column,
+        p.footprint,
+        p.overhead,
+        p.limit_w,
+        p.node_flags,
+        p.part_rows,
+        p.part_flags,
+        c.COMBINE,
+        c.LAYOUT,
+    )
     evaluation = Evaluation(packed, unit, flags)
-    root = unit[p.root] * float(p.count[p.root])
+    root = c.scale(unit[p.root], float(p.count[p.root]))
     for name in COUNTED:
         if not root[c.COL[name]] <= EXACT_LIMIT:
-            raise DesignError([Problem("design", f"the design totals {root[c.COL[name]]:.3g} {name}, more "
-                                       "than can be counted exactly (2^53); reduce a count")])
+            raise DesignError(
+                [
+                    Problem(
+                        "design",
+                        f"the design totals {root[c.COL[name]]:.3g} {name}, more "
+                        "than can be counted exactly (2^53); reduce a count",
+                    )
+                ]
+            )
     return evaluation
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numba
 
@@ -20,10 +20,10 @@ def kernel(signature: str) -> Callable[[F], F]:
 
     def decorate(function: F) -> F:
         try:
-            return numba.njit(signature, cache=True, nogil=True, fastmath=False)(function)  # type: ignore[no-any-return]
+            return cast(F, numba.njit(signature, cache=True, nogil=True)(function))
         except RuntimeError as error:
             if "cannot cache" not in str(error):
                 raise
-            return numba.njit(signature, cache=False, nogil=True, fastmath=False)(function)  # type: ignore[no-any-return]
+            return cast(F, numba.njit(signature, cache=False, nogil=True)(function))
 
     return decorate

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from ascend_tui.engine.jit import kernel
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
 
 ACCUMULATE_SIGNATURE = (
     "Tuple((float64[:, ::1], int64[::1]))("
@@ -16,7 +20,7 @@ ACCUMULATE_SIGNATURE = (
 
 
 @kernel("void(float64[:, ::1], int64, float64[::1], float64, int64[::1])")
-def _add_into(unit, target, row, times, combine):  # type: ignore[no-untyped-def]
+def _add_into(unit: Floats, target: int, row: Floats, times: float, combine: Ints) -> None:
     """unit[target] += times * row, or max for the maximum columns."""
     for k in range(row.shape[0]):
         if combine[k] == 0:
@@ -26,7 +30,9 @@ def _add_into(unit, target, row, times, combine):  # type: ignore[no-untyped-def
 
 
 @kernel("void(float64[::1], float64, float64, float64, int64, int64[::1])")
-def _finish_cabinet(row, footprint, overhead, limit_w, role_column, layout):  # type: ignore[no-untyped-def]
+def _finish_cabinet(
+    row: Floats, footprint: float, overhead: float, limit_w: float, role_column: int, layout: Ints
+) -> None:
     """Add a cabinet's own overhead, footprint and count to the sum of its parts."""
     cabinets, floor, overhead_w, it_power = layout[0], layout[2], layout[3], layout[4]
     over_limit, max_cabinet = layout[5], layout[6]
@@ -43,8 +49,23 @@ def _finish_cabinet(row, footprint, overhead, limit_w, role_column, layout):  # 
 
 
 @kernel(ACCUMULATE_SIGNATURE)
-def accumulate(leaf_parent, leaf_part, leaf_count, parent, count, kind, role_column,  # type: ignore[no-untyped-def]
-               footprint, overhead, limit_w, node_flags, part_rows, part_flags, combine, layout):
+def accumulate(
+    leaf_parent: Ints,
+    leaf_part: Ints,
+    leaf_count: Ints,
+    parent: Ints,
+    count: Ints,
+    kind: Ints,
+    role_column: Ints,
+    footprint: Floats,
+    overhead: Floats,
+    limit_w: Floats,
+    node_flags: Ints,
+    part_rows: Floats,
+    part_flags: Ints,
+    combine: Ints,
+    layout: Ints,
+) -> tuple[Floats, Ints]:
     """Per-instance metrics of every node (children come before parents) and estimate flags."""
     n = parent.shape[0]
     unit = np.zeros((n, part_rows.shape[1]))

@@ -72,12 +72,13 @@ class PackedDesign:
             self.count[self.node_index[path]] = count
 
     def multiplicity(self, path: Path) -> int:
-        """How many times the node at `path` occurs in the whole design."""
+        """How many instances of the node at `path` the design holds (a part entry's own count
+        is part of its row, so only the nodes above it multiply)."""
         times = 1
         for end in range(len(path) + 1):
             sub = path[:end]
-            times *= int(self.leaf_count[self.leaf_index[sub]] if sub in self.leaf_index
-                         else self.count[self.node_index[sub]])
+            if sub in self.node_index:
+                times *= int(self.count[self.node_index[sub]])
         return times
 
 
@@ -122,7 +123,7 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
         for r in child_rows:
             parent[r] = me
         parent.append(-1)
-        count.append(node.count)  # type: ignore[union-attr]
+        count.append(node.count)
         kind.append(_KIND[type(node)])
         node_index[path] = me
         flags = 0
@@ -136,8 +137,6 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
                 flags |= c.bit("floor_m2")
             if "power_overhead" in node.estimated and node.power_overhead > 0:
                 flags |= c.bit("power_overhead_w", "it_power_w", "max_cabinet_w")
-            if cooling.max_cabinet_kw.estimate:
-                flags |= c.bit("cabinets_over_cooling_limit")
         else:
             role.append(c.COL["cabinets"])
             footprint.append(0.0)

@@ -161,8 +161,14 @@ def parse_part(pid: str, raw: Any, where: str, key: tuple[str | int, ...]) -> Pa
             problems.append(Problem(where, f"an accelerator must state {', '.join(missing)}", key))
     if problems:
         return problems
-    return Part(pid, str(kind), str(raw.get("name", pid)), str(raw.get("vendor", "")),
-                str(raw.get("status", "")), figures)
+    return Part(
+        pid,
+        str(kind),
+        str(raw.get("name", pid)),
+        str(raw.get("vendor", "")),
+        str(raw.get("status", "")),
+        figures,
+    )
 
 
 def parse_catalog(data: dict[str, Any], source: str) -> Catalog:
@@ -176,16 +182,21 @@ def parse_catalog(data: dict[str, Any], source: str) -> Catalog:
             continue
         for name, fig in part.figures.items():
             if not (fig.source or fig.estimate):
-                problems.append(Problem(f"part {pid!r} > {name}", "needs a `source` or `estimate = true`",
-                                        ("parts", pid, name)))
+                problems.append(
+                    Problem(
+                        f"part {pid!r} > {name}",
+                        "needs a `source` or `estimate = true`",
+                        ("parts", pid, name),
+                    )
+                )
         parts[pid] = part
     cooling: dict[str, CoolingKind] = {}
     for cid, raw in data.get("cooling", {}).items():
-        fig = parse_figure(raw.get("max_cabinet_kw"), f"cooling {cid!r}", ("cooling", cid))
-        if isinstance(fig, Problem):
-            problems.append(fig)
+        limit = parse_figure(raw.get("max_cabinet_kw"), f"cooling {cid!r}", ("cooling", cid))
+        if isinstance(limit, Problem):
+            problems.append(limit)
         else:
-            cooling[cid] = CoolingKind(cid, str(raw.get("name", cid)), fig)
+            cooling[cid] = CoolingKind(cid, str(raw.get("name", cid)), limit)
     if problems:
         raise DesignError(problems, source)
     return Catalog(parts, cooling)

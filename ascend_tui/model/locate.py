@@ -39,7 +39,9 @@ def key_lines(text: str) -> dict[Key, int]:
             if m.group(1) == "[[":
                 abstract = tuple(names)
                 aot_index[abstract] = aot_index.get(abstract, -1) + 1
-                for deeper in [k for k in aot_index if len(k) > len(abstract) and k[: len(abstract)] == abstract]:
+                for deeper in [
+                    k for k in aot_index if len(k) > len(abstract) and k[: len(abstract)] == abstract
+                ]:
                     del aot_index[deeper]
             table = tuple(concrete(names))
             lines.setdefault(table, number)

@@ -34,8 +34,17 @@ TOP_KEYS = ("format", "name", "notes", "pue", "targets", "parts", *ROOT_KINDS)
 NODE_KEYS = {
     "cluster": ("name", "count", "supernodes"),
     "supernode": ("name", "count", "cabinets"),
-    "cabinet": ("name", "count", "role", "cooling", "footprint_m2", "power_overhead",
-                "estimated", "source", "parts"),
+    "cabinet": (
+        "name",
+        "count",
+        "role",
+        "cooling",
+        "footprint_m2",
+        "power_overhead",
+        "estimated",
+        "source",
+        "parts",
+    ),
 }
 PART_KEYS = ("base", "kind", "name", "vendor", *FIGURES)
 
@@ -61,7 +70,7 @@ class _Reader:
     def string(self, raw: dict[str, Any], name: str, where: str, key: Key, default: str | None) -> str:
         value = raw.get(name, default)
         if value is None:
-            self.problem(where, f"missing `{name}`", key)
+            self.problem(where, f"missing `{name}`", (*key, name))
             return ""
         if not isinstance(value, str):
             self.problem(where, f"`{name}` must be a string, got {type(value).__name__}", (*key, name))
@@ -91,17 +100,29 @@ class _Reader:
 
     def node(self, kind: str, raw: Any, where: str, key: Key) -> Root:
         raw = self.table(raw, where, key, NODE_KEYS[kind])
-        name = self.string(raw, "name", where, key, None)
+        name = self.string(raw, "name", f"{where} > {kind}" if where else kind, key, None)
         label = f"{where} > {kind} {name!r}" if where else f"{kind} {name!r}"
         count = self.count(raw.get("count", 1), label, (*key, "count"))
         if kind == "cluster":
             sns = self.items(raw, "supernodes", label, key)
-            return Cluster(name, count, [self.node("supernode", s, label, (*key, "supernodes", i))  # type: ignore[misc]
-                                         for i, s in enumerate(sns)])
+            return Cluster(
+                name,
+                count,
+                [
+                    self.node("supernode", s, label, (*key, "supernodes", i))  # type: ignore[misc]
+                    for i, s in enumerate(sns)
+                ],
+            )
         if kind == "supernode":
             cabs = self.items(raw, "cabinets", label, key)
-            return Supernode(name, count, [self.node("cabinet", c, label, (*key, "cabinets", i))  # type: ignore[misc]
-                                           for i, c in enumerate(cabs)])
+            return Supernode(
+                name,
+                count,
+                [
+                    self.node("cabinet", c, label, (*key, "cabinets", i))  # type: ignore[misc]
+                    for i, c in enumerate(cabs)
+                ],
+            )
         parts_raw = raw.get("parts", {})
         parts: list[PartCount] = []
         if not isinstance(parts_raw, dict):
@@ -114,7 +135,8 @@ class _Reader:
             self.problem(label, "`estimated` must be a list of property names", (*key, "estimated"))
             estimated = []
         return Cabinet(
-            name, count,
+            name,
+            count,
             role=self.string(raw, "role", label, key, "compute"),
             cooling=self.string(raw, "cooling", label, key, "air"),
             footprint_m2=self.number(raw, "footprint_m2", label, key, 0.0),
@@ -140,8 +162,9 @@ class _Reader:
                     self.problems.append(fig)
                 else:
                     figures[name] = fig
-        return CustomPart(pid, texts.get("base"), texts.get("kind"), texts.get("name"),
-                          texts.get("vendor"), figures)
+        return CustomPart(
+            pid, texts.get("base"), texts.get("kind"), texts.get("name"), texts.get("vendor"), figures
+        )
 
     def design(self, data: dict[str, Any]) -> Design | None:
         version = data.get("format")
@@ -150,21 +173,29 @@ class _Reader:
         elif isinstance(version, bool) or not isinstance(version, int) or version < 1:
             self.problem("design", f"`format` must be a whole number, got {version!r}", ("format",))
         elif version > FORMAT_VERSION:
-            self.problem("design", f"format {version} is newer than this ascend-tui understands "
-                         f"(format {FORMAT_VERSION}); upgrade ascend-tui to open it", ("format",))
+            self.problem(
+                "design",
+                f"format {version} is newer than this ascend-tui understands "
+                f"(format {FORMAT_VERSION}); upgrade ascend-tui to open it",
+                ("format",),
+            )
             return None
         self.table(data, "design", (), TOP_KEYS)
         roots = [k for k in ROOT_KINDS if k in data]
         if len(roots) != 1:
             found = ", ".join(f"[{k}]" for k in roots) or "none"
-            self.problem("design", "a design has exactly one of [cluster], [supernode] or [cabinet] "
-                         f"at the top; found {found}", ())
+            self.problem(
+                "design",
+                f"a design has exactly one of [cluster], [supernode] or [cabinet] at the top; found {found}",
+                (),
+            )
             return None
         root = self.node(roots[0], data[roots[0]], "", (roots[0],))
         parts_raw = self.table(data.get("parts", {}), "parts", ("parts",), tuple(data.get("parts", {})))
         targets_raw = self.table(data.get("targets", {}), "targets", ("targets",), tuple(TARGETS))
-        targets = {k: self.number(targets_raw, k, "targets", ("targets",), 0.0) for k in targets_raw
-                   if k in TARGETS}
+        targets = {
+            k: self.number(targets_raw, k, "targets", ("targets",), 0.0) for k in targets_raw if k in TARGETS
+        }
         return Design(
             name=self.string(data, "name", "design", (), root.name),
             root=root,
@@ -193,8 +224,10 @@ def parse_design(text: str, source: str | None = None, catalog: Catalog | None =
     reader = _Reader()
     design = reader.design(data)
     problems = reader.problems
-    if design is not None and not problems:
-        problems = check_design(design, catalog or load_catalog())
+    if design is not None:
+        # The reader put defaults where values were bad; report each place once.
+        seen = {p.key for p in problems}
+        problems += [p for p in check_design(design, catalog or load_catalog()) if p.key not in seen]
     if problems:
         lines = key_lines(text)
         raise DesignError([replace(p, line=find_line(lines, p.key)) for p in problems], source)
@@ -208,7 +241,9 @@ def load_design(path: str | os.PathLike[str], catalog: Catalog | None = None) ->
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise DesignError([Problem("", f"cannot read the file: {error.strerror or error}")], str(path)) from None
+        raise DesignError(
+            [Problem("", f"cannot read the file: {error.strerror or error}")], str(path)
+        ) from None
     except UnicodeDecodeError:
         raise DesignError([Problem("", "not a text file (expected UTF-8 TOML)")], str(path)) from None
     return parse_design(text, str(path), catalog)
@@ -221,8 +256,12 @@ def _node_to_toml(node: Root) -> dict[str, Any]:
     elif isinstance(node, Supernode):
         out["cabinets"] = [_node_to_toml(c) for c in node.cabinets]
     else:
-        out.update(role=node.role, cooling=node.cooling, footprint_m2=node.footprint_m2,
-                   power_overhead=node.power_overhead)
+        out.update(
+            role=node.role,
+            cooling=node.cooling,
+            footprint_m2=node.footprint_m2,
+            power_overhead=node.power_overhead,
+        )
         if node.estimated:
             out["estimated"] = list(node.estimated)
         if node.source:
@@ -241,8 +280,9 @@ def design_to_toml(design: Design) -> dict[str, Any]:
     if design.parts:
         parts: dict[str, Any] = {}
         for pid, cp in design.parts.items():
-            entry: dict[str, Any] = {k: getattr(cp, k) for k in ("base", "kind", "name", "vendor")
-                                     if getattr(cp, k) is not None}
+            entry: dict[str, Any] = {
+                k: getattr(cp, k) for k in ("base", "kind", "name", "vendor") if getattr(cp, k) is not None
+            }
             entry.update({name: figure_to_toml(f) for name, f in cp.figures.items()})
             parts[pid] = entry
         out["parts"] = parts

@@ -62,16 +62,24 @@ def resolve_parts(design: Design, catalog: Catalog) -> tuple[dict[str, Part], li
         custom = design.parts[pid]
         where, key = f"part {pid!r}", ("parts", pid)
         if pid in resolving:
-            loop = " -> ".join([*resolving[resolving.index(pid):], pid])
-            problems.append(Problem(where, f"`base` references loop: {loop}; make one of them a full part",
-                                    (*key, "base")))
+            loop = " -> ".join([*resolving[resolving.index(pid) :], pid])
+            problems.append(
+                Problem(
+                    where, f"`base` references loop: {loop}; make one of them a full part", (*key, "base")
+                )
+            )
             return None
         base: Part | None = None
         if custom.base is not None:
             if custom.base not in parts and custom.base not in design.parts:
                 known = [*parts, *design.parts]
-                problems.append(Problem(where, f"unknown base part {custom.base!r}; "
-                                        + did_you_mean(custom.base, known), (*key, "base")))
+                problems.append(
+                    Problem(
+                        where,
+                        f"unknown base part {custom.base!r}; " + did_you_mean(custom.base, known),
+                        (*key, "base"),
+                    )
+                )
                 return None
             resolving.append(pid)
             base = resolve(custom.base)
@@ -80,16 +88,26 @@ def resolve_parts(design: Design, catalog: Catalog) -> tuple[dict[str, Part], li
                 return None
         kind = custom.kind or (base.kind if base else None)
         if kind not in PART_KINDS:
-            problems.append(Problem(where, f"`kind` must be one of {', '.join(PART_KINDS)} "
-                                    "(or give a `base` part)", (*key, "kind")))
+            problems.append(
+                Problem(
+                    where,
+                    f"`kind` must be one of {', '.join(PART_KINDS)} (or give a `base` part)",
+                    (*key, "kind"),
+                )
+            )
             return None
         figures = dict(base.figures) if base else {}
         figures.update(custom.figures)
         if kind == "accelerator":
             missing = [f for f in ACCELERATOR_FIGURES if f not in figures]
             if missing:
-                problems.append(Problem(where, f"an accelerator must state {', '.join(missing)} "
-                                        "(or derive from a `base` part)", key))
+                problems.append(
+                    Problem(
+                        where,
+                        f"an accelerator must state {', '.join(missing)} (or derive from a `base` part)",
+                        key,
+                    )
+                )
                 return None
         name = custom.name or (f"{base.name} (custom {pid})" if base else pid)
         vendor = custom.vendor if custom.vendor is not None else (base.vendor if base else "")
@@ -99,9 +117,15 @@ def resolve_parts(design: Design, catalog: Catalog) -> tuple[dict[str, Part], li
 
     for pid in design.parts:
         if pid in catalog.parts:
-            problems.append(Problem(f"part {pid!r}", "this id is already in the catalog and a design "
-                                    "part may not replace it; choose another id and set "
-                                    f"`base = {pid!r}` to start from the catalog part", ("parts", pid)))
+            problems.append(
+                Problem(
+                    f"part {pid!r}",
+                    "this id is already in the catalog and a design "
+                    "part may not replace it; choose another id and set "
+                    f"`base = {pid!r}` to start from the catalog part",
+                    ("parts", pid),
+                )
+            )
             continue
         resolve(pid)
     return parts, problems
@@ -127,14 +151,21 @@ def check_number(value: float, low: float, high: float, what: str) -> str | None
     return None
 
 
-def check_node(design: Design, path: Path, node: Node, catalog: Catalog,
-               parts: dict[str, Part]) -> list[Problem]:
+def check_node(
+    design: Design, path: Path, node: Node, catalog: Catalog, parts: dict[str, Part]
+) -> list[Problem]:
     """Problems with one node on its own."""
     where, key = describe_path(design, path), toml_key(design, path)
     found: list[tuple[str, Key]] = []
     if isinstance(node, PartCount):
         if node.part not in parts:
-            found.append((f"unknown part id {node.part!r}; " + did_you_mean(node.part, parts, "`ascend-tui parts` lists the known ids"), key))
+            found.append(
+                (
+                    f"unknown part id {node.part!r}; "
+                    + did_you_mean(node.part, parts, "`ascend-tui parts` lists the known ids"),
+                    key,
+                )
+            )
     elif not node.name.strip():
         found.append(("name must not be empty", (*key, "name")))
     why = check_count(node.count)
@@ -142,19 +173,28 @@ def check_node(design: Design, path: Path, node: Node, catalog: Catalog,
         found.append((why, key if isinstance(node, PartCount) else (*key, "count")))
     if isinstance(node, Cabinet):
         if node.role not in CABINET_ROLES:
-            found.append((f"role must be one of {', '.join(CABINET_ROLES)}, got {node.role!r}",
-                          (*key, "role")))
+            found.append(
+                (f"role must be one of {', '.join(CABINET_ROLES)}, got {node.role!r}", (*key, "role"))
+            )
         if node.cooling not in catalog.cooling:
-            found.append((f"unknown cooling kind {node.cooling!r}; "
-                          + did_you_mean(node.cooling, catalog.cooling), (*key, "cooling")))
+            found.append(
+                (
+                    f"unknown cooling kind {node.cooling!r}; " + did_you_mean(node.cooling, catalog.cooling),
+                    (*key, "cooling"),
+                )
+            )
         for field_name, high in (("footprint_m2", MAX_FOOTPRINT_M2), ("power_overhead", MAX_OVERHEAD)):
             why = check_number(getattr(node, field_name), 0.0, high, field_name)
             if why:
                 found.append((why, (*key, field_name)))
         for name in node.estimated:
             if name not in CABINET_ESTIMABLE:
-                found.append((f"`estimated` may name {', '.join(CABINET_ESTIMABLE)}, not {name!r}",
-                              (*key, "estimated")))
+                found.append(
+                    (
+                        f"`estimated` may name {', '.join(CABINET_ESTIMABLE)}, not {name!r}",
+                        (*key, "estimated"),
+                    )
+                )
         seen: set[str] = set()
         for pc in node.parts:
             if pc.part in seen:
@@ -171,8 +211,11 @@ def check_design(design: Design, catalog: Catalog) -> list[Problem]:
         problems.append(Problem("design", why, ("pue",)))
     for name, value in design.targets.items():
         if name not in TARGETS:
-            problems.append(Problem("targets", f"unknown target {name!r}; " + did_you_mean(name, TARGETS),
-                                    ("targets", name)))
+            problems.append(
+                Problem(
+                    "targets", f"unknown target {name!r}; " + did_you_mean(name, TARGETS), ("targets", name)
+                )
+            )
         elif (why := check_number(value, 0.0, 1e15, name)) is not None:
             problems.append(Problem("targets", why, ("targets", name)))
     for path, node in walk(design):

@@ -1,0 +1,241 @@
+"""The command line: open the app, or evaluate, list, export and compare designs headlessly.
+
+Heavy modules (numba, textual) are imported inside the commands that need them, so that
+`ascend-tui --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ascend_tui import __version__
+from ascend_tui.model.problems import DesignError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+COMMANDS = ("eval", "presets", "parts", "export", "compare")
+EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ascend-tui",
+        description="Design AI compute clusters from the chip up. With no command, opens the app "
+        "on FILE (a design or preset name), or on the Atlas 950 SuperPoD.",
+        epilog="commands: " + ", ".join(COMMANDS) + " (`ascend-tui COMMAND --help` for each)",
+    )
+    parser.add_argument("file", nargs="?", help="design file or preset name to open")
+    parser.add_argument("--version", action="version", version=f"ascend-tui {__version__}")
+    return parser
+
+
+def _command_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ascend-tui")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("eval", help="evaluate a design or preset")
+    p.add_argument("design", help="design file or preset name")
+    p.add_argument("--json", action="store_true", help="print JSON (decimal units) instead of a table")
+    p = sub.add_parser("presets", help="list presets with their headline figures")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = sub.add_parser("parts", help="list the part catalog with sources")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = sub.add_parser("export", help="write a preset or design as an editable TOML design")
+    p.add_argument("design", help="preset name or design file")
+    p.add_argument("-o", "--output", required=True, help="file to write (.toml)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p = sub.add_parser("compare", help="compare designs side by side, with ratios to a baseline")
+    p.add_argument("designs", nargs="+", help="two or more design files or preset names")
+    p.add_argument("--baseline", type=int, default=1, help="which design is the baseline (1-based)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _console() -> Console:
+    """A console as wide as the terminal, or wide enough for every table when piped."""
+    from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=200)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from ascend_tui.engine.evaluate import evaluate
+    from ascend_tui.model import presets
+    from ascend_tui.report import ESTIMATE_NOTE, metrics_table
+
+    design = presets.load(args.design)
+    metrics = evaluate(design).totals()
+    if args.json:
+        print(json.dumps({"design": design.name, **metrics.as_dict()}, indent=2))
+        return EXIT_OK
+    console = _console()
+    console.print(metrics_table(metrics, title=design.name))
+    if metrics.cabinets_over_cooling_limit:
+        console.print(
+            f"[yellow]warning:[/] {metrics.cabinets_over_cooling_limit:,} cabinets draw more "
+            "than their cooling kind can take (see `ascend-tui parts` for the limits)"
+        )
+    console.print(f"[dim]{ESTIMATE_NOTE}[/]")
+    return EXIT_OK
+
+
+def cmd_presets(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from ascend_tui.engine.evaluate import evaluate
+    from ascend_tui.model import presets
+    from ascend_tui.report import HEADLINE, show
+
+    rows = []
+    for name in presets.preset_names():
+        design = presets.load(name)
+        rows.append((name, design.name, evaluate(design).totals()))
+    if args.json:
+        print(json.dumps([{"preset": n, "design": d, **m.as_dict()} for n, d, m in rows], indent=2))
+        return EXIT_OK
+    shown = [
+        s
+        for s in HEADLINE
+        if s.key not in ("hbm_bandwidth_tbps", "scaleup_bandwidth_tbps", "facility_power_kw")
+    ]
+    table = Table(title="Presets")
+    table.add_column("preset")
+    for spec in shown:
+        table.add_column(spec.label, justify="right")
+    for name, _, m in rows:
+        table.add_row(name, *(show(m, s.key) for s in shown))
+    _console().print(table)
+    return EXIT_OK
+
+
+def cmd_parts(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from ascend_tui.model.catalog import FIGURES, load_catalog
+
+    catalog = load_catalog()
+    if args.json:
+        out = {
+            pid: {
+                "kind": p.kind,
+                "name": p.name,
+                "vendor": p.vendor,
+                "status": p.status,
+                "figures": {
+                    k: {"value": f.value, "supported": f.supported, "basis": f.basis}
+                    for k, f in p.figures.items()
+                },
+            }
+            for pid, p in catalog.parts.items()
+        }
+        cooling = {
+            cid: {"name": k.name, "max_cabinet_kw": k.max_cabinet_kw.value, "basis": k.max_cabinet_kw.basis}
+            for cid, k in catalog.cooling.items()
+        }
+        print(json.dumps({"parts": out, "cooling": cooling}, indent=2))
+        return EXIT_OK
+    table = Table(title="Part catalog (~ estimate, — no units for that precision)")
+    table.add_column("id")
+    table.add_column("kind")
+    for figure, unit in FIGURES.items():
+        table.add_column(f"{figure.rsplit('_', 1)[0]}\n{unit}", justify="right")
+    for pid, part in catalog.parts.items():
+        cells = []
+        for figure in FIGURES:
+            f = part.figures.get(figure)
+            if f is None:
+                cells.append("")
+            elif not f.supported:
+                cells.append("—")
+            else:
+                cells.append(("~" if f.estimate else "") + f"{f.value:g}")
+        table.add_row(pid, part.kind, *cells)
+    console = _console()
+    console.print(table)
+    for cid, kind in catalog.cooling.items():
+        console.print(
+            f"cooling {cid!r}: at most {kind.max_cabinet_kw.value:g} kW per cabinet "
+            f"({kind.max_cabinet_kw.basis})"
+        )
+    console.print(
+        "[dim]Sources and rationales: `ascend-tui parts --json`, or the part browser in the app.[/]"
+    )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ascend_tui.model import presets
+    from ascend_tui.model.problems import Problem
+    from ascend_tui.model.toml_format import save_design
+
+    design = presets.load(args.design)
+    output = Path(args.output)
+    if output.exists() and not args.force:
+        raise DesignError([Problem("", "the file exists; pass --force to overwrite it")], str(output))
+    try:
+        written = save_design(design, output)
+    except OSError as error:
+        raise DesignError([Problem("", f"cannot write: {error.strerror or error}")], str(output)) from None
+    print(f"wrote {written}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from ascend_tui.compare import compare_designs, compare_table
+    from ascend_tui.model import presets
+    from ascend_tui.model.problems import Problem
+
+    if len(args.designs) < 2:
+        raise DesignError([Problem("", "compare needs two or more designs")])
+    if not 1 <= args.baseline <= len(args.designs):
+        raise DesignError([Problem("", f"--baseline must be between 1 and {len(args.designs)}")])
+    designs = [presets.load(d) for d in args.designs]
+    comparison = compare_designs(designs, args.designs, baseline=args.baseline - 1)
+    if args.json:
+        print(json.dumps(comparison.as_dict(), indent=2))
+    else:
+        _console().print(compare_table(comparison))
+    return EXIT_OK
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from ascend_tui.model import presets
+
+    target = args.file or presets.DEFAULT_PRESET
+    presets.resolve(target)  # a bad name is reported before the screen opens
+    from ascend_tui.ui.app import AscendApp
+
+    AscendApp(target).run()
+    return EXIT_OK
+
+
+HANDLERS = {
+    "eval": cmd_eval,
+    "presets": cmd_presets,
+    "parts": cmd_parts,
+    "export": cmd_export,
+    "compare": cmd_compare,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 2 bad input, 1 a bug)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in COMMANDS:
+            args = _command_parser().parse_args(argv)
+            return HANDLERS[args.command](args)
+        return cmd_app(_app_parser().parse_args(argv))
+    except DesignError as error:
+        print(f"ascend-tui: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    except SystemExit as exit_:
+        return int(exit_.code or 0) if isinstance(exit_.code, int) else EXIT_BAD_INPUT

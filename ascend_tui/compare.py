@@ -1,0 +1,103 @@
+"""Designs side by side: every metric, and ratios to a baseline as vendors quote them."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from rich.table import Table
+
+from ascend_tui.engine.evaluate import Metrics, evaluate
+from ascend_tui.model.design import Design
+from ascend_tui.report import BY_KEY, HEADLINE, show
+
+# Figures that are compared per chip, per kW of IT power and per m² as well as in total.
+NORMALISED = (
+    "fp8_pflops",
+    "fp4_pflops",
+    "bf16_pflops",
+    "hbm_capacity_tb",
+    "hbm_bandwidth_tbps",
+    "scaleup_bandwidth_tbps",
+)
+BASES = {"per_chip": "chips", "per_kw": "it_power_kw", "per_m2": "floor_area_m2"}
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return a / b if b and math.isfinite(a) and math.isfinite(b) else None
+
+
+def normalised(metrics: Metrics, key: str, basis: str) -> float:
+    """A figure per unit of a basis (chips, kW, m²), NaN where the basis is zero."""
+    base = float(getattr(metrics, BASES[basis]))
+    return float(getattr(metrics, key)) / base if base else math.nan
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Evaluated designs and which one the ratios are taken against."""
+
+    labels: list[str]
+    names: list[str]
+    metrics: list[Metrics]
+    baseline: int
+
+    def ratio(self, index: int, key: str, basis: str | None = None) -> float | None:
+        """Design `index` against the baseline, in total or per basis; None where undefined."""
+        mine, base = self.metrics[index], self.metrics[self.baseline]
+        precision = BY_KEY[key].precision if key in BY_KEY else None
+        if precision and not (mine.supported(precision) and base.supported(precision)):
+            return None
+        if basis is None:
+            return _ratio(float(getattr(mine, key)), float(getattr(base, key)))
+        return _ratio(normalised(mine, key, basis), normalised(base, key, basis))
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        rows = []
+        for i, m in enumerate(self.metrics):
+            ratios: dict[str, Any] = {s.key: self.ratio(i, s.key) for s in HEADLINE}
+            for basis in BASES:
+                ratios[basis] = {k: self.ratio(i, k, basis) for k in NORMALISED}
+            rows.append(
+                {"label": self.labels[i], "design": self.names[i], "metrics": m.as_dict(), "ratios": ratios}
+            )
+        return {"baseline": self.labels[self.baseline], "designs": rows}
+
+
+def compare_designs(designs: list[Design], labels: list[str], baseline: int = 0) -> Comparison:
+    """Evaluate each design; ratios are against `designs[baseline]`."""
+    return Comparison(labels, [d.name for d in designs], [evaluate(d).totals() for d in designs], baseline)
+
+
+def times(ratio: float | None) -> str:
+    """A ratio the way vendors say it: 6.7×, 0.48×; '—' where it has no meaning."""
+    if ratio is None:
+        return "—"
+    return f"{ratio:.2f}×" if ratio < 10 else f"{ratio:.1f}×"
+
+
+def compare_table(comparison: Comparison) -> Table:
+    """Totals with ratios, then the per-chip, per-kW and per-m² ratios."""
+    c = comparison
+    table = Table(title=f"Compared with {c.names[c.baseline]} ({c.labels[c.baseline]})")
+    table.add_column("metric")
+    for i, name in enumerate(c.names):
+        table.add_column(name + (" (baseline)" if i == c.baseline else ""), justify="right")
+    for spec in HEADLINE:
+        table.add_row(
+            spec.label,
+            *(
+                show(m, spec.key) + ("" if i == c.baseline else f"  {times(c.ratio(i, spec.key))}")
+                for i, m in enumerate(c.metrics)
+            ),
+        )
+    for basis, label in (("per_chip", "per chip"), ("per_kw", "per kW"), ("per_m2", "per m²")):
+        table.add_section()
+        for key in NORMALISED:
+            table.add_row(
+                f"{BY_KEY[key].label} {label}",
+                *("1×" if i == c.baseline else times(c.ratio(i, key, basis)) for i in range(len(c.metrics))),
+            )
+    return table

@@ -1,0 +1,136 @@
+"""The headless command line: output, exit codes, and a --help that does not load numba."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from ascend_tui.cli import main
+from ascend_tui.model import presets
+from ascend_tui.model.toml_format import load_design
+
+REQUIRED_KEYS = (
+    "chips",
+    "cpus",
+    "cabinets",
+    "supernodes",
+    "fp8_pflops",
+    "fp4_pflops",
+    "bf16_pflops",
+    "hbm_capacity_tb",
+    "hbm_bandwidth_tbps",
+    "scaleup_bandwidth_tbps",
+    "it_power_kw",
+    "facility_power_kw",
+    "floor_area_m2",
+)
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_eval_json_has_the_documented_keys_and_exact_figures(capsys):
+    code, out, _ = run_cli(capsys, "eval", "atlas-950-superpod", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(REQUIRED_KEYS) <= set(data)
+    assert data["design"] == "Atlas 950 SuperPoD"
+    assert (data["chips"], data["cabinets"], data["supernodes"]) == (8192, 160, 1)
+    assert data["fp8_pflops"] == 8192.0
+    assert data["floor_area_m2"] == 1000.0
+    assert data["hbm_capacity_tb_binary"] == 1152.0
+    assert "it_power_kw" in data["estimated"]
+
+
+def test_eval_reads_a_design_file_by_path(capsys, tmp_path):
+    assert run_cli(capsys, "export", "gb200-nvl72", "-o", str(tmp_path / "nvl.toml"))[0] == 0
+    code, out, _ = run_cli(capsys, "eval", str(tmp_path / "nvl.toml"), "--json")
+    assert code == 0 and json.loads(out)["chips"] == 72
+
+
+def test_eval_prints_a_readable_table(capsys):
+    code, out, _ = run_cli(capsys, "eval", "cloudmatrix-384")
+    assert code == 0
+    assert "no FP8 units" in out
+    assert "300 PF" in out
+    assert "~537 kW" in out
+
+
+def test_export_writes_an_editable_design_equal_to_the_preset(capsys, tmp_path):
+    target = tmp_path / "pod.toml"
+    code, _, err = run_cli(capsys, "export", "atlas-950-superpod", "-o", str(target))
+    assert code == 0 and "wrote" in err
+    assert load_design(target) == presets.load("atlas-950-superpod")
+
+
+def test_export_will_not_overwrite_without_force(capsys, tmp_path):
+    target = tmp_path / "mine.toml"
+    target.write_text("my work")
+    code, _, err = run_cli(capsys, "export", "gb200-nvl72", "-o", str(target))
+    assert code == 2 and "pass --force" in err
+    assert target.read_text() == "my work"
+    assert run_cli(capsys, "export", "gb200-nvl72", "-o", str(target), "--force")[0] == 0
+
+
+def test_bad_input_exits_2_with_the_message_on_stderr(capsys, tmp_path):
+    code, out, err = run_cli(capsys, "eval", "atlas-95-superpod")
+    assert (code, out) == (2, "")
+    assert "did you mean 'atlas-950-superpod'" in err
+    bad = tmp_path / "bad.toml"
+    bad.write_text('format = 1\nname = "x"\n[cabinet]\nname = "c"\ncount = 0\n')
+    code, _, err = run_cli(capsys, "eval", str(bad))
+    assert code == 2
+    assert (
+        err.strip()
+        == f"ascend-tui: {bad}:5: cabinet 'c': count must be at least 1, got 0 (remove the node instead)"
+    )
+    assert "Traceback" not in err
+
+
+def test_unknown_options_exit_2(capsys):
+    assert run_cli(capsys, "eval", "--bogus")[0] == 2
+
+
+def test_presets_lists_every_preset_with_headline_figures(capsys):
+    code, out, _ = run_cli(capsys, "presets", "--json")
+    rows = {r["preset"]: r for r in json.loads(out)}
+    assert code == 0 and set(rows) == set(presets.preset_names())
+    assert rows["gb200-nvl72"]["fp4_pflops"] == 720.0
+    code, out, _ = run_cli(capsys, "presets")
+    assert "cloudmatrix-384" in out and "524 EF" in out
+
+
+def test_parts_lists_the_catalog_with_sources(capsys):
+    code, out, _ = run_cli(capsys, "parts", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["parts"]["ascend-910c"]["figures"]["bf16_tflops"]["basis"].startswith("SemiAnalysis")
+    assert data["parts"]["ascend-910c"]["figures"]["fp8_tflops"]["supported"] is False
+    assert data["parts"]["ascend-950dt"]["figures"]["power_w"]["basis"].startswith("estimate:")
+    code, out, _ = run_cli(capsys, "parts")
+    assert "ascend-950dt" in out and "cooling 'air'" in out
+
+
+def test_help_answers_without_importing_numba_or_textual():
+    probe = (
+        "import sys\nfrom ascend_tui.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numba', 'textual')))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().endswith("[]")
+    assert "usage: ascend-tui" in result.stdout
+
+
+def test_the_console_script_runs_as_a_module():
+    result = subprocess.run(
+        [sys.executable, "-m", "ascend_tui", "eval", "gb200-nvl72", "--json"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["chips"] == 72

@@ -1,0 +1,22 @@
+"""Layers import one way: the model knows neither Textual nor Numba; the engine knows no Textual."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("module", "forbidden"),
+    [
+        ("ascend_tui.model.toml_format", ("textual", "numba", "numpy")),
+        ("ascend_tui.model.presets", ("textual", "numba", "numpy")),
+        ("ascend_tui.engine.evaluate", ("textual", "rich")),
+    ],
+)
+def test_a_layer_does_not_import_what_is_above_it(module, forbidden):
+    probe = f"import sys, {module}\nprint(sorted(m for m in sys.modules if m.split('.')[0] in {forbidden!r}))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
