@@ -8,7 +8,8 @@ from typing import Any
 
 from rich.table import Table
 
-from ascend_tui.engine.evaluate import Metrics, evaluate
+from ascend_tui.engine.evaluate import evaluate
+from ascend_tui.engine.metrics import Metrics
 from ascend_tui.model.design import Design
 from ascend_tui.report import BY_KEY, HEADLINE, show
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rich.table import Table
 
-from ascend_tui.engine.evaluate import Metrics
+from ascend_tui.engine.metrics import Metrics
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from ascend_tui.engine import columns
-from ascend_tui.engine.evaluate import evaluate, metrics_from_row, run
+from ascend_tui.engine.evaluate import evaluate, run
+from ascend_tui.engine.metrics import metrics_from_row
 from ascend_tui.engine.pack import pack
 from ascend_tui.model import presets
 from ascend_tui.model.design import Cabinet, Cluster, Design, PartCount, Supernode, node_at

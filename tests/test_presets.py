@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from ascend_tui.engine.evaluate import Metrics, evaluate
+from ascend_tui.engine.evaluate import evaluate
+from ascend_tui.engine.metrics import Metrics
 from ascend_tui.model import presets
 
 

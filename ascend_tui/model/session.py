@@ -1,0 +1,254 @@
+"""An editing session: the working design, edits that are checked before they stay, undo/redo.
+
+Every edit runs on the design in place; if the result has any problem the design is put back
+as it was and DesignError says why, so the design is never left invalid.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path as FilePath
+
+from ascend_tui.model.catalog import Catalog, Part
+from ascend_tui.model.design import (
+    Cabinet,
+    Cluster,
+    CustomPart,
+    Design,
+    PartCount,
+    Path,
+    Supernode,
+    child_list,
+    children,
+    describe_path,
+    node_at,
+    walk,
+)
+from ascend_tui.model.problems import DesignError, Problem
+from ascend_tui.model.validate import check_count, check_design, resolve_parts
+
+
+@dataclass
+class Change:
+    """What an edit did, so that a view can update only what it must."""
+
+    label: str
+    count_only: Path | None = None  # set when only one node's count changed
+
+
+@dataclass
+class Session:
+    """The design being edited, where it lives on disk, and its history."""
+
+    design: Design
+    catalog: Catalog
+    file: FilePath | None = None
+    saved: Design | None = None
+    undo_stack: list[tuple[str, Design]] = field(default_factory=list)
+    redo_stack: list[tuple[str, Design]] = field(default_factory=list)
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        if self.saved is None:
+            self.saved = copy.deepcopy(self.design)
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the design differs from the last saved (or loaded) state."""
+        return self.design != self.saved
+
+    def parts(self) -> dict[str, Part]:
+        """Every part the design may use: the catalog's and its own."""
+        return resolve_parts(self.design, self.catalog)[0]
+
+    def mark_saved(self, file: FilePath | None = None) -> None:
+        if file is not None:
+            self.file = file
+        self.saved = copy.deepcopy(self.design)
+
+    def apply(self, label: str, edit: Callable[[Design], None], count_only: Path | None = None) -> Change:
+        """Run an edit; keep it if the design is still valid, otherwise undo it and raise."""
+        before = copy.deepcopy(self.design)
+        try:
+            edit(self.design)
+            problems = check_design(self.design, self.catalog)
+        except (IndexError, KeyError, ValueError, TypeError) as error:
+            problems = [Problem("", str(error))]
+        if problems:
+            self.design = before
+            raise DesignError(problems)
+        self.undo_stack.append((label, before))
+        self.redo_stack.clear()
+        self.version += 1
+        return Change(label, count_only)
+
+    def undo(self) -> Change | None:
+        if not self.undo_stack:
+            return None
+        label, before = self.undo_stack.pop()
+        self.redo_stack.append((label, self.design))
+        self.design = before
+        self.version += 1
+        return Change(f"undo {label}")
+
+    def redo(self) -> Change | None:
+        if not self.redo_stack:
+            return None
+        label, after = self.redo_stack.pop()
+        self.undo_stack.append((label, self.design))
+        self.design = after
+        self.version += 1
+        return Change(f"redo {label}")
+
+    def replace(self, design: Design, file: FilePath | None) -> None:
+        """Start over on another design (a loaded file or preset): history begins anew."""
+        self.design = design
+        self.file = file
+        self.saved = copy.deepcopy(design)
+        self.undo_stack.clear()
+        self.redo_stack.clear()
+        self.version += 1
+
+    # --- edits -------------------------------------------------------------------------------
+
+    def set_count(self, path: Path, count: int) -> Change:
+        why = check_count(count)
+        if why:
+            raise DesignError([Problem(describe_path(self.design, path), why)])
+        node = node_at(self.design, path)
+        return self.apply(
+            f"count of {node.label} to {count:,}",
+            lambda d: setattr(node_at(d, path), "count", count),
+            count_only=path,
+        )
+
+    def rename(self, path: Path, name: str) -> Change:
+        node = node_at(self.design, path)
+        if isinstance(node, PartCount):
+            raise DesignError([Problem(node.label, "a part entry has no name; pick another part instead")])
+        return self.apply(
+            f"rename {node.label} to {name!r}", lambda d: setattr(node_at(d, path), "name", name)
+        )
+
+    def set_cabinet(self, path: Path, field_name: str, value: object) -> Change:
+        """Set one cabinet property (role, cooling, footprint_m2, power_overhead)."""
+        if field_name not in ("role", "cooling", "footprint_m2", "power_overhead"):
+            raise ValueError(field_name)
+        node = node_at(self.design, path)
+        if not isinstance(node, Cabinet):
+            raise DesignError([Problem(node.label, "only cabinets have that property")])
+        return self.apply(
+            f"{field_name} of {node.label}", lambda d: setattr(node_at(d, path), field_name, value)
+        )
+
+    def add_child(self, path: Path, part: str | None = None) -> tuple[Change, Path]:
+        """Add a new child under a node: a supernode, a cabinet, or a part (`part` id)."""
+        node = node_at(self.design, path)
+        new_path = (*path, len(children(node)))
+        if isinstance(node, Cabinet):
+            if part is None:
+                raise DesignError([Problem(node.label, "say which part to add")])
+
+            def add(d: Design) -> None:
+                cab = node_at(d, path)
+                assert isinstance(cab, Cabinet)
+                if any(pc.part == part for pc in cab.parts):
+                    raise ValueError(f"{part!r} is already in {cab.label}; change its count instead")
+                cab.parts.append(PartCount(part, 1))
+
+            return self.apply(f"add part {part!r}", add), new_path
+        if isinstance(node, PartCount):
+            raise DesignError([Problem(node.label, "a part has no children; select its cabinet")])
+        if isinstance(node, Cluster):
+            fresh: Supernode | Cabinet = Supernode(f"supernode {len(node.supernodes) + 1}", 1, [])
+        else:
+            fresh = Cabinet(f"cabinet {len(node.cabinets) + 1}", 1)
+
+        def add_node(d: Design) -> None:
+            child_list(node_at(d, path)).append(copy.deepcopy(fresh))  # type: ignore[arg-type]
+
+        return self.apply(f"add {fresh.label}", add_node), new_path
+
+    def remove(self, path: Path) -> Change:
+        if not path:
+            raise DesignError([Problem(self.design.root.label, "the top of the design cannot be removed")])
+        node = node_at(self.design, path)
+
+        def remove(d: Design) -> None:
+            del child_list(node_at(d, path[:-1]))[path[-1]]
+
+        return self.apply(f"remove {node.label}", remove)
+
+    def duplicate(self, path: Path) -> tuple[Change, Path]:
+        if not path:
+            raise DesignError(
+                [
+                    Problem(
+                        self.design.root.label,
+                        "the top of the design cannot be duplicated; raise its count instead",
+                    )
+                ]
+            )
+        node = node_at(self.design, path)
+        if isinstance(node, PartCount):
+            raise DesignError(
+                [Problem(node.label, "a part appears once per cabinet; raise its count instead")]
+            )
+
+        def duplicate(d: Design) -> None:
+            siblings = child_list(node_at(d, path[:-1]))
+            twin = copy.deepcopy(siblings[path[-1]])
+            twin.name = f"{twin.name} (copy)"  # type: ignore[union-attr]
+            siblings.insert(path[-1] + 1, twin)  # type: ignore[arg-type]
+
+        return self.apply(f"duplicate {node.label}", duplicate), (*path[:-1], path[-1] + 1)
+
+    def set_part(self, path: Path, part: str) -> Change:
+        """Make a part entry another part."""
+        node = node_at(self.design, path)
+        if not isinstance(node, PartCount):
+            raise DesignError([Problem(node.label, "select a part entry to change its part")])
+
+        def change(d: Design) -> None:
+            cab = node_at(d, path[:-1])
+            assert isinstance(cab, Cabinet)
+            if any(pc.part == part for i, pc in enumerate(cab.parts) if i != path[-1]):
+                raise ValueError(f"{part!r} is already in {cab.label}; change its count instead")
+            cab.parts[path[-1]].part = part
+
+        return self.apply(f"part {node.part!r} to {part!r}", change)
+
+    def swap_part(self, old: str, new: str) -> tuple[Change, int]:
+        """Replace one part with another everywhere; where a cabinet has both, counts merge."""
+        places = sum(1 for _, n in walk(self.design) if isinstance(n, PartCount) and n.part == old)
+        if not places:
+            raise DesignError([Problem("design", f"no cabinet uses {old!r}")])
+
+        def swap(d: Design) -> None:
+            for _, n in walk(d):
+                if isinstance(n, Cabinet):
+                    merged: dict[str, int] = {}
+                    for pc in n.parts:
+                        pid = new if pc.part == old else pc.part
+                        merged[pid] = merged.get(pid, 0) + pc.count
+                    n.parts = [PartCount(pid, count) for pid, count in merged.items()]
+
+        return self.apply(f"swap {old!r} for {new!r}", swap), places
+
+    def define_part(self, part: CustomPart) -> Change:
+        """Add or redefine one of the design's own parts."""
+        return self.apply(f"define part {part.id!r}", lambda d: d.parts.__setitem__(part.id, part))
+
+    def set_pue(self, pue: float) -> Change:
+        return self.apply(f"PUE to {pue:g}", lambda d: setattr(d, "pue", pue))
+
+    def set_target(self, key: str, value: float | None) -> Change:
+        def target(d: Design) -> None:
+            if value is None:
+                d.targets.pop(key, None)
+            else:
+                d.targets[key] = value
+
+        return self.apply(f"target {key}", target)

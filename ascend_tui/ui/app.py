@@ -1,0 +1,572 @@
+"""The ascend-tui app: edit a design tree and watch its figures move.
+
+Every edit goes through the model's Session (checked, undoable); evaluation runs in a thread
+worker tagged with the design version, and results an edit has overtaken are dropped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path as FilePath
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+from ascend_tui.engine.metrics import Metrics
+from ascend_tui.model import presets
+from ascend_tui.model.autosave import Autosave
+from ascend_tui.model.catalog import load_catalog
+from ascend_tui.model.design import Cabinet, Cluster, PartCount, Path, Supernode, node_at
+from ascend_tui.model.problems import DesignError
+from ascend_tui.model.session import Change, Session
+from ascend_tui.model.toml_format import load_design, save_design
+from ascend_tui.ui.commands import DesignCommands
+from ascend_tui.ui.dialogs import Confirm, CustomPartDialog, HelpScreen, PartPicker, PathPrompt, PresetPicker
+from ascend_tui.ui.messages import EditRequested, EvaluationFailed, EvaluationFinished, NodeSelected
+from ascend_tui.ui.widgets import DesignTree, MetricsPanel, NodeEditor
+
+if TYPE_CHECKING:
+    from ascend_tui.engine.evaluate import Evaluation
+    from ascend_tui.engine.live import Job, LiveEvaluator
+
+AUTOSAVE_DELAY = 1.0  # seconds after the last edit
+
+
+class MainScreen(Screen[None]):
+    """Tree, editor and metrics side by side."""
+
+    BINDINGS = [
+        Binding("a", "add", "Add", id="node.add"),
+        Binding("d", "duplicate", "Duplicate", id="node.duplicate"),
+        Binding("x,delete", "remove", "Remove", id="node.remove"),
+        Binding("r", "rename", "Rename", show=False, id="node.rename"),
+        Binding("plus,equals_sign", "count(1)", "+1", key_display="+", id="node.increment"),
+        Binding("minus", "count(-1)", "−1", key_display="-", id="node.decrement"),
+        Binding("asterisk", "scale_count(2)", "×2", show=False, key_display="*", id="node.double"),
+        Binding("slash", "scale_count(0.5)", "÷2", show=False, key_display="/", id="node.halve"),
+        Binding("c", "type_count", "Type count", show=False, id="node.count"),
+        Binding("p", "pick_part", "Part", id="node.part"),
+        Binding("w", "swap_part", "Swap chip", id="design.swap"),
+        Binding("n", "new_part", "New part", show=False, id="design.new_part"),
+        Binding("u,ctrl+z", "undo", "Undo", id="design.undo"),
+        Binding("U,ctrl+y", "redo", "Redo", key_display="U", id="design.redo"),
+        Binding("tab", "focus_next", "Next pane", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield DesignTree(id="tree")
+            yield NodeEditor(id="editor")
+            yield MetricsPanel(id="metrics")
+        yield Footer()
+
+    @property
+    def ascend(self) -> AscendApp:
+        app = self.app
+        assert isinstance(app, AscendApp)
+        return app
+
+    def on_mount(self) -> None:
+        self.ascend.redraw(select=())
+        self.query_one(DesignTree).focus()
+
+    def on_node_selected(self, message: NodeSelected) -> None:
+        self.ascend.select(message.path)
+
+    def on_edit_requested(self, message: EditRequested) -> None:
+        self.ascend.edit_field(message.path, message.field, message.value)
+
+    # Actions on the selected node
+    def action_add(self) -> None:
+        self.ascend.add_child()
+
+    def action_duplicate(self) -> None:
+        self.ascend.duplicate()
+
+    def action_remove(self) -> None:
+        self.ascend.remove()
+
+    def action_rename(self) -> None:
+        self.ascend.focus_field("name")
+
+    def action_type_count(self) -> None:
+        self.ascend.focus_field("count")
+
+    def action_count(self, step: int) -> None:
+        self.ascend.step_count(step)
+
+    def action_scale_count(self, factor: float) -> None:
+        self.ascend.scale_count(factor)
+
+    def action_pick_part(self) -> None:
+        self.ascend.pick_part()
+
+    def action_swap_part(self) -> None:
+        self.ascend.swap_part()
+
+    def action_new_part(self) -> None:
+        self.ascend.new_part()
+
+    def action_undo(self) -> None:
+        self.ascend.undo()
+
+    def action_redo(self) -> None:
+        self.ascend.redo()
+
+
+class AscendApp(App[None]):
+    """Design AI compute clusters from the chip up."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "ascend-tui"
+    COMMANDS = App.COMMANDS | {DesignCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="file.save"),
+        Binding("S", "save_as", "Save as", show=False, key_display="S", id="file.save_as"),
+        Binding("o", "open_preset", "Presets", id="file.presets"),
+        Binding("ctrl+o", "open_file", "Open", show=False, id="file.open"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help"),
+        Binding("q,ctrl+q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, target: str | None = None, autosave: Autosave | None = None) -> None:
+        super().__init__()
+        self.catalog = load_catalog()
+        name = target or presets.DEFAULT_PRESET
+        file = presets.resolve(name)
+        is_preset = file.parent == presets.presets_dir()
+        self.session = Session(load_design(file, self.catalog), self.catalog, None if is_preset else file)
+        self.source_label = f"preset {file.stem}" if is_preset else str(file)
+        self.autosave = autosave or Autosave()
+        self.live: LiveEvaluator | None = None
+        self.evaluation: Evaluation | None = None
+        self.saved_totals: Metrics | None = None
+        self.baseline_version = self.session.version
+        self.selected: Path = ()
+        self.last_error = ""
+        self._autosave_timer: object | None = None
+
+    # --- start-up ------------------------------------------------------------------------------
+
+    async def on_mount(self) -> None:
+        await self.push_screen(MainScreen())
+        self.metrics_panel.loading = True
+        self.update_title()
+        self.warm_up()
+        recovered = self.autosave.read(self.catalog)
+        if recovered is not None and recovered.design != self.session.design:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(recovered.saved_at))
+            about = f" (editing {recovered.file})" if recovered.file else ""
+            self.push_screen(
+                Confirm(
+                    "Recover unsaved work?",
+                    f"An autosaved design '{recovered.design.name}' from {when}{about} was found. "
+                    "Restore it? Discarding deletes it.",
+                    [("restore", "Restore"), ("discard", "Discard")],
+                ),
+                lambda choice: self.recover(recovered.design, recovered.file, choice),
+            )
+
+    def recover(self, design: object, file: FilePath | None, choice: str | None) -> None:
+        if choice == "restore":
+            from ascend_tui.model.design import Design
+
+            assert isinstance(design, Design)
+            original = self.session.design
+            self.session.replace(design, file)
+            self.session.saved = original  # restored work is unsaved until the user saves it
+            self.source_label = str(file) if file else "recovered design"
+            self.design_replaced()
+        elif choice == "discard":
+            self.autosave.clear()
+
+    @work(thread=True, exclusive=True, group="warm-up")
+    def warm_up(self) -> None:
+        """Import (and if needed compile) the kernels off the UI thread, then evaluate."""
+        from ascend_tui.engine.live import LiveEvaluator
+
+        live = LiveEvaluator(self.catalog)
+        self.call_from_thread(self.engine_ready, live)
+
+    def engine_ready(self, live: LiveEvaluator) -> None:
+        self.live = live
+        self.request_evaluation(Change("start"))
+
+    # --- evaluation ----------------------------------------------------------------------------
+
+    def request_evaluation(self, change: Change) -> None:
+        if self.live is None:
+            return  # the warm-up evaluates the design as it is when the engine is ready
+        session = self.session
+        count = 0
+        if change.count_only is not None:
+            count = node_at(session.design, change.count_only).count
+        self.run_job(self.live.job(session.design, session.version, change.count_only, count))
+
+    @work(thread=True, exclusive=True, group="evaluate")
+    def run_job(self, job: Job) -> None:
+        assert self.live is not None
+        try:
+            evaluation = self.live.run(job)
+        except DesignError as error:
+            self.post_message(EvaluationFailed(job.version, str(error)))
+            return
+        self.post_message(EvaluationFinished(job.version, evaluation))
+
+    def on_evaluation_finished(self, message: EvaluationFinished) -> None:
+        if message.version != self.session.version or self.live is None:
+            return  # an edit overtook this result
+        self.live.accept(message.evaluation)
+        self.evaluation = message.evaluation
+        if self.baseline_version == message.version:
+            self.saved_totals = message.evaluation.totals()
+        self.metrics_panel.loading = False
+        self.show_metrics()
+
+    def on_evaluation_failed(self, message: EvaluationFailed) -> None:
+        if message.version == self.session.version:
+            self.notify(message.error, title="Cannot evaluate", severity="error")
+
+    # --- views ---------------------------------------------------------------------------------
+
+    @property
+    def metrics_panel(self) -> MetricsPanel:
+        return self.main_screen.query_one(MetricsPanel)
+
+    @property
+    def main_screen(self) -> MainScreen:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        raise LookupError("no main screen")
+
+    def show_metrics(self) -> None:
+        if self.evaluation is None:
+            return
+        design = self.session.design
+        node = node_at(design, self.selected)
+        self.metrics_panel.show_metrics(
+            self.evaluation.totals(),
+            self.saved_totals,
+            design,
+            self.evaluation.node(self.selected),
+            node.label,
+            self.evaluation.packed.multiplicity(self.selected) if self.selected else 1,
+        )
+
+    def update_title(self) -> None:
+        mark = " ●" if self.session.dirty else ""
+        self.sub_title = f"{self.session.design.name} — {self.source_label}{mark}"
+
+    def redraw(self, select: Path) -> None:
+        screen = self.main_screen
+        parts = self.session.parts()
+        screen.query_one(DesignTree).rebuild(self.session.design, parts, select)
+        self.select(screen.query_one(DesignTree).selected_path)
+
+    def select(self, path: Path) -> None:
+        self.selected = path
+        screen = self.main_screen
+        screen.query_one(NodeEditor).show_node(self.session.design, path, self.session.parts(), self.catalog)
+        self.show_metrics()
+
+    def focus_field(self, name: str) -> None:
+        for field in self.main_screen.query(f"#field-{name}"):
+            field.focus()
+
+    # --- edits ---------------------------------------------------------------------------------
+
+    def apply(self, edit: Callable[[], Change], select: Path | None = None) -> bool:
+        """Run a session edit; on refusal say why in place and change nothing."""
+        try:
+            change = edit()
+        except DesignError as error:
+            message = "; ".join(p.message for p in error.problems)
+            self.last_error = message
+            self.main_screen.query_one(NodeEditor).refused(message)
+            self.notify(message, title="Edit refused", severity="error")
+            return False
+        self.last_error = ""
+        self.after_change(change, self.selected if select is None else select)
+        return True
+
+    def after_change(self, change: Change, select: Path) -> None:
+        tree = self.main_screen.query_one(DesignTree)
+        if change.count_only is not None:
+            tree.relabel(self.session.design, self.session.parts(), change.count_only)
+            self.select(self.selected)
+        else:
+            self.redraw(select)
+        self.update_title()
+        self.request_evaluation(change)
+        self.schedule_autosave()
+
+    def edit_field(self, path: Path, field: str, text: str) -> None:
+        session = self.session
+        text = text.strip()
+        if field == "count":
+            try:
+                count = int(text.replace(",", "").replace("_", ""))
+            except ValueError:
+                self.apply(lambda: self._refuse(f"count must be a whole number, got {text!r}"))
+                return
+            if count == node_at(session.design, path).count:
+                return
+            self.apply(lambda: session.set_count(path, count))
+        elif field == "name":
+            self.apply(lambda: session.rename(path, text))
+        elif field in ("role", "cooling"):
+            if getattr(node_at(session.design, path), field) != text:
+                self.apply(lambda: session.set_cabinet(path, field, text))
+        elif field in ("footprint_m2", "power_overhead"):
+            try:
+                value = float(text)
+            except ValueError:
+                self.apply(lambda: self._refuse(f"{field} must be a number, got {text!r}"))
+                return
+            self.apply(lambda: session.set_cabinet(path, field, value))
+
+    @staticmethod
+    def _refuse(message: str) -> Change:
+        from ascend_tui.model.problems import Problem
+
+        raise DesignError([Problem("", message)])
+
+    def step_count(self, step: int) -> None:
+        node = node_at(self.session.design, self.selected)
+        self.apply(lambda: self.session.set_count(self.selected, node.count + step))
+
+    def scale_count(self, factor: float) -> None:
+        node = node_at(self.session.design, self.selected)
+        self.apply(lambda: self.session.set_count(self.selected, max(1, round(node.count * factor))))
+
+    def add_child(self) -> None:
+        node = node_at(self.session.design, self.selected)
+        if isinstance(node, PartCount):
+            self.selected = self.selected[:-1]
+            node = node_at(self.session.design, self.selected)
+        path = self.selected
+        if isinstance(node, Cabinet):
+
+            def add_part(part: str | None) -> None:
+                if part:
+                    self.apply(lambda: self.session.add_child(path, part)[0], select=(*path, len(node.parts)))
+
+            self.push_screen(PartPicker(self.session.parts(), f"Add a part to {node.label}"), add_part)
+            return
+        assert isinstance(node, (Cluster, Supernode))
+        new_path = (*path, len(node.supernodes if isinstance(node, Cluster) else node.cabinets))
+        self.apply(lambda: self.session.add_child(path)[0], select=new_path)
+
+    def duplicate(self) -> None:
+        path = self.selected
+        self.apply(lambda: self.session.duplicate(path)[0], select=(*path[:-1], path[-1] + 1) if path else ())
+
+    def remove(self) -> None:
+        path = self.selected
+        self.apply(lambda: self.session.remove(path), select=path[:-1] if path else ())
+
+    def pick_part(self) -> None:
+        node = node_at(self.session.design, self.selected)
+        path = self.selected
+        if isinstance(node, PartCount):
+
+            def chosen(part: str | None) -> None:
+                if part:
+                    self.apply(lambda: self.session.set_part(path, part))
+
+            self.push_screen(PartPicker(self.session.parts(), f"Replace {node.label}"), chosen)
+        else:
+            self.add_child()
+
+    def swap_part(self) -> None:
+        used = sorted({n.part for n in self._part_entries()})
+        parts = self.session.parts()
+        if not used:
+            self.notify("No cabinet holds a part yet.", severity="warning")
+            return
+
+        def chosen_old(old: str | None) -> None:
+            if not old:
+                return
+            self.push_screen(PartPicker(parts, f"Swap {old} for…", (parts[old].kind,)), chosen_new(old))
+
+        def chosen_new(old: str) -> Callable[[str | None], None]:
+            def swap(new: str | None) -> None:
+                if new and self.apply(lambda: self.session.swap_part(old, new)[0]):
+                    self.notify(f"Swapped {old} for {new} across the design.")
+
+            return swap
+
+        self.push_screen(
+            PartPicker({p: parts[p] for p in used}, "Swap which part, across the whole design?"), chosen_old
+        )
+
+    def _part_entries(self) -> list[PartCount]:
+        from ascend_tui.model.design import walk
+
+        return [n for _, n in walk(self.session.design) if isinstance(n, PartCount)]
+
+    def new_part(self) -> None:
+        parts = self.session.parts()
+        node = node_at(self.session.design, self.selected)
+        base_id = node.part if isinstance(node, PartCount) else "ascend-950dt"
+
+        def define(custom: object) -> None:
+            from ascend_tui.model.design import CustomPart
+
+            if isinstance(custom, CustomPart) and self.apply(lambda: self.session.define_part(custom)):
+                self.notify(f"Defined part {custom.id!r}; pick it with p.")
+
+        self.push_screen(CustomPartDialog(parts[base_id], set(parts)), define)
+
+    def undo(self) -> None:
+        change = self.session.undo()
+        if change is None:
+            self.notify("Nothing to undo.")
+        else:
+            self.after_change(change, self.selected)
+
+    def redo(self) -> None:
+        change = self.session.redo()
+        if change is None:
+            self.notify("Nothing to redo.")
+        else:
+            self.after_change(change, self.selected)
+
+    # --- files ---------------------------------------------------------------------------------
+
+    def schedule_autosave(self) -> None:
+        timer = self._autosave_timer
+        if timer is not None:
+            timer.stop()  # type: ignore[attr-defined]
+        self._autosave_timer = self.set_timer(AUTOSAVE_DELAY, self.autosave_now)
+
+    def autosave_now(self) -> None:
+        if not self.session.dirty:
+            self.autosave.clear()
+            return
+        try:
+            self.autosave.write(self.session.design, self.session.file)
+        except OSError as error:
+            self.notify(f"Autosave failed: {error.strerror or error}", severity="warning")
+
+    def save_to(self, file: FilePath) -> bool:
+        try:
+            written = save_design(self.session.design, file)
+        except OSError as error:
+            self.notify(
+                f"Could not save to {file}: {error.strerror or error}", title="Save failed", severity="error"
+            )
+            return False
+        self.session.mark_saved(written)
+        self.source_label = str(written)
+        self.saved_totals = self.evaluation.totals() if self.evaluation else None
+        self.baseline_version = self.session.version
+        self.autosave.clear()
+        self.update_title()
+        if self.evaluation is not None:
+            self.show_metrics()
+        self.notify(f"Saved to {written}", title="Saved")
+        return True
+
+    def action_save(self) -> None:
+        if self.session.file is None:
+            self.action_save_as()
+        else:
+            self.save_to(self.session.file)
+
+    def action_save_as(self, then: Callable[[], None] | None = None) -> None:
+        initial = str(self.session.file or f"{self.session.design.name.lower().replace(' ', '-')}.toml")
+
+        def chosen(file: FilePath | None) -> None:
+            if file is not None and self.save_to(file) and then is not None:
+                then()
+
+        self.push_screen(PathPrompt("Save design as", initial), chosen)
+
+    def confirm_discard(self, then: Callable[[], None]) -> None:
+        """Run `then` now if nothing is unsaved, or after the user saves or discards."""
+        if not self.session.dirty:
+            then()
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "save":
+                if self.session.file is None:
+                    self.action_save_as(then)
+                elif self.save_to(self.session.file):
+                    then()
+            elif choice == "discard":
+                then()
+
+        self.push_screen(
+            Confirm(
+                "Unsaved changes",
+                f"'{self.session.design.name}' has unsaved changes.",
+                [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")],
+            ),
+            answered,
+        )
+
+    def load(self, file: FilePath, label: str, as_file: bool) -> None:
+        try:
+            design = load_design(file, self.catalog)
+        except DesignError as error:
+            self.notify(str(error), title="Cannot open", severity="error", timeout=12)
+            return
+        self.session.replace(design, file if as_file else None)
+        self.source_label = label
+        self.autosave.clear()
+        self.design_replaced()
+
+    def design_replaced(self) -> None:
+        self.baseline_version = self.session.version
+        self.saved_totals = None
+        self.redraw(select=())
+        self.update_title()
+        self.request_evaluation(Change("load"))
+
+    def action_open_preset(self) -> None:
+        from ascend_tui.engine.evaluate import evaluate
+
+        rows = []
+        for name in presets.preset_names():
+            design = presets.load(name, self.catalog)
+            rows.append((name, design.name, evaluate(design, self.catalog).totals()))
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.confirm_discard(lambda: self.load(presets.resolve(name), f"preset {name}", False))
+
+        self.push_screen(PresetPicker(rows), chosen)
+
+    def action_open_file(self) -> None:
+        def chosen(file: FilePath | None) -> None:
+            if file is not None:
+                self.confirm_discard(lambda: self.load(file, str(file), True))
+
+        self.push_screen(PathPrompt("Open design file", must_exist=True), chosen)
+
+    def action_help(self) -> None:
+        rows = []
+        for binding in [*MainScreen.BINDINGS, *self.BINDINGS]:
+            assert isinstance(binding, Binding)
+            if binding.description:
+                rows.append((binding.key_display or binding.key.replace(",", ", "), binding.description))
+        self.push_screen(HelpScreen(rows))
+
+    async def action_quit(self) -> None:
+        def leave() -> None:
+            self.autosave.clear()
+            self.exit()
+
+        self.confirm_discard(leave)

@@ -1,0 +1,278 @@
+"""Modal screens: pickers for parts and presets, prompts, confirmations and help."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from ascend_tui.engine.metrics import Metrics
+from ascend_tui.model.catalog import FIGURES, Figure, Part
+from ascend_tui.model.design import CustomPart
+from ascend_tui.report import show
+from ascend_tui.ui.widgets import part_specs
+
+
+class Confirm(ModalScreen[str]):
+    """A question with a few answers; Escape answers 'cancel'."""
+
+    BINDINGS = [Binding("escape", "dismiss('cancel')", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, title: str, message: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text, self.message, self.choices = title, message, choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.message)
+            with Horizontal(classes="buttons"):
+                for i, (key, label) in enumerate(self.choices):
+                    yield Button(label, id=f"choice-{key}", variant="primary" if i == 0 else "default")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        assert event.button.id is not None
+        self.dismiss(event.button.id.removeprefix("choice-"))
+
+
+class PathPrompt(ModalScreen[Path | None]):
+    """Ask for a file path (Open, Save As)."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, title: str, initial: str = "", must_exist: bool = False) -> None:
+        super().__init__()
+        self.title_text, self.initial, self.must_exist = title, initial, must_exist
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(self.initial, placeholder="path/to/design.toml", id="path")
+            yield Label("", id="path-error", classes="error")
+            yield Static(Text("Enter to accept, Escape to cancel", "dim"))
+
+    @on(Input.Submitted, "#path")
+    def accept(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        error = self.query_one("#path-error", Label)
+        if not text:
+            error.update("Type a file name.")
+            return
+        path = Path(text).expanduser()
+        if self.must_exist and not path.is_file():
+            error.update(f"No such file: {path}")
+            return
+        if not self.must_exist and path.suffix != ".toml":
+            path = path.with_suffix(path.suffix + ".toml") if path.suffix else path.with_suffix(".toml")
+        self.dismiss(path)
+
+
+def _matches(part: Part, words: list[str]) -> bool:
+    haystack = f"{part.id} {part.name} {part.vendor} {part.kind} {part.status}".lower()
+    return all(w in haystack for w in words)
+
+
+class PartPicker(ModalScreen[str | None]):
+    """The catalog: filter as you type, see the highlighted part's figures and sources, Enter picks."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel"),
+        Binding("down", "focus_table", "Parts", show=False),
+    ]
+
+    def __init__(
+        self, parts: dict[str, Part], title: str = "Pick a part", kinds: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__()
+        self.parts = {pid: p for pid, p in parts.items() if not kinds or p.kind in kinds}
+        self.title_text = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Input(placeholder="filter: type part of an id, name, vendor or kind", id="filter")
+            with Horizontal(id="picker-body"):
+                yield DataTable(id="part-table", cursor_type="row", zebra_stripes=True)
+                yield Static(id="part-detail")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#part-table", DataTable)
+        table.add_columns("id", "kind", "FP8 TF", "HBM GB", "W")
+        self.refill("")
+
+    def refill(self, text: str) -> None:
+        table = self.query_one("#part-table", DataTable)
+        table.clear()
+        words = text.lower().split()
+        for pid, part in self.parts.items():
+            if _matches(part, words):
+                fp8 = part.figures.get("fp8_tflops")
+                table.add_row(
+                    pid,
+                    part.kind,
+                    "" if fp8 is None else ("—" if not fp8.supported else f"{fp8.value:g}"),
+                    f"{part.value('hbm_gb'):g}" if "hbm_gb" in part.figures else "",
+                    f"{part.value('power_w'):g}",
+                    key=pid,
+                )
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        table = self.query_one("#part-table", DataTable)
+        detail = self.query_one("#part-detail", Static)
+        if table.row_count == 0:
+            detail.update("No part matches.")
+            return
+        pid = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        detail.update(part_specs(self.parts[pid]))
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.refill(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self) -> None:
+        self.pick()
+
+    @on(DataTable.RowHighlighted, "#part-table")
+    def highlighted(self) -> None:
+        self.show_detail()
+
+    @on(DataTable.RowSelected, "#part-table")
+    def selected(self) -> None:
+        self.pick()
+
+    def pick(self) -> None:
+        table = self.query_one("#part-table", DataTable)
+        if table.row_count:
+            self.dismiss(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    def action_focus_table(self) -> None:
+        self.query_one("#part-table", DataTable).focus()
+
+
+class PresetPicker(ModalScreen[str | None]):
+    """Presets with their headline figures; Enter loads one."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+    COLUMNS = (
+        "fp8_pflops",
+        "fp4_pflops",
+        "bf16_pflops",
+        "hbm_capacity_tb",
+        "it_power_kw",
+        "floor_area_m2",
+        "chips",
+    )
+
+    def __init__(self, rows: list[tuple[str, str, Metrics]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label("Load a preset", classes="dialog-title")
+            yield DataTable(id="preset-table", cursor_type="row", zebra_stripes=True)
+            yield Static(Text("Enter loads · Escape cancels · ~ estimate", "dim"))
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("preset", "FP8", "FP4", "BF16", "HBM", "IT power", "Area", "Chips")
+        for name, _, metrics in self.rows:
+            table.add_row(name, *(show(metrics, key) for key in self.COLUMNS), key=name)
+        table.focus()
+
+    @on(DataTable.RowSelected)
+    def selected(self, event: DataTable.RowSelected) -> None:
+        self.dismiss(str(event.row_key.value))
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key binding of the main screen and the app."""
+
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss(None)", "Close", id="dialog.close")]
+
+    def __init__(self, bindings: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.bindings = bindings
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label("Keys", classes="dialog-title")
+            yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+            yield Static(Text("Escape closes · ctrl+p opens the command palette", "dim"))
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("key", "action")
+        for key, description in self.bindings:
+            table.add_row(key, description)
+
+
+class CustomPartDialog(ModalScreen[CustomPart | None]):
+    """Define the design's own part, starting from a catalog part's figures."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+    EDITABLE = ("fp8_tflops", "fp4_tflops", "bf16_tflops", "hbm_gb", "hbm_tbps", "scaleup_gbps", "power_w")
+
+    def __init__(self, base: Part, taken: set[str]) -> None:
+        super().__init__()
+        self.base, self.taken = base, taken
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(f"New part based on {self.base.name}", classes="dialog-title")
+            with Horizontal(classes="field"):
+                yield Label("id", classes="field-label")
+                yield Input(f"{self.base.id}-custom", id="custom-id", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("name", classes="field-label")
+                yield Input(f"{self.base.name} (custom)", id="custom-name", compact=True)
+            for name in self.EDITABLE:
+                if name in self.base.figures and self.base.figures[name].supported:
+                    with Horizontal(classes="field"):
+                        yield Label(f"{name} ({FIGURES[name]})", classes="field-label")
+                        yield Input(
+                            f"{self.base.value(name):g}", id=f"custom-{name}", type="number", compact=True
+                        )
+            yield Label("", id="custom-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Define", id="define", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#define")
+    @on(Input.Submitted)
+    def define(self) -> None:
+        error = self.query_one("#custom-error", Label)
+        pid = self.query_one("#custom-id", Input).value.strip()
+        if not pid or " " in pid:
+            error.update("The id must be one word, e.g. my-chip.")
+            return
+        if pid in self.taken:
+            error.update(f"{pid!r} is taken; choose another id.")
+            return
+        figures: dict[str, Figure] = {}
+        for name in self.EDITABLE:
+            for field in self.query(f"#custom-{name}").results(Input):
+                try:
+                    value = float(field.value)
+                except ValueError:
+                    error.update(f"{name} must be a number.")
+                    return
+                if value < 0 or value != value or value in (float("inf"),):
+                    error.update(f"{name} must be a finite number ≥ 0.")
+                    return
+                if value != self.base.value(name):
+                    figures[name] = Figure(value)
+        name_text = self.query_one("#custom-name", Input).value.strip() or None
+        self.dismiss(CustomPart(pid, base=self.base.id, name=name_text, figures=figures))

@@ -1,0 +1,280 @@
+"""The main screen's widgets: the design tree, the node editor and the metrics panel."""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Input, Label, Select, Static, Tree
+from textual.widgets.tree import TreeNode
+
+from ascend_tui.engine.metrics import Metrics
+from ascend_tui.model.catalog import FIGURES, Catalog, Part
+from ascend_tui.model.design import (
+    CABINET_ROLES,
+    TARGETS,
+    Cabinet,
+    Cluster,
+    Design,
+    Node,
+    PartCount,
+    Path,
+    Supernode,
+    children,
+    node_at,
+)
+from ascend_tui.report import BY_KEY, HEADLINE, change, show
+from ascend_tui.ui.messages import EditRequested, NodeSelected
+
+ICONS = {Cluster: "◆", Supernode: "◇", Cabinet: "▤", PartCount: "·"}
+# Collapse levels with more children than this, so that huge explicit layouts stay quick to draw.
+EXPAND_LIMIT = 200
+
+
+def node_label(node: Node, parts: dict[str, Part]) -> Text:
+    """A tree line: icon, name and count."""
+    icon = ICONS[type(node)]
+    if isinstance(node, PartCount):
+        part = parts.get(node.part)
+        name = part.name if part else node.part
+        return Text.assemble(f"{icon} ", (f"{node.count:,}", "bold"), " × ", name)
+    return Text.assemble(f"{icon} ", node.name, (f"  ×{node.count:,}", "bold"))
+
+
+class DesignTree(Tree[Path]):
+    """cluster > supernodes > cabinets > parts, each line with its count."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("design", data=(), **kwargs)  # type: ignore[arg-type]
+        self.show_root = True
+        self.guide_depth = 2
+        self._by_path: dict[Path, TreeNode[Path]] = {}
+
+    def rebuild(self, design: Design, parts: dict[str, Part], select: Path) -> None:
+        """Redraw the whole tree and put the cursor on `select` (or its nearest ancestor)."""
+        self.clear()
+        self._by_path = {(): self.root}
+        self.root.set_label(node_label(design.root, parts))
+        self.root.data = ()
+
+        def add(tree_node: TreeNode[Path], node: Node, path: Path) -> None:
+            kids = children(node)
+            for i, kid in enumerate(kids):
+                kid_path = (*path, i)
+                if isinstance(kid, PartCount):
+                    leaf = tree_node.add_leaf(node_label(kid, parts), data=kid_path)
+                    self._by_path[kid_path] = leaf
+                else:
+                    branch = tree_node.add(
+                        node_label(kid, parts), data=kid_path, expand=len(children(kid)) <= EXPAND_LIMIT
+                    )
+                    self._by_path[kid_path] = branch
+                    add(branch, kid, kid_path)
+
+        add(self.root, design.root, ())
+        self.root.expand()
+        self.select_path(select)
+
+    def relabel(self, design: Design, parts: dict[str, Part], path: Path) -> None:
+        """Redraw one line (after a count change)."""
+        if path in self._by_path:
+            self._by_path[path].set_label(node_label(node_at(design, path), parts))
+
+    def select_path(self, path: Path) -> None:
+        while path and path not in self._by_path:
+            path = path[:-1]
+        node = self._by_path.get(path, self.root)
+        node_parent = node.parent
+        while node_parent is not None:
+            node_parent.expand()
+            node_parent = node_parent.parent
+        self.move_cursor(node)
+
+    @property
+    def selected_path(self) -> Path:
+        node = self.cursor_node
+        return node.data if node is not None and node.data is not None else ()
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Path]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(NodeSelected(event.node.data))
+
+
+class NodeEditor(VerticalScroll):
+    """The selected node's fields (Enter applies a field) and, for parts, their specs and sources."""
+
+    def show_node(self, design: Design, path: Path, parts: dict[str, Part], catalog: Catalog) -> None:
+        """Show the form for the node at `path` (recomposed on the next refresh)."""
+        self.path = path
+        self._form = list(self._widgets(design, path, parts, catalog))
+        self.refresh(recompose=True)
+
+    def compose(self) -> ComposeResult:
+        yield from getattr(self, "_form", [])
+
+    def _widgets(
+        self, design: Design, path: Path, parts: dict[str, Part], catalog: Catalog
+    ) -> list[Static | Horizontal | Label]:
+        node = node_at(design, path)
+        widgets: list[Static | Horizontal | Label] = [
+            Static(Text(node.label[:1].upper() + node.label[1:], "bold"), id="node-title")
+        ]
+        if not isinstance(node, PartCount):
+            widgets.append(self._field("Name", "name", node.name))
+        widgets.append(self._field("Count", "count", str(node.count), integer=True))
+        if isinstance(node, Cabinet):
+            roles = [(r, r) for r in CABINET_ROLES]
+            kinds = [(k.name, cid) for cid, k in catalog.cooling.items()]
+            widgets += [
+                Horizontal(
+                    Label("Role", classes="field-label"),
+                    Select(roles, value=node.role, allow_blank=False, id="field-role", compact=True),
+                    classes="field",
+                ),
+                Horizontal(
+                    Label("Cooling", classes="field-label"),
+                    Select(kinds, value=node.cooling, allow_blank=False, id="field-cooling", compact=True),
+                    classes="field",
+                ),
+                self._field("Footprint m²", "footprint_m2", f"{node.footprint_m2:g}", number=True),
+                self._field("Overhead", "power_overhead", f"{node.power_overhead:g}", number=True),
+            ]
+            if node.source:
+                widgets.append(Static(Text(node.source, "dim"), classes="source"))
+        if isinstance(node, PartCount) and node.part in parts:
+            widgets.append(Static(part_specs(parts[node.part]), id="part-specs"))
+        widgets.append(Label("", id="editor-error"))
+        return widgets
+
+    def _field(
+        self, label: str, name: str, value: str, integer: bool = False, number: bool = False
+    ) -> Horizontal:
+        kind: Literal["integer", "number", "text"] = "integer" if integer else "number" if number else "text"
+        return Horizontal(
+            Label(label, classes="field-label"),
+            Input(value, id=f"field-{name}", type=kind, compact=True, select_on_focus=True),
+            classes="field",
+        )
+
+    def refused(self, message: str) -> None:
+        """Show why an edit was refused, under the form."""
+        self.query_one("#editor-error", Label).update(Text(message, "bold red"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        assert event.input.id is not None
+        self.post_message(EditRequested(self.path, event.input.id.removeprefix("field-"), event.value))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.select.id is not None and event.value is not Select.NULL:
+            self.post_message(
+                EditRequested(self.path, event.select.id.removeprefix("field-"), str(event.value))
+            )
+
+
+def part_specs(part: Part) -> Table:
+    """A part's figures with where each comes from."""
+    table = Table(
+        title=f"{part.name} ({part.kind}, {part.status or 'no status'})",
+        title_justify="left",
+        show_header=True,
+        box=None,
+        expand=True,
+    )
+    table.add_column("figure", style="bold", no_wrap=True)
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("basis", overflow="fold", ratio=1)
+    for name, unit in FIGURES.items():
+        f = part.figures.get(name)
+        if f is None:
+            continue
+        value = "no units" if not f.supported else ("~" if f.estimate else "") + f"{f.value:g} {unit}"
+        basis = f.basis + (f" — {f.note}" if f.note else "")
+        table.add_row(name.rsplit("_", 1)[0], value, Text(basis, "dim" if f.estimate else ""))
+    return table
+
+
+def target_rows(design: Design, metrics: Metrics) -> list[tuple[str, bool, str]]:
+    """Each target or limit the design carries: its label, whether it is met, and the margin."""
+    rows = []
+    for key, goal in design.targets.items():
+        what, unit = TARGETS[key]
+        value = target_value(metrics, key)
+        met = value >= goal if key.startswith("min_") else value <= goal
+        margin = value - goal if key.startswith("min_") else goal - value
+        sign = "+" if margin >= 0 else "−"
+        kind = "≥" if key.startswith("min_") else "≤"
+        rows.append((f"{what} {kind} {goal:,.4g} {unit}", met, f"{sign}{abs(margin):,.4g} {unit}"))
+    return rows
+
+
+def target_value(metrics: Metrics, key: str) -> float:
+    """The design's figure that a target key speaks of, in the target's unit."""
+    if key in ("min_fp8_ef", "min_fp4_ef", "min_bf16_ef"):
+        return float(getattr(metrics, key[4:-3] + "_pflops")) / 1000
+    if key == "max_cabinet_kw":
+        return metrics.cabinet_power_max_kw
+    return float(getattr(metrics, key[4:]))
+
+
+class MetricsPanel(Static):
+    """Live figures for the design, the change since the last save, and the selected node."""
+
+    def show_metrics(
+        self,
+        totals: Metrics,
+        saved: Metrics | None,
+        design: Design,
+        node: Metrics | None,
+        node_label: str,
+        times: int,
+    ) -> None:
+        table = Table(box=None, expand=True, show_header=False, pad_edge=False)
+        table.add_column("metric", style="bold", no_wrap=True, overflow="ellipsis", ratio=1)
+        table.add_column("value", justify="right", no_wrap=True)
+        table.add_column("change", justify="right", no_wrap=True)
+        self.shown: dict[str, str] = {}
+        for spec in HEADLINE:
+            value = show(totals, spec.key)
+            self.shown[spec.key] = value
+            delta = ""
+            if saved is not None and not (spec.precision and not totals.supported(spec.precision)):
+                delta = change(spec, float(getattr(totals, spec.key)), float(getattr(saved, spec.key)))
+            style = "green" if delta.startswith("+") else "red" if delta else ""
+            table.add_row(spec.label, value, Text(delta, style))
+        table.add_row("", "", "")
+        table.add_row("Cabinet, max", show(totals, "cabinet_power_max_kw"), "")
+        table.add_row("FP8 per kW", show(totals, "fp8_pflops_per_kw"), "")
+        if totals.cabinets_over_cooling_limit:
+            table.add_row(
+                Text("⚠ over cooling", "bold yellow"),
+                Text(f"{totals.cabinets_over_cooling_limit:,} cabinets", "yellow"),
+                "",
+            )
+        for label, met, margin in target_rows(design, totals):
+            table.add_row(
+                Text(("✔ " if met else "✘ ") + label, "green" if met else "bold red"),
+                "",
+                Text(margin, "green" if met else "red"),
+            )
+        if node is not None:
+            table.add_row("", "", "")
+            table.add_row(
+                Text(f"{node_label}" + (f" ×{times:,}" if times > 1 else ""), "bold underline"), "", ""
+            )
+            for key in ("chips", "fp8_pflops", "hbm_capacity_tb", "it_power_kw", "floor_area_m2"):
+                spec = BY_KEY[key]
+                table.add_row(f"  {spec.label} each", show(node, key), "")
+        table.add_row("", "", "")
+        table.add_row(Text("~ estimate  ·  Δ since save", "dim"), "", "")
+        self.update(table)
+
+
+def is_nan(value: float) -> bool:
+    return isinstance(value, float) and math.isnan(value)
