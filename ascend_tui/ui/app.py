@@ -42,21 +42,57 @@ class MainScreen(Screen[None]):
     """Tree, editor and metrics side by side."""
 
     BINDINGS = [
-        Binding("a", "add", "Add", id="node.add"),
-        Binding("d", "duplicate", "Duplicate", id="node.duplicate"),
-        Binding("x,delete", "remove", "Remove", id="node.remove"),
-        Binding("r", "rename", "Rename", show=False, id="node.rename"),
-        Binding("plus,equals_sign", "count(1)", "+1", key_display="+", id="node.increment"),
-        Binding("minus", "count(-1)", "−1", key_display="-", id="node.decrement"),
-        Binding("asterisk", "scale_count(2)", "×2", show=False, key_display="*", id="node.double"),
-        Binding("slash", "scale_count(0.5)", "÷2", show=False, key_display="/", id="node.halve"),
-        Binding("c", "type_count", "Type count", show=False, id="node.count"),
-        Binding("p", "pick_part", "Part", id="node.part"),
-        Binding("w", "swap_part", "Swap chip", id="design.swap"),
-        Binding("n", "new_part", "New part", show=False, id="design.new_part"),
-        Binding("u,ctrl+z", "undo", "Undo", id="design.undo"),
-        Binding("U,ctrl+y", "redo", "Redo", key_display="U", id="design.redo"),
-        Binding("tab", "focus_next", "Next pane", show=False),
+        Binding(
+            "a", "add", "Add", tooltip="Add a supernode, cabinet or part under the selection", id="node.add"
+        ),
+        Binding("d", "duplicate", "Duplicate", tooltip="Duplicate the selected node", id="node.duplicate"),
+        Binding("x,delete", "remove", "Remove", tooltip="Remove the selected node", id="node.remove"),
+        Binding("r", "rename", "Rename", show=False, tooltip="Rename the selected node", id="node.rename"),
+        Binding(
+            "plus,equals_sign", "count(1)", "+1", key_display="+", tooltip="Count +1", id="node.increment"
+        ),
+        Binding("minus", "count(-1)", "−1", key_display="-", tooltip="Count −1", id="node.decrement"),
+        Binding(
+            "asterisk",
+            "scale_count(2)",
+            "×2",
+            show=False,
+            key_display="*",
+            tooltip="Double the count",
+            id="node.double",
+        ),
+        Binding(
+            "slash",
+            "scale_count(0.5)",
+            "÷2",
+            show=False,
+            key_display="/",
+            tooltip="Halve the count",
+            id="node.halve",
+        ),
+        Binding("c", "type_count", "Count", show=False, tooltip="Type a count", id="node.count"),
+        Binding(
+            "p", "pick_part", "Part", tooltip="Pick a part from the catalog (replace or add)", id="node.part"
+        ),
+        Binding(
+            "w",
+            "swap_part",
+            "Swap chip",
+            tooltip="Swap one part for another across the whole design",
+            id="design.swap",
+        ),
+        Binding(
+            "n",
+            "new_part",
+            "New part",
+            show=False,
+            tooltip="Define a custom part from a catalog part",
+            id="design.new_part",
+        ),
+        Binding("u,ctrl+z", "undo", "Undo", tooltip="Undo the last edit", id="design.undo"),
+        Binding(
+            "U,ctrl+y", "redo", "Redo", key_display="U", tooltip="Redo the last undone edit", id="design.redo"
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -129,12 +165,34 @@ class AscendApp(App[None]):
     COMMANDS = App.COMMANDS | {DesignCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="file.save"),
-        Binding("S", "save_as", "Save as", show=False, key_display="S", id="file.save_as"),
-        Binding("o", "open_preset", "Presets", id="file.presets"),
-        Binding("ctrl+o", "open_file", "Open", show=False, id="file.open"),
-        Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help"),
-        Binding("q,ctrl+q", "quit", "Quit", id="app.quit"),
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            tooltip="Save to the design's file (asks where for a preset)",
+            id="file.save",
+        ),
+        Binding(
+            "S",
+            "save_as",
+            "Save as",
+            show=False,
+            key_display="S",
+            tooltip="Save to a new file",
+            id="file.save_as",
+        ),
+        Binding(
+            "o", "open_preset", "Presets", tooltip="Load a preset (shows headline figures)", id="file.presets"
+        ),
+        Binding("ctrl+o", "open_file", "Open", show=False, tooltip="Open a design file", id="file.open"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", tooltip="This list", id="app.help"),
+        Binding(
+            "q,ctrl+q",
+            "quit",
+            "Quit",
+            tooltip="Quit (asks first if there are unsaved changes)",
+            id="app.quit",
+        ),
     ]
 
     def __init__(self, target: str | None = None, autosave: Autosave | None = None) -> None:
@@ -148,6 +206,7 @@ class AscendApp(App[None]):
         self.autosave = autosave or Autosave()
         self.live: LiveEvaluator | None = None
         self.evaluation: Evaluation | None = None
+        self.evaluated_version = -1
         self.saved_totals: Metrics | None = None
         self.baseline_version = self.session.version
         self.selected: Path = ()
@@ -226,6 +285,7 @@ class AscendApp(App[None]):
             return  # an edit overtook this result
         self.live.accept(message.evaluation)
         self.evaluation = message.evaluation
+        self.evaluated_version = message.version
         if self.baseline_version == message.version:
             self.saved_totals = message.evaluation.totals()
         self.metrics_panel.loading = False
@@ -249,17 +309,20 @@ class AscendApp(App[None]):
         raise LookupError("no main screen")
 
     def show_metrics(self) -> None:
-        if self.evaluation is None:
+        """Show the latest result; the selected node's figures only if the result is current."""
+        evaluation = self.evaluation
+        if evaluation is None:
             return
         design = self.session.design
+        current = self.evaluated_version == self.session.version
         node = node_at(design, self.selected)
         self.metrics_panel.show_metrics(
-            self.evaluation.totals(),
+            evaluation.totals(),
             self.saved_totals,
             design,
-            self.evaluation.node(self.selected),
+            evaluation.node(self.selected) if current else None,
             node.label,
-            self.evaluation.packed.multiplicity(self.selected) if self.selected else 1,
+            evaluation.packed.multiplicity(self.selected) if current and self.selected else 1,
         )
 
     def update_title(self) -> None:
@@ -269,8 +332,7 @@ class AscendApp(App[None]):
     def redraw(self, select: Path) -> None:
         screen = self.main_screen
         parts = self.session.parts()
-        screen.query_one(DesignTree).rebuild(self.session.design, parts, select)
-        self.select(screen.query_one(DesignTree).selected_path)
+        self.select(screen.query_one(DesignTree).rebuild(self.session.design, parts, select))
 
     def select(self, path: Path) -> None:
         self.selected = path
@@ -561,7 +623,8 @@ class AscendApp(App[None]):
         for binding in [*MainScreen.BINDINGS, *self.BINDINGS]:
             assert isinstance(binding, Binding)
             if binding.description:
-                rows.append((binding.key_display or binding.key.replace(",", ", "), binding.description))
+                keys = binding.key_display or binding.key.replace(",", ", ")
+                rows.append((keys, binding.tooltip or binding.description))
         self.push_screen(HelpScreen(rows))
 
     async def action_quit(self) -> None:

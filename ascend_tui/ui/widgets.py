@@ -54,8 +54,8 @@ class DesignTree(Tree[Path]):
         self.guide_depth = 2
         self._by_path: dict[Path, TreeNode[Path]] = {}
 
-    def rebuild(self, design: Design, parts: dict[str, Part], select: Path) -> None:
-        """Redraw the whole tree and put the cursor on `select` (or its nearest ancestor)."""
+    def rebuild(self, design: Design, parts: dict[str, Part], select: Path) -> Path:
+        """Redraw the whole tree and put the cursor on `select` (or its nearest ancestor, returned)."""
         self.clear()
         self._by_path = {(): self.root}
         self.root.set_label(node_label(design.root, parts))
@@ -77,14 +77,15 @@ class DesignTree(Tree[Path]):
 
         add(self.root, design.root, ())
         self.root.expand()
-        self.select_path(select)
+        return self.select_path(select)
 
     def relabel(self, design: Design, parts: dict[str, Part], path: Path) -> None:
         """Redraw one line (after a count change)."""
         if path in self._by_path:
             self._by_path[path].set_label(node_label(node_at(design, path), parts))
 
-    def select_path(self, path: Path) -> None:
+    def select_path(self, path: Path) -> Path:
+        """Move the cursor to `path` (or its nearest ancestor, returned) once the lines are laid out."""
         while path and path not in self._by_path:
             path = path[:-1]
         node = self._by_path.get(path, self.root)
@@ -92,7 +93,8 @@ class DesignTree(Tree[Path]):
         while node_parent is not None:
             node_parent.expand()
             node_parent = node_parent.parent
-        self.move_cursor(node)
+        self.call_after_refresh(self.move_cursor, node)
+        return path
 
     @property
     def selected_path(self) -> Path:
@@ -240,12 +242,14 @@ class MetricsPanel(Static):
         table.add_column("value", justify="right", no_wrap=True)
         table.add_column("change", justify="right", no_wrap=True)
         self.shown: dict[str, str] = {}
+        self.changes: dict[str, str] = {}
         for spec in HEADLINE:
             value = show(totals, spec.key)
             self.shown[spec.key] = value
             delta = ""
             if saved is not None and not (spec.precision and not totals.supported(spec.precision)):
                 delta = change(spec, float(getattr(totals, spec.key)), float(getattr(saved, spec.key)))
+            self.changes[spec.key] = delta
             style = "green" if delta.startswith("+") else "red" if delta else ""
             table.add_row(spec.label, value, Text(delta, style))
         table.add_row("", "", "")

@@ -1,0 +1,275 @@
+"""The app driven by key presses: real flows, exact figures shown, nothing lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from ascend_tui.model.autosave import Autosave
+from ascend_tui.model.toml_format import load_design, save_design
+from ascend_tui.ui.app import AscendApp
+from ascend_tui.ui.dialogs import Confirm, PartPicker, PathPrompt, PresetPicker
+from ascend_tui.ui.widgets import DesignTree
+
+SIZE = (120, 36)
+
+
+def make_app(tmp_path: Path, target: str | None = None) -> AscendApp:
+    return AscendApp(target, autosave=Autosave(tmp_path / "data"))
+
+
+async def settled(pilot: Pilot[None]) -> AscendApp:
+    """Wait until the figures shown are those of the design as it now is."""
+    app = pilot.app
+    assert isinstance(app, AscendApp)
+    for _ in range(500):
+        await pilot.pause(0.01)
+        if app.evaluated_version == app.session.version and not app.workers:
+            break
+    await pilot.pause()
+    assert app.evaluated_version == app.session.version
+    return app
+
+
+def shown(app: AscendApp, key: str) -> str:
+    return app.metrics_panel.shown[key]
+
+
+async def test_opens_on_the_atlas_950_superpod_with_its_figures(tmp_path):
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        assert app.session.design.name == "Atlas 950 SuperPoD"
+        assert shown(app, "fp8_pflops") == "8.19 EF"
+        assert shown(app, "fp4_pflops") == "16.4 EF"
+        assert shown(app, "chips") == "8,192"
+        assert shown(app, "floor_area_m2") == "1,000 m²"
+        assert shown(app, "it_power_kw") == "~10.8 MW"
+
+
+async def test_plus_and_minus_change_the_selected_count_and_the_figures(tmp_path):
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down")  # the compute cabinets
+        await pilot.press("plus", "plus")
+        app = await settled(pilot)
+        assert app.session.design.root.cabinets[0].count == 130  # type: ignore[union-attr]
+        assert shown(app, "chips") == "8,320"
+        assert shown(app, "fp8_pflops") == "8.32 EF"
+        assert app.metrics_panel.changes["fp8_pflops"] == "+128 PF"
+        await pilot.press("minus")
+        app = await settled(pilot)
+        assert shown(app, "chips") == "8,256"
+
+
+async def test_a_typed_count_applies_and_a_zero_count_is_refused_in_place(tmp_path):
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "c")
+        await pilot.pause()
+        await pilot.press(*"100", "enter")
+        app = await settled(pilot)
+        assert shown(app, "chips") == "6,400"
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("0", "enter")
+        app = await settled(pilot)
+        assert app.last_error == "count must be at least 1, got 0 (remove the node instead)"
+        assert "count must be at least 1" in str(app.screen.query_one("#editor-error").render())
+        assert app.session.design.root.cabinets[0].count == 100  # type: ignore[union-attr]
+        assert shown(app, "chips") == "6,400"
+
+
+async def test_undo_and_redo_every_edit(tmp_path):
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "plus", "d")  # +1 cabinet, then duplicate the compute cabinets
+        app = await settled(pilot)
+        assert shown(app, "chips") == "16,512"  # 129 compute cabinets, twice
+        await pilot.press("u")
+        app = await settled(pilot)
+        assert shown(app, "chips") == "8,256"
+        await pilot.press("u")
+        app = await settled(pilot)
+        assert shown(app, "chips") == "8,192"
+        assert not app.session.dirty
+        await pilot.press("U")
+        app = await settled(pilot)
+        assert shown(app, "chips") == "8,256"
+
+
+async def test_save_as_then_reload_gives_the_same_design(tmp_path):
+    target = tmp_path / "pod.toml"
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "plus")
+        await settled(pilot)
+        await pilot.press("ctrl+s")  # a preset has no file yet: Save asks where
+        await pilot.pause()
+        assert isinstance(app.screen, PathPrompt)
+        field = app.screen.query_one(Input)
+        field.value = str(target)
+        await pilot.press("enter")
+        app = await settled(pilot)
+        assert not app.session.dirty
+        assert load_design(target) == app.session.design
+        assert str(target) in app.sub_title
+        # the change column now measures from the saved state
+        await pilot.press("plus")
+        app = await settled(pilot)
+        assert app.metrics_panel.changes["fp8_pflops"] == "+64.0 PF"
+    async with make_app(tmp_path, str(target)).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        assert shown(app, "chips") == "8,256"
+
+
+async def test_a_failed_save_is_reported_in_the_app_and_keeps_the_edits(tmp_path):
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "plus")
+        await settled(pilot)
+        assert not app.save_to(tmp_path / "no-such-folder" / "pod.toml")
+        await pilot.pause()
+        assert app.session.dirty
+        assert any("Could not save" in n.message for n in app._notifications)
+
+
+async def test_quitting_with_unsaved_changes_asks_first(tmp_path):
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "plus")
+        await settled(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("escape")  # cancel: nothing lost
+        await pilot.pause()
+        assert app.is_running and app.session.dirty
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.click("#choice-discard")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_loading_a_preset_from_the_picker(tmp_path):
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, PresetPicker)
+        names = [str(r.value) for r in app.screen.query_one("DataTable").rows]  # type: ignore[attr-defined]
+        for _ in range(names.index("gb200-nvl72")):
+            await pilot.press("down")
+        await pilot.press("enter")
+        app = await settled(pilot)
+        assert app.session.design.name == "GB200 NVL72"
+        assert shown(app, "fp8_pflops") == "360 PF"
+        assert shown(app, "fp4_pflops") == "720 PF"
+        assert shown(app, "hbm_capacity_tb") == "13.4 TB"
+
+
+async def test_swapping_910c_for_950dt_across_cloudmatrix(tmp_path):
+    async with make_app(tmp_path, "cloudmatrix-384").run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        assert shown(app, "fp8_pflops") == "no FP8 units"
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, PartPicker)
+        app.screen.query_one("#filter", Input).value = "910c"
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#filter", Input).value = "950dt"
+        await pilot.pause()
+        await pilot.press("enter")
+        app = await settled(pilot)
+        assert shown(app, "fp8_pflops") == "384 PF"
+        assert shown(app, "hbm_capacity_tb") == "55.3 TB"
+
+
+async def test_adding_a_part_from_the_catalog_browser(tmp_path):
+    async with make_app(tmp_path, "gb200-nvl72").run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "p")  # the rack: p adds a part
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, PartPicker)
+        picker.query_one("#filter", Input).value = "800g"
+        await pilot.pause()
+        assert picker.query_one("DataTable").row_count == 1  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        app = await settled(pilot)
+        rack = app.session.design.root.cabinets[0]  # type: ignore[union-attr]
+        assert [p.part for p in rack.parts][-1] == "optic-800g"
+        assert app.screen.query_one(DesignTree).selected_path == (0, 3)
+
+
+async def test_removing_and_adding_nodes(tmp_path):
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "x")  # remove the compute cabinets
+        app = await settled(pilot)
+        assert shown(app, "chips") == "0"
+        assert shown(app, "cabinets") == "32"
+        await pilot.press("a")  # selection moved to the supernode: add a cabinet
+        app = await settled(pilot)
+        assert [c.name for c in app.session.design.root.cabinets] == ["communication", "cabinet 2"]  # type: ignore[union-attr]
+        assert shown(app, "cabinets") == "33"
+
+
+async def test_autosave_is_offered_back_after_a_crash(tmp_path):
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "plus")
+        await settled(pilot)
+        app.autosave_now()
+        edited = app.session.design
+    assert (tmp_path / "data" / "autosave.toml").is_file()
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app = pilot.app  # type: ignore[assignment]
+        assert isinstance(app.screen, Confirm)
+        await pilot.click("#choice-restore")
+        app = await settled(pilot)
+        assert app.session.design == edited
+        assert app.session.dirty
+        assert shown(app, "chips") == "8,256"
+
+
+async def test_a_bad_design_file_is_reported_in_the_app_not_as_a_traceback(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('format = 1\nname = "x"\n[cabinet]\nname = "c"\ncount = -1\n')
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        app.load(bad, str(bad), True)
+        await pilot.pause()
+        assert app.session.design.name == "Atlas 950 SuperPoD"
+        assert any("count must be at least 1, got -1" in n.message for n in app._notifications)
+
+
+async def test_defining_a_custom_part(tmp_path):
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "down", "n")  # on the 950DT entry
+        await pilot.pause()
+        app.screen.query_one("#custom-id", Input).value = "my-950"
+        app.screen.query_one("#custom-hbm_gb", Input).value = "256"
+        await pilot.click("#define")
+        await pilot.pause()
+        assert app.session.design.parts["my-950"].figures["hbm_gb"].value == 256.0
+        assert "my-950" in app.session.parts()
+
+
+def test_a_missing_file_fails_before_the_screen_opens(tmp_path):
+    from ascend_tui.model.problems import DesignError
+
+    with pytest.raises(DesignError, match="no preset or file named"):
+        make_app(tmp_path, "nope")
+
+
+def test_saving_writes_atomically_even_from_the_app_path(tmp_path):
+    design = load_design(Path(__file__).parent.parent / "presets" / "gb200-nvl72.toml")
+    assert load_design(save_design(design, tmp_path / "x.toml")) == design

@@ -1,0 +1,74 @@
+"""How the screens look at a fixed terminal size (pytest-textual-snapshot).
+
+Update after an intended change with `pytest tests/test_snapshots.py --snapshot-update`, and
+look at the report before committing the new SVGs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from ascend_tui.model.autosave import Autosave
+from ascend_tui.ui.app import AscendApp
+from tests.test_app import settled
+
+
+def app_for(tmp_path: Path, target: str | None = None) -> AscendApp:
+    return AscendApp(target, autosave=Autosave(tmp_path / "data"))
+
+
+async def no_blink(pilot: Pilot[None]) -> None:
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
+def test_main_screen(snap_compare, tmp_path):
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settled(pilot)
+        await pilot.press("down")
+        await settled(pilot)
+        await no_blink(pilot)
+
+    assert snap_compare(app_for(tmp_path), terminal_size=(120, 32), run_before=run_before)
+
+
+def test_main_screen_at_80_by_24(snap_compare, tmp_path):
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settled(pilot)
+        await no_blink(pilot)
+
+    assert snap_compare(app_for(tmp_path, "cloudmatrix-384"), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_catalog_browser(snap_compare, tmp_path):
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settled(pilot)
+        await pilot.press("down", "down", "p")
+        await pilot.pause()
+        pilot.app.screen.query_one("#filter", Input).value = "ascend"
+        await pilot.pause()
+        await no_blink(pilot)
+
+    assert snap_compare(app_for(tmp_path), terminal_size=(120, 32), run_before=run_before)
+
+
+def test_preset_picker(snap_compare, tmp_path):
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settled(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+
+    assert snap_compare(app_for(tmp_path), terminal_size=(120, 32), run_before=run_before)
+
+
+def test_help_screen(snap_compare, tmp_path):
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settled(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(app_for(tmp_path), terminal_size=(100, 40), run_before=run_before)
