@@ -67,13 +67,14 @@ def _console() -> Console:
 def cmd_eval(args: argparse.Namespace) -> int:
     from ascend_tui.engine.evaluate import evaluate
     from ascend_tui.model import presets
-    from ascend_tui.report import ESTIMATE_NOTE, metrics_table
 
     design = presets.load(args.design)
     metrics = evaluate(design).totals()
     if args.json:
         print(json.dumps({"design": design.name, **metrics.as_dict()}, indent=2))
         return EXIT_OK
+    from ascend_tui.report import ESTIMATE_NOTE, metrics_table
+
     console = _console()
     console.print(metrics_table(metrics, title=design.name))
     if metrics.cabinets_over_cooling_limit:

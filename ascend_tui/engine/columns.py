@@ -43,16 +43,16 @@ COL = {name: i for i, name in enumerate(NAMES)}
 WIDTH = len(NAMES)
 assert WIDTH < 63, "estimate flags are bits of one int64"
 
-# How each column combines up the tree: 0 sums, 1 takes the maximum.
-COMBINE = np.array([0] * len(SUMMED) + [1] * len(MAXED), dtype=np.int64)
-
 
 def scale(row: npt.NDArray[np.float64], times: float) -> npt.NDArray[np.float64]:
     """A row for `times` instances: sums multiply, maxima stay."""
-    return np.where(COMBINE == 0, row * times, row)
+    out = row.copy()
+    out[: len(SUMMED)] *= times
+    return out
 
 
-# The kernel reads these column positions from an argument, not from globals.
+# The kernel reads these column positions from an argument, not from globals; the last entry is
+# how many leading columns are summed (the rest take the maximum).
 LAYOUT_NAMES = (
     "cabinets",
     "supernodes",
@@ -64,7 +64,7 @@ LAYOUT_NAMES = (
     "max_domain_chips",
     "chips",
 )
-LAYOUT = np.array([COL[n] for n in LAYOUT_NAMES], dtype=np.int64)
+LAYOUT = np.array([COL[n] for n in LAYOUT_NAMES] + [len(SUMMED)], dtype=np.int64)
 
 COUNT_COLUMN = {
     "accelerator": "chips",

@@ -63,7 +63,6 @@ def run(packed: PackedDesign) -> Evaluation:
         p.node_flags,
         p.part_rows,
         p.part_flags,
-        c.COMBINE,
         c.LAYOUT,
     )
     evaluation = Evaluation(packed, unit, flags)

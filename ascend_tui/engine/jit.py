@@ -27,3 +27,9 @@ def kernel(signature: str) -> Callable[[F], F]:
             return cast(F, numba.njit(signature, cache=False, nogil=True)(function))
 
     return decorate
+
+
+def helper(function: F) -> F:
+    """A small function a kernel calls: inlined into the kernel's own compiled (and cached) code,
+    so loading a cached kernel does not load or compile its helpers separately."""
+    return cast(F, numba.njit(inline="always", nogil=True)(function))

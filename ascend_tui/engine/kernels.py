@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from ascend_tui.engine.jit import kernel
+from ascend_tui.engine.jit import helper, kernel
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -15,21 +15,21 @@ ACCUMULATE_SIGNATURE = (
     "int64[::1], int64[::1], int64[::1], "  # leaf_parent, leaf_part, leaf_count
     "int64[::1], int64[::1], int64[::1], int64[::1], "  # parent, count, kind, role_column
     "float64[::1], float64[::1], float64[::1], int64[::1], "  # footprint, overhead, limit_w, node_flags
-    "float64[:, ::1], int64[::1], int64[::1], int64[::1])"  # part_rows, part_flags, combine, layout
+    "float64[:, ::1], int64[::1], int64[::1])"  # part_rows, part_flags, layout
 )
 
 
-@kernel("void(float64[:, ::1], int64, float64[::1], float64, int64[::1])")
-def _add_into(unit: Floats, target: int, row: Floats, times: float, combine: Ints) -> None:
-    """unit[target] += times * row, or max for the maximum columns."""
-    for k in range(row.shape[0]):
-        if combine[k] == 0:
-            unit[target, k] += times * row[k]
-        elif row[k] > unit[target, k]:
+@helper
+def _add_into(unit: Floats, target: int, row: Floats, times: float, summed: int) -> None:
+    """unit[target] += times * row for the first `summed` columns; the rest take the maximum."""
+    for k in range(summed):  # branch-free, so that LLVM vectorises it
+        unit[target, k] += times * row[k]
+    for k in range(summed, row.shape[0]):
+        if row[k] > unit[target, k]:
             unit[target, k] = row[k]
 
 
-@kernel("void(float64[::1], float64, float64, float64, int64, int64[::1])")
+@helper
 def _finish_cabinet(
     row: Floats, footprint: float, overhead: float, limit_w: float, role_column: int, layout: Ints
 ) -> None:
@@ -63,16 +63,16 @@ def accumulate(
     node_flags: Ints,
     part_rows: Floats,
     part_flags: Ints,
-    combine: Ints,
     layout: Ints,
 ) -> tuple[Floats, Ints]:
     """Per-instance metrics of every node (children come before parents) and estimate flags."""
     n = parent.shape[0]
+    summed = layout[9]
     unit = np.zeros((n, part_rows.shape[1]))
     flags = np.zeros(n, dtype=np.int64)
     for j in range(leaf_parent.shape[0]):
         p = leaf_parent[j]
-        _add_into(unit, p, part_rows[leaf_part[j]], float(leaf_count[j]), combine)
+        _add_into(unit, p, part_rows[leaf_part[j]], float(leaf_count[j]), summed)
         flags[p] |= part_flags[leaf_part[j]]
     supernodes, max_domain, chips = layout[1], layout[7], layout[8]
     for i in range(n):
@@ -85,6 +85,6 @@ def accumulate(
         flags[i] |= node_flags[i]
         p = parent[i]
         if p >= 0:
-            _add_into(unit, p, unit[i], float(count[i]), combine)
+            _add_into(unit, p, unit[i], float(count[i]), summed)
             flags[p] |= flags[i]
     return unit, flags

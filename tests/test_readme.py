@@ -1,0 +1,36 @@
+"""The README's format example is a valid design, and its error example is what the tool says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ascend_tui.cli import main
+from ascend_tui.engine.evaluate import evaluate
+from ascend_tui.model.toml_format import parse_design
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def example() -> str:
+    [block] = re.findall(r"```toml\n(.*?)```", README, re.S)
+    return block
+
+
+def test_the_format_example_loads_and_evaluates():
+    design = parse_design(example())
+    m = evaluate(design).totals()
+    assert m.chips == 2 * 4 * 8
+    assert m.hbm_capacity_tb == 64 * 256 / 1000
+    assert design.targets["max_cabinet_kw"] == 60.0
+
+
+def test_the_error_example_is_what_the_tool_prints(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    text = example().replace("count = 4\n", "count = 0\n", 1).replace("kunpeng-920 = 4", "kunpeng-92O = 4")
+    bad.write_text(text)
+    assert main(["eval", str(bad)]) == 2
+    err = capsys.readouterr().err.replace(str(tmp_path) + "/", "")
+    shown = re.search(r"```\n\$ ascend-tui eval bad.toml\n(.*?)```", README, re.S)
+    assert shown is not None
+    assert err == shown.group(1)
