@@ -76,6 +76,8 @@ def times(ratio: float | None) -> str:
     """A ratio the way vendors say it: 6.7×, 0.48×; '—' where it has no meaning."""
     if ratio is None:
         return "—"
+    if ratio < 0.1:
+        return f"{ratio:.2g}×"
     return f"{ratio:.2f}×" if ratio < 10 else f"{ratio:.1f}×"
 
 

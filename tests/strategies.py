@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from ascend_tui.model.catalog import Figure, load_catalog
-from ascend_tui.model.design import Cabinet, Cluster, CustomPart, Design, PartCount, Supernode
+from ascend_tui.model.design import Cabinet, Cluster, CustomPart, Design, FloorLayout, PartCount, Supernode
 
 CATALOG = load_catalog()
 PART_IDS = sorted(CATALOG.parts)
@@ -63,7 +63,12 @@ def designs(draw: st.DrawFn) -> Design:
         root = supernode()
     else:
         root = draw(cabinets(part_ids))
+    floor = draw(
+        st.none()
+        | st.builds(FloorLayout, st.integers(1, 64), st.floats(0.3, 2), st.floats(0.5, 2), st.floats(0.5, 3))
+    )
     return Design(
+        floor=floor,
         name=draw(names),
         root=root,
         pue=draw(st.floats(1.0, 2.0, allow_nan=False)),

@@ -13,7 +13,7 @@ from ascend_tui.engine.evaluate import evaluate, run
 from ascend_tui.engine.metrics import metrics_from_row
 from ascend_tui.engine.pack import pack
 from ascend_tui.model import presets
-from ascend_tui.model.design import Cabinet, Cluster, Design, PartCount, Supernode, node_at
+from ascend_tui.model.design import Cabinet, Cluster, Design, FloorLayout, PartCount, Supernode, node_at
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.validate import resolve_parts
 from tests.reference import reference_evaluate
@@ -88,6 +88,17 @@ def test_chips_without_a_precision_contribute_nothing_and_are_counted():
     assert not only_910c.supported("fp8")
 
 
+def test_a_row_layout_sets_the_floor_area():
+    design = small_pod()
+    design.root.cabinets[0].count = 10  # type: ignore[union-attr]
+    design.floor = FloorLayout(cabinets_per_row=8, cabinet_width_m=0.6, cabinet_depth_m=1.2, aisle_m=1.2)
+    m = evaluate(design).totals()
+    # 2 x 10 = 20 cabinets in rows of 8: 3 rows of 4.8 m, each 1.2 m deep plus a 1.2 m aisle
+    assert m.floor_area_m2 == pytest.approx(3 * 4.8 * 2.4)
+    assert m.footprint_area_m2 == 40.0
+    assert "floor_area_m2" not in m.estimated
+
+
 def test_a_lone_cabinet_is_its_own_scale_up_domain():
     assert evaluate(presets.load("h100-8gpu-server")).totals().scaleup_domain_chips == 8
 
@@ -121,7 +132,10 @@ def assert_matches_reference(design: Design, catalog) -> None:
             )
         assert columns.flagged(flags) == estimated, path
     root = np.array([expected[()][0].get(n, 0.0) for n in columns.NAMES])
-    want = metrics_from_row(columns.scale(root, design.root.count), evaluation.row(())[1], design.pue)
+    whole = columns.scale(root, design.root.count)
+    cabinets = round(whole[columns.COL["cabinets"]])
+    area = None if design.floor is None else design.floor.area_m2(cabinets)
+    want = metrics_from_row(whole, evaluation.row(())[1], design.pue, area)
     got = evaluation.totals()
     for key, value in want.as_dict().items():
         assert got.as_dict()[key] == (

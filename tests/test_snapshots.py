@@ -72,3 +72,45 @@ def test_help_screen(snap_compare, tmp_path):
         await pilot.pause()
 
     assert snap_compare(app_for(tmp_path), terminal_size=(100, 40), run_before=run_before)
+
+
+def test_compare_view(snap_compare, tmp_path):
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settled(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        for _ in range(5):  # gb200-nvl72 is the sixth preset
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(app_for(tmp_path, "cloudmatrix-384"), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_targets_panel(snap_compare, tmp_path):
+    app = app_for(tmp_path)
+    app.session.design.targets = {"min_fp8_ef": 10.0, "max_floor_area_m2": 1200.0, "max_cabinet_kw": 70.0}
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settled(pilot)
+        await no_blink(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_chart(snap_compare, tmp_path):
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settled(pilot)
+        await pilot.press("down", "g")
+        await pilot.pause()
+
+    assert snap_compare(app_for(tmp_path), terminal_size=(120, 36), run_before=run_before)
+
+
+def test_floor_plan(snap_compare, tmp_path):
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settled(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+
+    assert snap_compare(app_for(tmp_path, "cloudmatrix-384"), terminal_size=(100, 24), run_before=run_before)

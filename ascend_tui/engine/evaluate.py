@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ascend_tui.engine import columns as c
-from ascend_tui.engine.kernels import accumulate
 from ascend_tui.engine.metrics import Metrics, metrics_from_row
 from ascend_tui.engine.pack import Floats, Ints, PackedDesign, pack
 from ascend_tui.model.catalog import Catalog, load_catalog
@@ -42,12 +41,18 @@ class Evaluation:
         return metrics_from_row(c.scale(row, float(times)), flags, self.packed.pue)
 
     def totals(self) -> Metrics:
-        """Metrics of the whole design (the root times its count)."""
-        return self.node((), all_instances=True)
+        """Metrics of the whole design; with a row layout, the floor area follows from its rows."""
+        row, flags = self.row(())
+        whole = c.scale(row, float(self.packed.multiplicity(())))
+        floor = self.packed.floor
+        area = None if floor is None else floor.area_m2(round(whole[c.COL["cabinets"]]))
+        return metrics_from_row(whole, flags, self.packed.pue, area)
 
 
 def run(packed: PackedDesign) -> Evaluation:
     """Run the kernel over packed arrays; refuse totals that float64 cannot count exactly."""
+    from ascend_tui.engine.kernels import accumulate  # compiled or loaded from cache on first use
+
     p = packed
     unit, flags = accumulate(
         p.leaf_parent,

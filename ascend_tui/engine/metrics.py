@@ -50,6 +50,7 @@ class Metrics:
     cabinet_power_max_kw: float
     cabinets_over_cooling_limit: int
     floor_area_m2: float
+    footprint_area_m2: float
     fp8_pflops_per_m2: float
     fp8_pflops_per_kw: float
     fp8_tflops_per_w: float
@@ -112,9 +113,17 @@ def _ratio(a: float, b: float) -> float:
     return a / b if b > 0 else math.nan
 
 
-def metrics_from_row(row: Floats, flags: int, pue: float) -> Metrics:
-    """Metrics from one accumulated row (already multiplied by how often the node occurs)."""
+def metrics_from_row(row: Floats, flags: int, pue: float, floor_area_m2: float | None = None) -> Metrics:
+    """Metrics from one accumulated row (already multiplied by how often the node occurs).
+
+    `floor_area_m2`, when given (from the design's row layout), replaces the sum of the cabinets'
+    footprints as the floor area.
+    """
     v = {name: float(row[i]) for i, name in enumerate(c.NAMES)}
+    footprints = v["floor_m2"]
+    if floor_area_m2 is not None:
+        v["floor_m2"] = floor_area_m2
+        flags &= ~c.bit("floor_m2")
     chips = v["chips"]
     fp8_pf = v["fp8_tflops"] / 1e3
     it_kw = v["it_power_w"] / 1e3
@@ -151,6 +160,7 @@ def metrics_from_row(row: Floats, flags: int, pue: float) -> Metrics:
         cabinet_power_max_kw=v["max_cabinet_w"] / 1e3,
         cabinets_over_cooling_limit=round(v["cabinets_over_cooling_limit"]),
         floor_area_m2=v["floor_m2"],
+        footprint_area_m2=footprints,
         fp8_pflops_per_m2=_ratio(fp8_pf, v["floor_m2"]),
         fp8_pflops_per_kw=_ratio(fp8_pf, it_kw),
         fp8_tflops_per_w=_ratio(v["fp8_tflops"], v["it_power_w"]),

@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from ascend_tui.engine import columns as c
 from ascend_tui.model.catalog import FIGURES, PRECISIONS, Catalog, Part
-from ascend_tui.model.design import Cabinet, Cluster, Design, Node, Path, Supernode, children
+from ascend_tui.model.design import Cabinet, Cluster, Design, FloorLayout, Node, Path, Supernode, children
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -57,6 +57,7 @@ class PackedDesign:
     limit_w: Floats
     node_flags: Ints
     pue: float
+    floor: FloorLayout | None = None
     node_index: dict[Path, int] = field(default_factory=dict)
     leaf_index: dict[Path, int] = field(default_factory=dict)
 
@@ -165,6 +166,7 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
         limit_w=np.array(limit, dtype=np.float64),
         node_flags=np.array(node_flags, dtype=i64),
         pue=design.pue,
+        floor=design.floor,
         node_index=node_index,
         leaf_index=leaf_index,
     )

@@ -101,6 +101,25 @@ class CustomPart:
 
 
 @dataclass
+class FloorLayout:
+    """Cabinets stood in rows on a hall floor; when a design has one, its floor area follows
+    from the rows (cabinet fronts plus one aisle per row) instead of the cabinets' footprints."""
+
+    cabinets_per_row: int = 16
+    cabinet_width_m: float = 0.6
+    cabinet_depth_m: float = 1.2
+    aisle_m: float = 1.2
+
+    def rows(self, cabinets: int) -> int:
+        return -(-cabinets // self.cabinets_per_row)
+
+    def area_m2(self, cabinets: int) -> float:
+        """Rows × row length × (cabinet depth + aisle)."""
+        row_length = self.cabinets_per_row * self.cabinet_width_m
+        return self.rows(cabinets) * row_length * (self.cabinet_depth_m + self.aisle_m)
+
+
+@dataclass
 class Design:
     """A whole design file: the tree, facility settings, custom parts, targets and notes."""
 
@@ -110,6 +129,7 @@ class Design:
     notes: str = ""
     parts: dict[str, CustomPart] = field(default_factory=dict)
     targets: dict[str, float] = field(default_factory=dict)
+    floor: FloorLayout | None = None
 
 
 def children(node: Node) -> list[Node]:

@@ -17,6 +17,7 @@ from ascend_tui.model.design import (
     Cluster,
     CustomPart,
     Design,
+    FloorLayout,
     PartCount,
     Path,
     Supernode,
@@ -244,11 +245,10 @@ class Session:
     def set_pue(self, pue: float) -> Change:
         return self.apply(f"PUE to {pue:g}", lambda d: setattr(d, "pue", pue))
 
-    def set_target(self, key: str, value: float | None) -> Change:
-        def target(d: Design) -> None:
-            if value is None:
-                d.targets.pop(key, None)
-            else:
-                d.targets[key] = value
+    def set_targets(self, targets: dict[str, float]) -> Change:
+        """Replace the design's targets and limits."""
+        return self.apply("targets", lambda d: setattr(d, "targets", dict(targets)))
 
-        return self.apply(f"target {key}", target)
+    def set_floor(self, floor: FloorLayout | None) -> Change:
+        """Set (or remove) the row layout that the floor area follows from."""
+        return self.apply("row layout", lambda d: setattr(d, "floor", copy.deepcopy(floor)))

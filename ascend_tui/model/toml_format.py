@@ -6,7 +6,7 @@ import os
 import re
 import tempfile
 import tomllib
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -20,6 +20,7 @@ from ascend_tui.model.design import (
     Cluster,
     CustomPart,
     Design,
+    FloorLayout,
     PartCount,
     Root,
     Supernode,
@@ -30,7 +31,8 @@ from ascend_tui.model.validate import check_count, check_design
 
 Key = tuple[str | int, ...]
 ROOT_KINDS = ("cluster", "supernode", "cabinet")
-TOP_KEYS = ("format", "name", "notes", "pue", "targets", "parts", *ROOT_KINDS)
+TOP_KEYS = ("format", "name", "notes", "pue", "targets", "floor", "parts", *ROOT_KINDS)
+FLOOR_KEYS = ("cabinets_per_row", "cabinet_width_m", "cabinet_depth_m", "aisle_m")
 NODE_KEYS = {
     "cluster": ("name", "count", "supernodes"),
     "supernode": ("name", "count", "cabinets"),
@@ -196,7 +198,20 @@ class _Reader:
         targets = {
             k: self.number(targets_raw, k, "targets", ("targets",), 0.0) for k in targets_raw if k in TARGETS
         }
+        floor = None
+        if "floor" in data:
+            raw = self.table(data["floor"], "floor", ("floor",), FLOOR_KEYS)
+            defaults = FloorLayout()
+            floor = FloorLayout(
+                cabinets_per_row=self.count(
+                    raw.get("cabinets_per_row", defaults.cabinets_per_row),
+                    "floor",
+                    ("floor", "cabinets_per_row"),
+                ),
+                **{k: self.number(raw, k, "floor", ("floor",), getattr(defaults, k)) for k in FLOOR_KEYS[1:]},
+            )
         return Design(
+            floor=floor,
             name=self.string(data, "name", "design", (), root.name),
             root=root,
             pue=self.number(data, "pue", "design", (), 1.0),
@@ -277,6 +292,8 @@ def design_to_toml(design: Design) -> dict[str, Any]:
         out["notes"] = design.notes
     if design.targets:
         out["targets"] = dict(design.targets)
+    if design.floor is not None:
+        out["floor"] = asdict(design.floor)
     if design.parts:
         parts: dict[str, Any] = {}
         for pid, cp in design.parts.items():

@@ -13,6 +13,7 @@ from ascend_tui.model.design import (
     Cabinet,
     Cluster,
     Design,
+    FloorLayout,
     Node,
     PartCount,
     Path,
@@ -218,6 +219,23 @@ def check_design(design: Design, catalog: Catalog) -> list[Problem]:
             )
         elif (why := check_number(value, 0.0, 1e15, name)) is not None:
             problems.append(Problem("targets", why, ("targets", name)))
+    if design.floor is not None:
+        problems.extend(check_floor(design.floor))
     for path, node in walk(design):
         problems.extend(check_node(design, path, node, catalog, parts))
+    return problems
+
+
+def check_floor(floor: FloorLayout) -> list[Problem]:
+    """Problems with a floor layout."""
+    problems = []
+    why = check_count(floor.cabinets_per_row)
+    if why:
+        problems.append(
+            Problem("floor", why.replace("count", "cabinets_per_row", 1), ("floor", "cabinets_per_row"))
+        )
+    for name, high in (("cabinet_width_m", 10.0), ("cabinet_depth_m", 10.0), ("aisle_m", 20.0)):
+        why = check_number(getattr(floor, name), 0.0, high, name)
+        if why:
+            problems.append(Problem("floor", why, ("floor", name)))
     return problems

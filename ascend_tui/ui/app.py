@@ -6,6 +6,7 @@ worker tagged with the design version, and results an edit has overtaken are dro
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
 from pathlib import Path as FilePath
@@ -18,21 +19,33 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from ascend_tui.engine.evaluate import Evaluation
 from ascend_tui.engine.metrics import Metrics
+from ascend_tui.engine.planning import check_targets
 from ascend_tui.model import presets
 from ascend_tui.model.autosave import Autosave
 from ascend_tui.model.catalog import load_catalog
-from ascend_tui.model.design import Cabinet, Cluster, PartCount, Path, Supernode, node_at
+from ascend_tui.model.design import (
+    TARGETS,
+    Cabinet,
+    Cluster,
+    FloorLayout,
+    PartCount,
+    Path,
+    Supernode,
+    describe_path,
+    node_at,
+)
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.session import Change, Session
 from ascend_tui.model.toml_format import load_design, save_design
 from ascend_tui.ui.commands import DesignCommands
 from ascend_tui.ui.dialogs import Confirm, CustomPartDialog, HelpScreen, PartPicker, PathPrompt, PresetPicker
 from ascend_tui.ui.messages import EditRequested, EvaluationFailed, EvaluationFinished, NodeSelected
+from ascend_tui.ui.views import CompareScreen, FloorScreen, ScaleDialog, TargetsDialog, chart_for
 from ascend_tui.ui.widgets import DesignTree, MetricsPanel, NodeEditor
 
 if TYPE_CHECKING:
-    from ascend_tui.engine.evaluate import Evaluation
     from ascend_tui.engine.live import Job, LiveEvaluator
 
 AUTOSAVE_DELAY = 1.0  # seconds after the last edit
@@ -89,6 +102,41 @@ class MainScreen(Screen[None]):
             tooltip="Define a custom part from a catalog part",
             id="design.new_part",
         ),
+        Binding(
+            "m", "compare", "Compare", tooltip="Compare the design with presets or files", id="view.compare"
+        ),
+        Binding(
+            "t",
+            "targets",
+            "Targets",
+            show=False,
+            tooltip="Set targets and limits (FP8, power, area…)",
+            id="design.targets",
+        ),
+        Binding(
+            "s",
+            "scale",
+            "Scale",
+            show=False,
+            tooltip="How many of the selected block reach a target or fit a budget",
+            id="node.scale",
+        ),
+        Binding(
+            "g",
+            "chart",
+            "Chart",
+            show=False,
+            tooltip="Chart FP8, power and area against the selected count",
+            id="view.chart",
+        ),
+        Binding(
+            "f",
+            "floor",
+            "Floor",
+            show=False,
+            tooltip="Floor plan: cabinets in rows, coloured by power",
+            id="view.floor",
+        ),
         Binding("u,ctrl+z", "undo", "Undo", tooltip="Undo the last edit", id="design.undo"),
         Binding(
             "U,ctrl+y", "redo", "Redo", key_display="U", tooltip="Redo the last undone edit", id="design.redo"
@@ -121,34 +169,60 @@ class MainScreen(Screen[None]):
 
     # Actions on the selected node
     def action_add(self) -> None:
+        self.ascend.sync_selection()
         self.ascend.add_child()
 
     def action_duplicate(self) -> None:
+        self.ascend.sync_selection()
         self.ascend.duplicate()
 
     def action_remove(self) -> None:
+        self.ascend.sync_selection()
         self.ascend.remove()
 
     def action_rename(self) -> None:
+        self.ascend.sync_selection()
         self.ascend.focus_field("name")
 
     def action_type_count(self) -> None:
+        self.ascend.sync_selection()
         self.ascend.focus_field("count")
 
     def action_count(self, step: int) -> None:
+        self.ascend.sync_selection()
         self.ascend.step_count(step)
 
     def action_scale_count(self, factor: float) -> None:
+        self.ascend.sync_selection()
         self.ascend.scale_count(factor)
 
     def action_pick_part(self) -> None:
+        self.ascend.sync_selection()
         self.ascend.pick_part()
 
     def action_swap_part(self) -> None:
         self.ascend.swap_part()
 
     def action_new_part(self) -> None:
+        self.ascend.sync_selection()
         self.ascend.new_part()
+
+    def action_compare(self) -> None:
+        self.ascend.open_compare()
+
+    def action_targets(self) -> None:
+        self.ascend.edit_targets()
+
+    def action_scale(self) -> None:
+        self.ascend.sync_selection()
+        self.ascend.scale_to_target()
+
+    def action_chart(self) -> None:
+        self.ascend.sync_selection()
+        self.ascend.open_chart()
+
+    def action_floor(self) -> None:
+        self.ascend.open_floor()
 
     def action_undo(self) -> None:
         self.ascend.undo()
@@ -250,6 +324,7 @@ class AscendApp(App[None]):
     @work(thread=True, exclusive=True, group="warm-up")
     def warm_up(self) -> None:
         """Import (and if needed compile) the kernels off the UI thread, then evaluate."""
+        import ascend_tui.engine.kernels  # noqa: F401 - compiles, or loads the cached machine code
         from ascend_tui.engine.live import LiveEvaluator
 
         live = LiveEvaluator(self.catalog)
@@ -309,17 +384,29 @@ class AscendApp(App[None]):
         raise LookupError("no main screen")
 
     def show_metrics(self) -> None:
-        """Show the latest result; the selected node's figures only if the result is current."""
+        """Show the latest result; node figures and targets only if the result is current."""
         evaluation = self.evaluation
         if evaluation is None:
             return
         design = self.session.design
         current = self.evaluated_version == self.session.version
         node = node_at(design, self.selected)
+        targets: list[tuple[str, bool, str, str]] = []
+        flagged: set[Path] = set()
+        if current:
+            for check in check_targets(evaluation, design):
+                what, unit = TARGETS[check.key]
+                sign = "≥" if check.key.startswith("min_") else "≤"
+                margin = f"{'margin' if check.met else 'short by'} {abs(check.margin):,.4g} {unit}"
+                responsible = describe_path(design, check.responsible).split(" > ")[-1]
+                targets.append((f"{what} {sign} {check.goal:,.4g} {unit}", check.met, margin, responsible))
+                if not check.met:
+                    flagged.add(check.responsible)
+            self.main_screen.query_one(DesignTree).flag(design, self.session.parts(), flagged)
         self.metrics_panel.show_metrics(
             evaluation.totals(),
             self.saved_totals,
-            design,
+            targets,
             evaluation.node(self.selected) if current else None,
             node.label,
             evaluation.packed.multiplicity(self.selected) if current and self.selected else 1,
@@ -339,6 +426,13 @@ class AscendApp(App[None]):
         screen = self.main_screen
         screen.query_one(NodeEditor).show_node(self.session.design, path, self.session.parts(), self.catalog)
         self.show_metrics()
+
+    def sync_selection(self) -> None:
+        """Follow the tree's cursor before acting: a key pressed right after a cursor move may
+        arrive before the tree's highlight message."""
+        node = self.main_screen.query_one(DesignTree).cursor_node
+        if node is not None and node.data is not None and node.data != self.selected:
+            self.select(node.data)
 
     def focus_field(self, name: str) -> None:
         for field in self.main_screen.query(f"#field-{name}"):
@@ -504,6 +598,113 @@ class AscendApp(App[None]):
         else:
             self.after_change(change, self.selected)
 
+    # --- planning views ------------------------------------------------------------------------
+
+    def current_evaluation(self) -> Evaluation | None:
+        """The evaluation of the design as it now is, or None (with a note) while one is running."""
+        if self.evaluation is None or self.evaluated_version != self.session.version:
+            self.notify("The figures are being worked out; try again in a moment.")
+            return None
+        return self.evaluation
+
+    def preset_rows(self) -> list[tuple[str, str, Metrics]]:
+        """Each preset's name, design name and totals, for the pickers."""
+        from ascend_tui.engine.evaluate import evaluate
+
+        rows = []
+        for name in presets.preset_names():
+            design = presets.load(name, self.catalog)
+            rows.append((name, design.name, evaluate(design, self.catalog).totals()))
+        return rows
+
+    def open_compare(self) -> None:
+        from ascend_tui.compare import compare_designs
+
+        if self.current_evaluation() is None:
+            return
+        current = copy.deepcopy(self.session.design)
+
+        def chosen(name: str | None) -> None:
+            if name:
+                comparison = compare_designs(
+                    [current, presets.load(name, self.catalog)], ["this design", name]
+                )
+                self.push_screen(CompareScreen(comparison, self.compare_add))
+
+        self.push_screen(PresetPicker(self.preset_rows(), "Compare this design with"), chosen)
+
+    def compare_add(self, screen: CompareScreen, from_file: bool) -> None:
+        """Add a preset or a file to an open comparison."""
+        from ascend_tui.compare import Comparison
+        from ascend_tui.engine.evaluate import evaluate
+
+        def add(label: str, file: FilePath) -> None:
+            try:
+                design = load_design(file, self.catalog)
+                metrics = evaluate(design, self.catalog).totals()
+            except DesignError as error:
+                self.notify(str(error), title="Cannot compare", severity="error", timeout=12)
+                return
+            c = screen.comparison
+            screen.replace(
+                Comparison([*c.labels, label], [*c.names, design.name], [*c.metrics, metrics], c.baseline)
+            )
+
+        def file_chosen(file: FilePath | None) -> None:
+            if file is not None:
+                add(str(file), file)
+
+        def preset_chosen(name: str | None) -> None:
+            if name is not None:
+                add(name, presets.resolve(name))
+
+        if from_file:
+            self.push_screen(PathPrompt("Add a design file", must_exist=True), file_chosen)
+        else:
+            self.push_screen(
+                PresetPicker(self.preset_rows(), "Add a preset to the comparison"), preset_chosen
+            )
+
+    def edit_targets(self) -> None:
+        def chosen(targets: dict[str, float] | None) -> None:
+            if targets is not None:
+                self.apply(lambda: self.session.set_targets(targets))
+
+        self.push_screen(TargetsDialog(self.session.design.targets), chosen)
+
+    def scale_to_target(self) -> None:
+        path = self.selected
+        node = node_at(self.session.design, path)
+        if isinstance(node, PartCount):
+            self.notify("Select a supernode or a cabinet: the block to scale.", severity="warning")
+            return
+
+        def chosen(count: int | None) -> None:
+            if count is not None:
+                self.apply(lambda: self.session.set_count(path, count))
+
+        self.push_screen(ScaleDialog(copy.deepcopy(self.session.design), path, self.catalog), chosen)
+
+    def open_chart(self) -> None:
+        evaluation = self.current_evaluation()
+        node = node_at(self.session.design, self.selected)
+        if evaluation is None:
+            return
+        if isinstance(node, PartCount) or self.selected == ():
+            self.notify("Select a supernode or a cabinet to chart against its count.", severity="warning")
+            return
+        self.push_screen(chart_for(evaluation, self.selected, node.label, node.count))
+
+    def open_floor(self) -> None:
+        evaluation = self.current_evaluation()
+        if evaluation is None:
+            return
+
+        def set_layout(layout: FloorLayout) -> bool:
+            return self.apply(lambda: self.session.set_floor(layout))
+
+        self.push_screen(FloorScreen(self.session.design, evaluation, self.catalog, set_layout))
+
     # --- files ---------------------------------------------------------------------------------
 
     def schedule_autosave(self) -> None:
@@ -598,12 +799,7 @@ class AscendApp(App[None]):
         self.request_evaluation(Change("load"))
 
     def action_open_preset(self) -> None:
-        from ascend_tui.engine.evaluate import evaluate
-
-        rows = []
-        for name in presets.preset_names():
-            design = presets.load(name, self.catalog)
-            rows.append((name, design.name, evaluate(design, self.catalog).totals()))
+        rows = self.preset_rows()
 
         def chosen(name: str | None) -> None:
             if name:

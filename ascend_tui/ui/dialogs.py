@@ -171,15 +171,15 @@ class PresetPicker(ModalScreen[str | None]):
         "chips",
     )
 
-    def __init__(self, rows: list[tuple[str, str, Metrics]]) -> None:
+    def __init__(self, rows: list[tuple[str, str, Metrics]], title: str = "Load a preset") -> None:
         super().__init__()
-        self.rows = rows
+        self.rows, self.title_text = rows, title
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label("Load a preset", classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title")
             yield DataTable(id="preset-table", cursor_type="row", zebra_stripes=True)
-            yield Static(Text("Enter loads · Escape cancels · ~ estimate", "dim"))
+            yield Static(Text("Enter picks · Escape cancels · ~ estimate", "dim"))
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
 from rich.table import Table
@@ -16,7 +15,6 @@ from ascend_tui.engine.metrics import Metrics
 from ascend_tui.model.catalog import FIGURES, Catalog, Part
 from ascend_tui.model.design import (
     CABINET_ROLES,
-    TARGETS,
     Cabinet,
     Cluster,
     Design,
@@ -53,10 +51,12 @@ class DesignTree(Tree[Path]):
         self.show_root = True
         self.guide_depth = 2
         self._by_path: dict[Path, TreeNode[Path]] = {}
+        self.flagged: set[Path] = set()
 
     def rebuild(self, design: Design, parts: dict[str, Part], select: Path) -> Path:
         """Redraw the whole tree and put the cursor on `select` (or its nearest ancestor, returned)."""
         self.clear()
+        self.flagged = set()
         self._by_path = {(): self.root}
         self.root.set_label(node_label(design.root, parts))
         self.root.data = ()
@@ -82,7 +82,16 @@ class DesignTree(Tree[Path]):
     def relabel(self, design: Design, parts: dict[str, Part], path: Path) -> None:
         """Redraw one line (after a count change)."""
         if path in self._by_path:
-            self._by_path[path].set_label(node_label(node_at(design, path), parts))
+            label = node_label(node_at(design, path), parts)
+            if path in self.flagged:
+                label = Text.assemble(("⚠ ", "bold red"), label)
+            self._by_path[path].set_label(label)
+
+    def flag(self, design: Design, parts: dict[str, Part], paths: set[Path]) -> None:
+        """Mark the nodes responsible for unmet targets (and unmark the others)."""
+        before, self.flagged = self.flagged, {p for p in paths if p in self._by_path}
+        for path in before ^ self.flagged:
+            self.relabel(design, parts, path)
 
     def select_path(self, path: Path) -> Path:
         """Move the cursor to `path` (or its nearest ancestor, returned) once the lines are laid out."""
@@ -202,29 +211,6 @@ def part_specs(part: Part) -> Table:
     return table
 
 
-def target_rows(design: Design, metrics: Metrics) -> list[tuple[str, bool, str]]:
-    """Each target or limit the design carries: its label, whether it is met, and the margin."""
-    rows = []
-    for key, goal in design.targets.items():
-        what, unit = TARGETS[key]
-        value = target_value(metrics, key)
-        met = value >= goal if key.startswith("min_") else value <= goal
-        margin = value - goal if key.startswith("min_") else goal - value
-        sign = "+" if margin >= 0 else "−"
-        kind = "≥" if key.startswith("min_") else "≤"
-        rows.append((f"{what} {kind} {goal:,.4g} {unit}", met, f"{sign}{abs(margin):,.4g} {unit}"))
-    return rows
-
-
-def target_value(metrics: Metrics, key: str) -> float:
-    """The design's figure that a target key speaks of, in the target's unit."""
-    if key in ("min_fp8_ef", "min_fp4_ef", "min_bf16_ef"):
-        return float(getattr(metrics, key[4:-3] + "_pflops")) / 1000
-    if key == "max_cabinet_kw":
-        return metrics.cabinet_power_max_kw
-    return float(getattr(metrics, key[4:]))
-
-
 class MetricsPanel(Static):
     """Live figures for the design, the change since the last save, and the selected node."""
 
@@ -232,11 +218,13 @@ class MetricsPanel(Static):
         self,
         totals: Metrics,
         saved: Metrics | None,
-        design: Design,
+        targets: list[tuple[str, bool, str, str]],
         node: Metrics | None,
         node_label: str,
         times: int,
     ) -> None:
+        """Figures with their change since the last save, targets (label, met, margin) and the
+        selected node's own figures when they are current."""
         table = Table(box=None, expand=True, show_header=False, pad_edge=False)
         table.add_column("metric", style="bold", no_wrap=True, overflow="ellipsis", ratio=1)
         table.add_column("value", justify="right", no_wrap=True)
@@ -261,12 +249,13 @@ class MetricsPanel(Static):
                 Text(f"{totals.cabinets_over_cooling_limit:,} cabinets", "yellow"),
                 "",
             )
-        for label, met, margin in target_rows(design, totals):
-            table.add_row(
-                Text(("✔ " if met else "✘ ") + label, "green" if met else "bold red"),
-                "",
-                Text(margin, "green" if met else "red"),
-            )
+        if targets:
+            table.add_row("", "", "")
+        for label, met, margin, responsible in targets:
+            table.add_row(Text(("✔ " if met else "✘ ") + label, "green" if met else "bold red"), "", "")
+            table.add_row(Text(f"  {margin}", "green" if met else "red"), "", "")
+            if not met:
+                table.add_row(Text(f"  look at {responsible}", "dim"), "", "")
         if node is not None:
             table.add_row("", "", "")
             table.add_row(
@@ -278,7 +267,3 @@ class MetricsPanel(Static):
         table.add_row("", "", "")
         table.add_row(Text("~ estimate  ·  Δ since save", "dim"), "", "")
         self.update(table)
-
-
-def is_nan(value: float) -> bool:
-    return isinstance(value, float) and math.isnan(value)

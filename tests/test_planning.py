@@ -1,0 +1,113 @@
+"""Targets and limits, scale to a target, sweeps and compare: exact answers for real presets."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from ascend_tui.cli import main
+from ascend_tui.compare import compare_designs, times
+from ascend_tui.engine.evaluate import evaluate
+from ascend_tui.engine.planning import check_targets, plan_count, sweep
+from ascend_tui.model import presets
+from ascend_tui.model.design import FloorLayout
+from ascend_tui.model.problems import DesignError
+
+
+def test_targets_are_checked_with_margins_and_the_node_responsible():
+    design = presets.load("atlas-950-superpod")
+    design.targets = {"min_fp8_ef": 10.0, "max_floor_area_m2": 1200.0, "max_cabinet_kw": 70.0}
+    checks = {c.key: c for c in check_targets(evaluate(design), design)}
+    fp8 = checks["min_fp8_ef"]
+    assert (fp8.met, fp8.value, fp8.margin) == (False, 8.192, pytest.approx(8.192 - 10))
+    assert fp8.responsible == (0,)  # the compute cabinets give all the FP8
+    area = checks["max_floor_area_m2"]
+    assert (area.met, area.margin) == (True, 200.0)
+    hot = checks["max_cabinet_kw"]
+    assert not hot.met and hot.responsible == (1,)  # the communication cabinets draw ~84 kW
+
+
+def test_scale_a_cabinet_to_an_fp8_target():
+    design = presets.load("atlas-950-superpod")
+    plan = plan_count(design, (0,), "min_fp8_ef", 10.0)
+    assert plan.count == 157  # 10,000 PF / 64 PF per cabinet = 156.25
+    assert plan.after is not None and plan.after.fp8_pflops == 157 * 64
+
+
+def test_how_many_supernodes_fit_a_power_budget():
+    design = presets.load("atlas-950-supercluster")
+    per_pod = evaluate(presets.load("atlas-950-superpod")).totals().it_power_kw
+    plan = plan_count(design, (0,), "max_it_power_kw", 100_000.0)
+    assert plan.count == int(100_000 // per_pod)
+    assert plan.after is not None and plan.after.it_power_kw <= 100_000.0
+    bigger = copy.deepcopy(design)
+    bigger.root.supernodes[0].count = plan.count + 1  # type: ignore[union-attr]
+    assert evaluate(bigger).totals().it_power_kw > 100_000.0
+
+
+def test_an_area_budget_follows_the_row_layout_not_a_straight_line():
+    design = presets.load("atlas-950-superpod")
+    design.floor = FloorLayout(cabinets_per_row=10, cabinet_width_m=1.0, cabinet_depth_m=1.5, aisle_m=1.5)
+    # rows of 10 cabinets take 10 x 3 = 30 m² each; 32 communication cabinets fill 4 rows (120 m²)
+    plan = plan_count(design, (0,), "max_floor_area_m2", 600.0)
+    assert plan.count == 168  # 200 cabinets = 20 rows = 600 m²
+    assert plan.after is not None and plan.after.floor_area_m2 == 600.0
+
+
+def test_a_budget_that_one_block_already_breaks_is_reported():
+    design = presets.load("gb200-nvl72")
+    plan = plan_count(design, (0,), "max_it_power_kw", 50.0)
+    assert plan.count is None and "exceeds" in plan.reason
+
+
+def test_planning_a_part_entry_is_refused():
+    with pytest.raises(DesignError, match="pick a supernode or cabinet"):
+        plan_count(presets.load("gb200-nvl72"), (0, 0), "min_fp8_ef", 1.0)
+
+
+def test_a_sweep_equals_evaluating_each_count():
+    design = presets.load("atlas-950-supercluster")
+    evaluation = evaluate(design)
+    points = sweep(evaluation, (0,), [1, 32, 64, 100])
+    for count, metrics in zip([1, 32, 64, 100], points, strict=True):
+        changed = copy.deepcopy(design)
+        changed.root.supernodes[0].count = count  # type: ignore[union-attr]
+        assert metrics == evaluate(changed).totals()
+    assert evaluation.totals().chips == 524288  # the sweep left the evaluation as it was
+
+
+def test_compare_ratios_per_total_chip_kw_and_area():
+    designs = [presets.load("gb200-nvl72"), presets.load("cloudmatrix-384")]
+    c = compare_designs(designs, ["gb200-nvl72", "cloudmatrix-384"], baseline=0)
+    assert c.ratio(1, "bf16_pflops") == pytest.approx(299.52 / 180)
+    assert c.ratio(1, "hbm_capacity_tb") == pytest.approx(49.152 / 13.392)
+    assert c.ratio(1, "fp8_pflops") is None  # CloudMatrix has no FP8 units
+    assert c.ratio(1, "bf16_pflops", "per_chip") == pytest.approx(780 / 2500)
+    assert times(c.ratio(1, "hbm_capacity_tb")) == "3.67×"
+
+
+def test_compare_json_for_two_presets(capsys):
+    assert main(["compare", "gb200-nvl72", "cloudmatrix-384", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["baseline"] == "gb200-nvl72"
+    base, other = data["designs"]
+    assert base["ratios"]["chips"] == 1.0
+    assert other["ratios"]["chips"] == pytest.approx(384 / 72)
+    assert other["ratios"]["bf16_pflops"] == pytest.approx(299.52 / 180)
+    assert other["ratios"]["hbm_bandwidth_tbps"] == pytest.approx(1228.8 / 576)
+    assert other["ratios"]["fp8_pflops"] is None
+    assert other["ratios"]["per_chip"]["hbm_capacity_tb"] == pytest.approx(128 / 186)
+    assert other["ratios"]["per_chip"]["scaleup_bandwidth_tbps"] == pytest.approx(784 / 1800)
+    assert other["metrics"]["chips"] == 384
+
+
+def test_compare_with_another_baseline_and_bad_arguments(capsys):
+    assert main(["compare", "gb200-nvl72", "h100-8gpu-server", "--baseline", "2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["baseline"] == "h100-8gpu-server"
+    assert data["designs"][0]["ratios"]["fp8_pflops"] == pytest.approx(360 / (8 * 1.979))
+    assert main(["compare", "gb200-nvl72"]) == 2
+    assert "two or more" in capsys.readouterr().err
+    assert main(["compare", "gb200-nvl72", "cloudmatrix-384", "--baseline", "3"]) == 2
