@@ -97,19 +97,7 @@ def main() -> None:
     big_parts, _ = resolve_parts(big, catalog)
     big_packed = pack(big, big_parts, catalog)
     p = big_packed
-    arrays = [
-        p.leaf_parent,
-        p.leaf_part,
-        p.leaf_count,
-        p.parent,
-        p.count,
-        p.kind,
-        p.role_column,
-        p.footprint,
-        p.overhead,
-        p.limit_w,
-        p.node_flags,
-    ]
+    arrays = p.kernel_inputs()
     nbytes = sum(a.nbytes for a in arrays)
 
     def numpy_sum() -> float:

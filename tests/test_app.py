@@ -255,9 +255,9 @@ async def test_defining_a_custom_part(tmp_path):
         app = await settled(pilot)
         await pilot.press("down", "down", "n")  # on the 950DT entry
         await pilot.pause()
-        app.screen.query_one("#custom-id", Input).value = "my-950"
-        app.screen.query_one("#custom-hbm_gb", Input).value = "256"
-        await pilot.click("#define")
+        app.screen.query_one("#form-id", Input).value = "my-950"
+        app.screen.query_one("#form-hbm_gb", Input).value = "256"
+        await pilot.click("#form-ok")
         await pilot.pause()
         assert app.session.design.parts["my-950"].figures["hbm_gb"].value == 256.0
         assert "my-950" in app.session.parts()

@@ -60,9 +60,9 @@ async def test_targets_show_met_or_not_and_flag_the_node_responsible(tmp_path):
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, TargetsDialog)
-        dialog.query_one("#target-min_fp8_ef", Input).value = "10"
-        dialog.query_one("#target-max_floor_area_m2", Input).value = "1200"
-        await pilot.click("#set")
+        dialog.query_one("#form-min_fp8_ef", Input).value = "10"
+        dialog.query_one("#form-max_floor_area_m2", Input).value = "1200"
+        await pilot.click("#form-ok")
         app = await settled(pilot)
         assert app.session.design.targets == {"min_fp8_ef": 10.0, "max_floor_area_m2": 1200.0}
         panel = app.metrics_panel
@@ -117,8 +117,8 @@ async def test_floor_plan_and_a_row_layout_that_sets_the_area(tmp_path):
         assert isinstance(app.screen, FloorScreen)
         await pilot.press("l")
         await pilot.pause()
-        app.screen.query_one("#layout-cabinets_per_row", Input).value = "20"
-        await pilot.click("#set")
+        app.screen.query_one("#form-cabinets_per_row", Input).value = "20"
+        await pilot.click("#form-ok")
         app = await settled(pilot)
         assert app.session.design.floor is not None and app.session.design.floor.cabinets_per_row == 20
         # 160 cabinets in 8 rows of 20 x 0.6 m, each 1.2 m deep with a 1.2 m aisle

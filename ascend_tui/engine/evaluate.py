@@ -53,36 +53,13 @@ def run(packed: PackedDesign) -> Evaluation:
     """Run the kernel over packed arrays; refuse totals that float64 cannot count exactly."""
     from ascend_tui.engine.kernels import accumulate  # compiled or loaded from cache on first use
 
-    p = packed
-    unit, flags = accumulate(
-        p.leaf_parent,
-        p.leaf_part,
-        p.leaf_count,
-        p.parent,
-        p.count,
-        p.kind,
-        p.role_column,
-        p.footprint,
-        p.overhead,
-        p.limit_w,
-        p.node_flags,
-        p.part_rows,
-        p.part_flags,
-        c.LAYOUT,
-    )
+    unit, flags = accumulate(*packed.kernel_inputs(), c.LAYOUT)
     evaluation = Evaluation(packed, unit, flags)
-    root = c.scale(unit[p.root], float(p.count[p.root]))
+    root = c.scale(unit[packed.root], float(packed.count[packed.root]))
     for name in COUNTED:
         if not root[c.COL[name]] <= EXACT_LIMIT:
-            raise DesignError(
-                [
-                    Problem(
-                        "design",
-                        f"the design totals {root[c.COL[name]]:.3g} {name}, more "
-                        "than can be counted exactly (2^53); reduce a count",
-                    )
-                ]
-            )
+            why = f"the design totals {root[c.COL[name]]:.3g} {name}, more than can be counted exactly (2^53)"
+            raise DesignError([Problem("design", why + "; reduce a count")])
     return evaluation
 
 

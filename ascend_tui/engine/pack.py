@@ -61,6 +61,26 @@ class PackedDesign:
     node_index: dict[Path, int] = field(default_factory=dict)
     leaf_index: dict[Path, int] = field(default_factory=dict)
 
+    def kernel_inputs(
+        self,
+    ) -> tuple[Ints, Ints, Ints, Ints, Ints, Ints, Ints, Floats, Floats, Floats, Ints, Floats, Ints]:
+        """The arrays the kernel reads, in its argument order (the column layout comes last)."""
+        return (
+            self.leaf_parent,
+            self.leaf_part,
+            self.leaf_count,
+            self.parent,
+            self.count,
+            self.kind,
+            self.role_column,
+            self.footprint,
+            self.overhead,
+            self.limit_w,
+            self.node_flags,
+            self.part_rows,
+            self.part_flags,
+        )
+
     @property
     def root(self) -> int:
         return len(self.parent) - 1

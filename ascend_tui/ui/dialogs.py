@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import TypeVar
 
 from rich.text import Text
 from textual import on
@@ -17,6 +19,8 @@ from ascend_tui.model.catalog import FIGURES, Figure, Part
 from ascend_tui.model.design import CustomPart
 from ascend_tui.report import show
 from ascend_tui.ui.widgets import part_specs
+
+T = TypeVar("T")
 
 
 class Confirm(ModalScreen[str]):
@@ -215,64 +219,92 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(key, description)
 
 
-class CustomPartDialog(ModalScreen[CustomPart | None]):
-    """Define the design's own part, starting from a catalog part's figures."""
+class FormDialog(ModalScreen[T | None]):
+    """A titled form of labelled text fields with an OK button; subclasses turn the texts into a
+    result, or say what is wrong, which is shown under the form until it is put right."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+    TITLE_TEXT = ""
+    OK = "Set"
+    WIDE = False
+
+    def fields(self) -> list[tuple[str, str, str]]:
+        """(key, label, initial text) for each field."""
+        raise NotImplementedError
+
+    def parse(self, texts: dict[str, str]) -> T | str:
+        """The result from the texts typed, or why they will not do."""
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide" if self.WIDE else "dialog"):
+            yield Label(self.TITLE_TEXT, classes="dialog-title")
+            for key, label, text in self.fields():
+                with Horizontal(classes="field"):
+                    yield Label(label, classes="field-label wide-label")
+                    yield Input(text, id=f"form-{key}", compact=True)
+            yield Label("", id="form-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button(self.OK, id="form-ok", variant="primary")
+                yield Button("Cancel", id="form-cancel")
+
+    @on(Button.Pressed, "#form-cancel")
+    def cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#form-ok")
+    @on(Input.Submitted)
+    def accept(self) -> None:
+        texts = {key: self.query_one(f"#form-{key}", Input).value.strip() for key, _, _ in self.fields()}
+        result = self.parse(texts)
+        if isinstance(result, str):
+            self.query_one("#form-error", Label).update(result)
+        else:
+            self.dismiss(result)
+
+
+def parse_number(text: str, what: str, minimum: float = 0.0) -> float | str:
+    """A finite number at least `minimum` from typed text, or why not."""
+    try:
+        value = float(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        return f"{what} must be a number, not {text!r}."
+    if not math.isfinite(value) or value < minimum:
+        return f"{what} must be a finite number ≥ {minimum:g}."
+    return value
+
+
+class CustomPartDialog(FormDialog[CustomPart]):
+    """Define the design's own part, starting from a catalog part's figures."""
+
+    OK = "Define"
+    WIDE = True
     EDITABLE = ("fp8_tflops", "fp4_tflops", "bf16_tflops", "hbm_gb", "hbm_tbps", "scaleup_gbps", "power_w")
 
     def __init__(self, base: Part, taken: set[str]) -> None:
         super().__init__()
         self.base, self.taken = base, taken
+        self.TITLE_TEXT = f"New part based on {base.name}"
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Label(f"New part based on {self.base.name}", classes="dialog-title")
-            with Horizontal(classes="field"):
-                yield Label("id", classes="field-label")
-                yield Input(f"{self.base.id}-custom", id="custom-id", compact=True)
-            with Horizontal(classes="field"):
-                yield Label("name", classes="field-label")
-                yield Input(f"{self.base.name} (custom)", id="custom-name", compact=True)
-            for name in self.EDITABLE:
-                if name in self.base.figures and self.base.figures[name].supported:
-                    with Horizontal(classes="field"):
-                        yield Label(f"{name} ({FIGURES[name]})", classes="field-label")
-                        yield Input(
-                            f"{self.base.value(name):g}", id=f"custom-{name}", type="number", compact=True
-                        )
-            yield Label("", id="custom-error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Define", id="define", variant="primary")
-                yield Button("Cancel", id="cancel")
+    def fields(self) -> list[tuple[str, str, str]]:
+        out = [("id", "id", f"{self.base.id}-custom"), ("name", "name", f"{self.base.name} (custom)")]
+        for name in self.EDITABLE:
+            if name in self.base.figures and self.base.figures[name].supported:
+                out.append((name, f"{name} ({FIGURES[name]})", f"{self.base.value(name):g}"))
+        return out
 
-    @on(Button.Pressed, "#cancel")
-    def cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#define")
-    @on(Input.Submitted)
-    def define(self) -> None:
-        error = self.query_one("#custom-error", Label)
-        pid = self.query_one("#custom-id", Input).value.strip()
+    def parse(self, texts: dict[str, str]) -> CustomPart | str:
+        pid = texts["id"]
         if not pid or " " in pid:
-            error.update("The id must be one word, e.g. my-chip.")
-            return
+            return "The id must be one word, e.g. my-chip."
         if pid in self.taken:
-            error.update(f"{pid!r} is taken; choose another id.")
-            return
+            return f"{pid!r} is taken; choose another id."
         figures: dict[str, Figure] = {}
         for name in self.EDITABLE:
-            for field in self.query(f"#custom-{name}").results(Input):
-                try:
-                    value = float(field.value)
-                except ValueError:
-                    error.update(f"{name} must be a number.")
-                    return
-                if value < 0 or value != value or value in (float("inf"),):
-                    error.update(f"{name} must be a finite number ≥ 0.")
-                    return
+            if name in texts:
+                value = parse_number(texts[name], name)
+                if isinstance(value, str):
+                    return value
                 if value != self.base.value(name):
                     figures[name] = Figure(value)
-        name_text = self.query_one("#custom-name", Input).value.strip() or None
-        self.dismiss(CustomPart(pid, base=self.base.id, name=name_text, figures=figures))
+        return CustomPart(pid, base=self.base.id, name=texts["name"] or None, figures=figures)

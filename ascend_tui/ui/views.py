@@ -26,6 +26,7 @@ from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import TARGETS, Cabinet, Design, FloorLayout, Path, node_at, walk
 from ascend_tui.model.problems import DesignError
 from ascend_tui.report import BY_KEY, format_value, show
+from ascend_tui.ui.dialogs import FormDialog, parse_number
 
 PLANNABLE = [k for k in TARGETS if k != "max_cabinet_kw"]
 
@@ -82,53 +83,32 @@ class CompareScreen(Screen[None]):
             self.notify("A comparison needs two designs.")
 
 
-class TargetsDialog(ModalScreen[dict[str, float] | None]):
+class TargetsDialog(FormDialog[dict[str, float]]):
     """Set the design's targets and limits; an empty field removes one."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+    TITLE_TEXT = "Targets and limits"
 
     def __init__(self, targets: dict[str, float]) -> None:
         super().__init__()
         self.targets = targets
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label("Targets and limits", classes="dialog-title")
-            for key, (what, unit) in TARGETS.items():
-                kind = "at least" if key.startswith("min_") else "at most"
-                value = self.targets.get(key)
-                with Horizontal(classes="field"):
-                    yield Label(f"{what}, {kind} ({unit})", classes="field-label wide-label")
-                    yield Input("" if value is None else f"{value:g}", id=f"target-{key}", compact=True)
-            yield Label("", id="target-error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Set", id="set", variant="primary")
-                yield Button("Cancel", id="cancel")
+    def fields(self) -> list[tuple[str, str, str]]:
+        out = []
+        for key, (what, unit) in TARGETS.items():
+            value = self.targets.get(key)
+            kind = "at least" if key.startswith("min_") else "at most"
+            out.append((key, f"{what}, {kind} ({unit})", "" if value is None else f"{value:g}"))
+        return out
 
-    @on(Button.Pressed, "#cancel")
-    def cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#set")
-    @on(Input.Submitted)
-    def accept(self) -> None:
+    def parse(self, texts: dict[str, str]) -> dict[str, float] | str:
         out: dict[str, float] = {}
-        for key in TARGETS:
-            text = self.query_one(f"#target-{key}", Input).value.strip().replace(",", "")
-            if not text:
-                continue
-            try:
-                value = float(text)
-            except ValueError:
-                self.query_one("#target-error", Label).update(f"{TARGETS[key][0]}: {text!r} is not a number.")
-                return
-            if not math.isfinite(value) or value <= 0:
-                self.query_one("#target-error", Label).update(
-                    f"{TARGETS[key][0]} must be a number above zero."
-                )
-                return
-            out[key] = value
-        self.dismiss(out)
+        for key, text in texts.items():
+            if text:
+                value = parse_number(text, TARGETS[key][0].capitalize(), minimum=1e-12)
+                if isinstance(value, str):
+                    return value
+                out[key] = value
+        return out
 
 
 class ScaleDialog(ModalScreen[int | None]):
@@ -386,10 +366,10 @@ class FloorScreen(Screen[None]):
             self.app.pop_screen()
 
 
-class LayoutDialog(ModalScreen[FloorLayout | None]):
+class LayoutDialog(FormDialog[FloorLayout]):
     """Cabinets per row, cabinet size and aisle width."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+    TITLE_TEXT = "Row layout"
     FIELDS = (
         ("cabinets_per_row", "Cabinets per row"),
         ("cabinet_width_m", "Cabinet width m"),
@@ -401,34 +381,17 @@ class LayoutDialog(ModalScreen[FloorLayout | None]):
         super().__init__()
         self.floor_layout = layout
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label("Row layout", classes="dialog-title")
-            for key, label in self.FIELDS:
-                with Horizontal(classes="field"):
-                    yield Label(label, classes="field-label wide-label")
-                    yield Input(f"{getattr(self.floor_layout, key):g}", id=f"layout-{key}", compact=True)
-            yield Label("", id="layout-error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Set", id="set", variant="primary")
-                yield Button("Cancel", id="cancel")
+    def fields(self) -> list[tuple[str, str, str]]:
+        return [(key, label, f"{getattr(self.floor_layout, key):g}") for key, label in self.FIELDS]
 
-    @on(Button.Pressed, "#cancel")
-    def cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#set")
-    @on(Input.Submitted)
-    def accept(self) -> None:
+    def parse(self, texts: dict[str, str]) -> FloorLayout | str:
         values: dict[str, float] = {}
         for key, label in self.FIELDS:
-            try:
-                values[key] = float(self.query_one(f"#layout-{key}", Input).value)
-            except ValueError:
-                self.query_one("#layout-error", Label).update(f"{label} must be a number.")
-                return
+            value = parse_number(texts[key], label)
+            if isinstance(value, str):
+                return value
+            values[key] = value
         per_row = values.pop("cabinets_per_row")
-        if per_row != int(per_row):
-            self.query_one("#layout-error", Label).update("Cabinets per row must be a whole number.")
-            return
-        self.dismiss(FloorLayout(int(per_row), **values))
+        if per_row != int(per_row) or per_row < 1:
+            return "Cabinets per row must be a whole number of at least 1."
+        return FloorLayout(int(per_row), **values)
