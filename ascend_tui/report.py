@@ -49,7 +49,7 @@ DETAIL = (
     MetricSpec("network_cabinets", "Network cabinets", "count"),
     MetricSpec("supernodes", "Supernodes", "count"),
     MetricSpec("scaleup_domain_chips", "Scale-up domain", "chips"),
-    MetricSpec("hbm_capacity_tb_binary", "HBM (binary, GB/1024)", "bytes"),
+    MetricSpec("hbm_capacity_tb_binary", "HBM (binary, GB/1024)", "TB"),  # as vendors quote it, unscaled
     MetricSpec("scaleup_bandwidth_per_chip_gbps", "Scale-up per chip", "GB/s"),
     MetricSpec("scaleout_bandwidth_tbps", "Scale-out bandwidth", "rate"),
     MetricSpec("accelerator_power_kw", "Power: accelerators", "power"),

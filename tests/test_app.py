@@ -263,6 +263,48 @@ async def test_defining_a_custom_part(tmp_path):
         assert "my-950" in app.session.parts()
 
 
+async def test_rename_with_r_and_a_count_typed_then_left_is_applied(tmp_path):
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "r")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "field-name"
+        await pilot.press(*"racks", "enter")  # the name is selected on focus: typing replaces it
+        app = await settled(pilot)
+        assert app.session.design.root.cabinets[0].name == "racks"  # type: ignore[union-attr]
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"200", "tab")  # leaving the field applies it: nothing typed is lost
+        app = await settled(pilot)
+        assert app.session.design.root.cabinets[0].count == 200  # type: ignore[union-attr]
+        assert len(app.session.undo_stack) == 2
+
+
+async def test_the_command_palette_offers_what_fits_the_selection(tmp_path):
+    from ascend_tui.ui.commands import DesignCommands
+
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        provider = DesignCommands(app.screen)
+        names = [name for name, _, _ in provider.commands()]
+        assert names[0] == "Add a cabinet" and "Remove" not in names  # the supernode at the top
+        await pilot.press("down", "down")
+        await pilot.pause()
+        app.sync_selection()
+        names = [name for name, _, _ in provider.commands()]
+        assert names[:2] == ["Replace this part", "Define a custom part from this one"]
+        assert "Remove" in names and "Swap a chip type across the design" in names
+
+
+async def test_the_binary_memory_figure_is_shown_beside_the_decimal_one(tmp_path):
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        assert shown(app, "hbm_capacity_tb") == "1.18 PB"
+        from tests.test_app_planning import plain
+
+        assert "1,152 TB" in plain(app.metrics_panel, 60)
+
+
 def test_a_missing_file_fails_before_the_screen_opens(tmp_path):
     from ascend_tui.model.problems import DesignError
 

@@ -466,7 +466,12 @@ class AscendApp(App[None]):
         self.schedule_autosave()
 
     def edit_field(self, path: Path, field: str, text: str) -> None:
+        """Apply what was typed in one of the editor's fields; typing the value it has is no edit."""
         session = self.session
+        try:
+            node = node_at(session.design, path)
+        except IndexError:
+            return  # the node went away (undo, load) before the field reported
         text = text.strip()
         if field == "count":
             try:
@@ -474,13 +479,13 @@ class AscendApp(App[None]):
             except ValueError:
                 self.apply(lambda: self._refuse(f"count must be a whole number, got {text!r}"))
                 return
-            if count == node_at(session.design, path).count:
-                return
-            self.apply(lambda: session.set_count(path, count))
+            if count != node.count:
+                self.apply(lambda: session.set_count(path, count))
         elif field == "name":
-            self.apply(lambda: session.rename(path, text))
+            if text != getattr(node, "name", text):
+                self.apply(lambda: session.rename(path, text))
         elif field in ("role", "cooling"):
-            if getattr(node_at(session.design, path), field) != text:
+            if getattr(node, field) != text:
                 self.apply(lambda: session.set_cabinet(path, field, text))
         elif field in ("footprint_m2", "power_overhead"):
             try:
@@ -488,7 +493,8 @@ class AscendApp(App[None]):
             except ValueError:
                 self.apply(lambda: self._refuse(f"{field} must be a number, got {text!r}"))
                 return
-            self.apply(lambda: session.set_cabinet(path, field, value))
+            if value != getattr(node, field):
+                self.apply(lambda: session.set_cabinet(path, field, value))
 
     @staticmethod
     def _refuse(message: str) -> Change:

@@ -181,6 +181,12 @@ class NodeEditor(VerticalScroll):
         assert event.input.id is not None
         self.post_message(EditRequested(self.path, event.input.id.removeprefix("field-"), event.value))
 
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        """Leaving a field applies what was typed in it, so that no edit is silently dropped."""
+        event.stop()
+        if event.input.id is not None and event.input.is_attached:
+            self.post_message(EditRequested(self.path, event.input.id.removeprefix("field-"), event.value))
+
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         if event.select.id is not None and event.value is not Select.NULL:
@@ -243,6 +249,7 @@ class MetricsPanel(Static):
         table.add_row("", "", "")
         table.add_row("Cabinet, max", show(totals, "cabinet_power_max_kw"), "")
         table.add_row("FP8 per kW", show(totals, "fp8_pflops_per_kw"), "")
+        table.add_row("HBM, binary TB", show(totals, "hbm_capacity_tb_binary"), "")
         if totals.cabinets_over_cooling_limit:
             table.add_row(
                 Text("⚠ over cooling", "bold yellow"),
