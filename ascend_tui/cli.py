@@ -118,7 +118,7 @@ def cmd_presets(args: argparse.Namespace) -> int:
 def cmd_parts(args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from ascend_tui.model.catalog import FIGURES, load_catalog
+    from ascend_tui.model.catalog import FIGURE_LABELS, FIGURES, load_catalog
 
     catalog = load_catalog()
     if args.json:
@@ -145,7 +145,7 @@ def cmd_parts(args: argparse.Namespace) -> int:
     table.add_column("id")
     table.add_column("kind")
     for figure, unit in FIGURES.items():
-        table.add_column(f"{figure.rsplit('_', 1)[0]}\n{unit}", justify="right")
+        table.add_column(f"{FIGURE_LABELS[figure]}\n{unit}", justify="right")
     for pid, part in catalog.parts.items():
         cells = []
         for figure in FIGURES:

@@ -25,6 +25,16 @@ FIGURES: dict[str, str] = {
     "scaleout_gbps": "GB/s",
     "power_w": "W",
 }
+FIGURE_LABELS: dict[str, str] = {
+    "fp8_tflops": "FP8",
+    "fp4_tflops": "FP4",
+    "bf16_tflops": "BF16",
+    "hbm_gb": "HBM",
+    "hbm_tbps": "HBM bandwidth",
+    "scaleup_gbps": "Scale-up",
+    "scaleout_gbps": "Scale-out",
+    "power_w": "Power",
+}
 PRECISIONS = ("fp8_tflops", "fp4_tflops", "bf16_tflops")
 # An accelerator must say something about each of these; other kinds need only power.
 ACCELERATOR_FIGURES = (*PRECISIONS, "hbm_gb", "hbm_tbps", "scaleup_gbps", "power_w")

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from ascend_tui.engine.metrics import Metrics
-from ascend_tui.model.catalog import FIGURES, Figure, Part
+from ascend_tui.model.catalog import FIGURE_LABELS, FIGURES, Figure, Part
 from ascend_tui.model.design import CustomPart
 from ascend_tui.report import show
 from ascend_tui.ui.widgets import part_specs
@@ -290,7 +290,7 @@ class CustomPartDialog(FormDialog[CustomPart]):
         out = [("id", "id", f"{self.base.id}-custom"), ("name", "name", f"{self.base.name} (custom)")]
         for name in self.EDITABLE:
             if name in self.base.figures and self.base.figures[name].supported:
-                out.append((name, f"{name} ({FIGURES[name]})", f"{self.base.value(name):g}"))
+                out.append((name, f"{FIGURE_LABELS[name]} ({FIGURES[name]})", f"{self.base.value(name):g}"))
         return out
 
     def parse(self, texts: dict[str, str]) -> CustomPart | str:

@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, Select, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from ascend_tui.engine.metrics import Metrics
-from ascend_tui.model.catalog import FIGURES, Catalog, Part
+from ascend_tui.model.catalog import FIGURE_LABELS, FIGURES, Catalog, Part
 from ascend_tui.model.design import (
     CABINET_ROLES,
     Cabinet,
@@ -213,7 +213,7 @@ def part_specs(part: Part) -> Table:
             continue
         value = "no units" if not f.supported else ("~" if f.estimate else "") + f"{f.value:g} {unit}"
         basis = f.basis + (f" — {f.note}" if f.note else "")
-        table.add_row(name.rsplit("_", 1)[0], value, Text(basis, "dim" if f.estimate else ""))
+        table.add_row(FIGURE_LABELS[name], value, Text(basis, "dim" if f.estimate else ""))
     return table
 
 
