@@ -40,25 +40,55 @@ class Change:
 
 
 @dataclass
+class Snapshot:
+    """An undo step that swaps whole designs (structural edits)."""
+
+    label: str
+    design: Design
+    serial: int
+
+
+@dataclass
+class CountEdit:
+    """An undo step for a count change: cheap to keep and to replay, even on a huge design."""
+
+    label: str
+    path: Path
+    old: int
+    new: int
+    serial: int
+
+
+Step = Snapshot | CountEdit
+
+
+@dataclass
 class Session:
     """The design being edited, where it lives on disk, and its history."""
 
     design: Design
     catalog: Catalog
     file: FilePath | None = None
-    saved: Design | None = None
-    undo_stack: list[tuple[str, Design]] = field(default_factory=list)
-    redo_stack: list[tuple[str, Design]] = field(default_factory=list)
+    undo_stack: list[Step] = field(default_factory=list)
+    redo_stack: list[Step] = field(default_factory=list)
     version: int = 0
+    _serials: int = 0
+    saved_at: int = 0  # the serial of the last step applied when the design was saved or loaded
 
-    def __post_init__(self) -> None:
-        if self.saved is None:
-            self.saved = copy.deepcopy(self.design)
+    @property
+    def position(self) -> int:
+        """Which step of the history the design is at (0: as loaded)."""
+        return self.undo_stack[-1].serial if self.undo_stack else 0
 
     @property
     def dirty(self) -> bool:
-        """Whether the design differs from the last saved (or loaded) state."""
-        return self.design != self.saved
+        """Whether the design differs from the last saved (or loaded) state; undoing back to it
+        makes it clean again."""
+        return self.position != self.saved_at
+
+    def _serial(self) -> int:
+        self._serials += 1
+        return self._serials
 
     def parts(self) -> dict[str, Part]:
         """Every part the design may use: the catalog's and its own."""
@@ -67,7 +97,11 @@ class Session:
     def mark_saved(self, file: FilePath | None = None) -> None:
         if file is not None:
             self.file = file
-        self.saved = copy.deepcopy(self.design)
+        self.saved_at = self.position
+
+    def mark_unsaved(self) -> None:
+        """Treat the design as not saved anywhere (work recovered from an autosave)."""
+        self.saved_at = -1
 
     def apply(self, label: str, edit: Callable[[Design], None], count_only: Path | None = None) -> Change:
         """Run an edit; keep it if the design is still valid, otherwise undo it and raise."""
@@ -80,50 +114,66 @@ class Session:
         if problems:
             self.design = before
             raise DesignError(problems)
-        self.undo_stack.append((label, before))
+        self.undo_stack.append(Snapshot(label, before, self._serial()))
         self.redo_stack.clear()
         self.version += 1
         return Change(label, count_only)
 
+    def _replay(self, step: Step, backwards: bool) -> Step:
+        """Apply a step one way and return the step that takes it back."""
+        if isinstance(step, CountEdit):
+            node_at(self.design, step.path).count = step.old if backwards else step.new
+            return step
+        current, self.design = self.design, step.design
+        return Snapshot(step.label, current, step.serial)
+
     def undo(self) -> Change | None:
         if not self.undo_stack:
             return None
-        label, before = self.undo_stack.pop()
-        self.redo_stack.append((label, self.design))
-        self.design = before
+        step = self.undo_stack.pop()
+        self.redo_stack.append(self._replay(step, backwards=True))
         self.version += 1
-        return Change(f"undo {label}")
+        return Change(f"undo {step.label}", step.path if isinstance(step, CountEdit) else None)
 
     def redo(self) -> Change | None:
         if not self.redo_stack:
             return None
-        label, after = self.redo_stack.pop()
-        self.undo_stack.append((label, self.design))
-        self.design = after
+        step = self.redo_stack.pop()
+        self.undo_stack.append(self._replay(step, backwards=False))
         self.version += 1
-        return Change(f"redo {label}")
+        return Change(f"redo {step.label}", step.path if isinstance(step, CountEdit) else None)
+
+    def drop_last(self) -> Change | None:
+        """Undo the last edit and forget it (for an edit the evaluator refused afterwards)."""
+        change = self.undo()
+        if change is not None:
+            self.redo_stack.pop()
+        return change
 
     def replace(self, design: Design, file: FilePath | None) -> None:
         """Start over on another design (a loaded file or preset): history begins anew."""
         self.design = design
         self.file = file
-        self.saved = copy.deepcopy(design)
         self.undo_stack.clear()
         self.redo_stack.clear()
+        self.saved_at = 0
         self.version += 1
 
     # --- edits -------------------------------------------------------------------------------
 
     def set_count(self, path: Path, count: int) -> Change:
+        """Change one count. Only the count can be wrong, so only it is checked and no copy of
+        the design is kept; totals too large to count are the evaluator's to refuse."""
         why = check_count(count)
         if why:
             raise DesignError([Problem(describe_path(self.design, path), why)])
         node = node_at(self.design, path)
-        return self.apply(
-            f"count of {node.label} to {count:,}",
-            lambda d: setattr(node_at(d, path), "count", count),
-            count_only=path,
-        )
+        label = f"count of {node.label} to {count:,}"
+        self.undo_stack.append(CountEdit(label, path, node.count, count, self._serial()))
+        self.redo_stack.clear()
+        node.count = count
+        self.version += 1
+        return Change(label, count_only=path)
 
     def rename(self, path: Path, name: str) -> Change:
         node = node_at(self.design, path)

@@ -313,9 +313,8 @@ class AscendApp(App[None]):
             from ascend_tui.model.design import Design
 
             assert isinstance(design, Design)
-            original = self.session.design
             self.session.replace(design, file)
-            self.session.saved = original  # restored work is unsaved until the user saves it
+            self.session.mark_unsaved()  # restored work is unsaved until the user saves it
             self.source_label = str(file) if file else "recovered design"
             self.design_replaced()
         elif choice == "discard":
@@ -367,8 +366,13 @@ class AscendApp(App[None]):
         self.show_metrics()
 
     def on_evaluation_failed(self, message: EvaluationFailed) -> None:
-        if message.version == self.session.version:
-            self.notify(message.error, title="Cannot evaluate", severity="error")
+        """The last edit made a design the evaluator refuses (totals too large): take it back."""
+        if message.version != self.session.version:
+            return
+        change = self.session.drop_last()
+        self.notify(message.error, title="Edit refused", severity="error")
+        if change is not None:
+            self.after_change(change, self.selected)
 
     # --- views ---------------------------------------------------------------------------------
 

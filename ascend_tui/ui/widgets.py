@@ -29,8 +29,9 @@ from ascend_tui.report import BY_KEY, HEADLINE, change, show
 from ascend_tui.ui.messages import EditRequested, NodeSelected
 
 ICONS = {Cluster: "◆", Supernode: "◇", Cabinet: "▤", PartCount: "·"}
-# Collapse levels with more children than this, so that huge explicit layouts stay quick to draw.
-EXPAND_LIMIT = 200
+# How many lines the tree fills in before it leaves branches collapsed (filled in on expanding),
+# so that huge explicit layouts stay quick to draw.
+EXPAND_LIMIT = 400
 
 
 def node_label(node: Node, parts: dict[str, Part]) -> Text:
@@ -44,40 +45,65 @@ def node_label(node: Node, parts: dict[str, Part]) -> Text:
 
 
 class DesignTree(Tree[Path]):
-    """cluster > supernodes > cabinets > parts, each line with its count."""
+    """cluster > supernodes > cabinets > parts, each line with its count.
+
+    Branches are filled in when first expanded, and only small ones start expanded, so that a
+    design laid out cabinet by cabinet opens as quickly as a compressed one.
+    """
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__("design", data=(), **kwargs)  # type: ignore[arg-type]
         self.show_root = True
         self.guide_depth = 2
         self._by_path: dict[Path, TreeNode[Path]] = {}
+        self._unfilled: set[Path] = set()
         self.flagged: set[Path] = set()
+        self.design: Design | None = None
+        self.parts: dict[str, Part] = {}
+        self._budget = EXPAND_LIMIT
 
     def rebuild(self, design: Design, parts: dict[str, Part], select: Path) -> Path:
         """Redraw the whole tree and put the cursor on `select` (or its nearest ancestor, returned)."""
+        self.design, self.parts = design, parts
         self.clear()
         self.flagged = set()
+        self._unfilled = set()
         self._by_path = {(): self.root}
         self.root.set_label(node_label(design.root, parts))
         self.root.data = ()
-
-        def add(tree_node: TreeNode[Path], node: Node, path: Path) -> None:
-            kids = children(node)
-            for i, kid in enumerate(kids):
-                kid_path = (*path, i)
-                if isinstance(kid, PartCount):
-                    leaf = tree_node.add_leaf(node_label(kid, parts), data=kid_path)
-                    self._by_path[kid_path] = leaf
-                else:
-                    branch = tree_node.add(
-                        node_label(kid, parts), data=kid_path, expand=len(children(kid)) <= EXPAND_LIMIT
-                    )
-                    self._by_path[kid_path] = branch
-                    add(branch, kid, kid_path)
-
-        add(self.root, design.root, ())
+        self._budget = EXPAND_LIMIT
+        self._fill(())
         self.root.expand()
         return self.select_path(select)
+
+    def _fill(self, path: Path) -> None:
+        """Add the children of the node at `path`; expand the small ones while the budget lasts."""
+        assert self.design is not None
+        self._unfilled.discard(path)
+        tree_node = self._by_path[path]
+        for i, kid in enumerate(children(node_at(self.design, path))):
+            kid_path = (*path, i)
+            label = node_label(kid, self.parts)
+            if kid_path in self.flagged:
+                label = Text.assemble(("⚠ ", "bold red"), label)
+            if isinstance(kid, PartCount):
+                self._by_path[kid_path] = tree_node.add_leaf(label, data=kid_path)
+                continue
+            size = len(children(kid))
+            expand = size <= self._budget
+            self._by_path[kid_path] = tree_node.add(
+                label, data=kid_path, expand=expand, allow_expand=size > 0
+            )
+            self._unfilled.add(kid_path)
+            if expand:
+                self._budget -= size
+                self._fill(kid_path)
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Path]) -> None:
+        event.stop()
+        if event.node.data in self._unfilled:
+            self._budget = EXPAND_LIMIT
+            self._fill(event.node.data)
 
     def relabel(self, design: Design, parts: dict[str, Part], path: Path) -> None:
         """Redraw one line (after a count change)."""
@@ -89,19 +115,25 @@ class DesignTree(Tree[Path]):
 
     def flag(self, design: Design, parts: dict[str, Part], paths: set[Path]) -> None:
         """Mark the nodes responsible for unmet targets (and unmark the others)."""
-        before, self.flagged = self.flagged, {p for p in paths if p in self._by_path}
+        before, self.flagged = self.flagged, set(paths)
         for path in before ^ self.flagged:
             self.relabel(design, parts, path)
 
     def select_path(self, path: Path) -> Path:
-        """Move the cursor to `path` (or its nearest ancestor, returned) once the lines are laid out."""
-        while path and path not in self._by_path:
+        """Move the cursor to `path` (filling in and expanding its ancestors) once the lines are
+        laid out; a path that no longer exists falls back to its nearest ancestor, returned."""
+        assert self.design is not None
+        try:
+            node_at(self.design, path)
+        except IndexError:
             path = path[:-1]
-        node = self._by_path.get(path, self.root)
-        node_parent = node.parent
-        while node_parent is not None:
-            node_parent.expand()
-            node_parent = node_parent.parent
+            return self.select_path(path)
+        for end in range(len(path)):
+            if path[:end] in self._unfilled:
+                self._budget = 0
+                self._fill(path[:end])
+            self._by_path[path[:end]].expand()
+        node = self._by_path[path]
         self.call_after_refresh(self.move_cursor, node)
         return path
 
