@@ -1,13 +1,14 @@
 """Evaluation for an editor: keep the packed arrays between edits and re-pack only when needed.
 
 A count change writes one slot of the kept arrays (O(1)) and re-runs the kernel; any other edit
-packs a snapshot of the design afresh. Jobs carry the design version so that a caller can drop
-results that an edit has overtaken.
+packs the design afresh. The design is packed as it is, not copied: the editing session replaces
+the design object on structural edits instead of changing it, and a count changed while a job
+packs only affects a result that the new version overtakes. Jobs carry the design version so
+that a caller drops results an edit has overtaken.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 from ascend_tui.engine.evaluate import Evaluation, run
@@ -22,7 +23,7 @@ class Job:
     """One evaluation to run off the UI thread."""
 
     version: int
-    snapshot: Design | None  # a copy of the design to pack, or None to re-run `packed`
+    design: Design | None  # the design to pack, or None to re-run `packed`
     packed: PackedDesign | None
 
 
@@ -39,15 +40,15 @@ class LiveEvaluator:
             self.packed.set_count(count_change, count)
             return Job(version, None, self.packed)
         self.packed = None
-        return Job(version, copy.deepcopy(design), None)
+        return Job(version, design, None)
 
     def run(self, job: Job) -> Evaluation:
         """Pack if needed and run the kernel (safe to call from a worker thread)."""
         packed = job.packed
         if packed is None:
-            assert job.snapshot is not None
-            parts, _ = resolve_parts(job.snapshot, self.catalog)
-            packed = pack(job.snapshot, parts, self.catalog)
+            assert job.design is not None
+            parts, _ = resolve_parts(job.design, self.catalog)
+            packed = pack(job.design, parts, self.catalog)
         return run(packed)
 
     def accept(self, evaluation: Evaluation) -> None:

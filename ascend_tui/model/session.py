@@ -104,16 +104,20 @@ class Session:
         self.saved_at = -1
 
     def apply(self, label: str, edit: Callable[[Design], None], count_only: Path | None = None) -> Change:
-        """Run an edit; keep it if the design is still valid, otherwise undo it and raise."""
-        before = copy.deepcopy(self.design)
+        """Run an edit on a copy; keep the copy if it is valid, otherwise raise and change nothing.
+
+        The design a reader was given is never changed structurally afterwards, so an evaluator
+        may pack it in another thread without copying it first.
+        """
+        after = copy.deepcopy(self.design)
         try:
-            edit(self.design)
-            problems = check_design(self.design, self.catalog)
+            edit(after)
+            problems = check_design(after, self.catalog)
         except (IndexError, KeyError, ValueError, TypeError) as error:
             problems = [Problem("", str(error))]
         if problems:
-            self.design = before
             raise DesignError(problems)
+        before, self.design = self.design, after
         self.undo_stack.append(Snapshot(label, before, self._serial()))
         self.redo_stack.clear()
         self.version += 1

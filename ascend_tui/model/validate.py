@@ -155,53 +155,41 @@ def check_number(value: float, low: float, high: float, what: str) -> str | None
 def check_node(
     design: Design, path: Path, node: Node, catalog: Catalog, parts: dict[str, Part]
 ) -> list[Problem]:
-    """Problems with one node on its own."""
-    where, key = describe_path(design, path), toml_key(design, path)
-    found: list[tuple[str, Key]] = []
+    """Problems with one node on its own (its place is worked out only when there are some)."""
+    found: list[tuple[str, tuple[str, ...]]] = []  # message, key below the node's own
     if isinstance(node, PartCount):
         if node.part not in parts:
-            found.append(
-                (
-                    f"unknown part id {node.part!r}; "
-                    + did_you_mean(node.part, parts, "`ascend-tui parts` lists the known ids"),
-                    key,
-                )
-            )
+            hint = did_you_mean(node.part, parts, "`ascend-tui parts` lists the known ids")
+            found.append((f"unknown part id {node.part!r}; {hint}", ()))
     elif not node.name.strip():
-        found.append(("name must not be empty", (*key, "name")))
+        found.append(("name must not be empty", ("name",)))
     why = check_count(node.count)
     if why:
-        found.append((why, key if isinstance(node, PartCount) else (*key, "count")))
+        found.append((why, () if isinstance(node, PartCount) else ("count",)))
     if isinstance(node, Cabinet):
         if node.role not in CABINET_ROLES:
-            found.append(
-                (f"role must be one of {', '.join(CABINET_ROLES)}, got {node.role!r}", (*key, "role"))
-            )
+            found.append((f"role must be one of {', '.join(CABINET_ROLES)}, got {node.role!r}", ("role",)))
         if node.cooling not in catalog.cooling:
-            found.append(
-                (
-                    f"unknown cooling kind {node.cooling!r}; " + did_you_mean(node.cooling, catalog.cooling),
-                    (*key, "cooling"),
-                )
-            )
+            hint = did_you_mean(node.cooling, catalog.cooling)
+            found.append((f"unknown cooling kind {node.cooling!r}; {hint}", ("cooling",)))
         for field_name, high in (("footprint_m2", MAX_FOOTPRINT_M2), ("power_overhead", MAX_OVERHEAD)):
             why = check_number(getattr(node, field_name), 0.0, high, field_name)
             if why:
-                found.append((why, (*key, field_name)))
+                found.append((why, (field_name,)))
         for name in node.estimated:
             if name not in CABINET_ESTIMABLE:
                 found.append(
-                    (
-                        f"`estimated` may name {', '.join(CABINET_ESTIMABLE)}, not {name!r}",
-                        (*key, "estimated"),
-                    )
+                    (f"`estimated` may name {', '.join(CABINET_ESTIMABLE)}, not {name!r}", ("estimated",))
                 )
         seen: set[str] = set()
         for pc in node.parts:
             if pc.part in seen:
-                found.append((f"part {pc.part!r} is listed twice; give it one count", key))
+                found.append((f"part {pc.part!r} is listed twice; give it one count", ()))
             seen.add(pc.part)
-    return [Problem(where, message, k) for message, k in found]
+    if not found:
+        return []
+    where, key = describe_path(design, path), toml_key(design, path)
+    return [Problem(where, message, (*key, *below)) for message, below in found]
 
 
 def check_design(design: Design, catalog: Catalog) -> list[Problem]:
