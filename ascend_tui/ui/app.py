@@ -320,7 +320,7 @@ class AscendApp(App[None]):
         elif choice == "discard":
             self.autosave.clear()
 
-    @work(thread=True, exclusive=True, group="warm-up")
+    @work(thread=True, exclusive=True, group="warm-up", description="load the kernels")
     def warm_up(self) -> None:
         """Import (and if needed compile) the kernels off the UI thread, then evaluate."""
         import ascend_tui.engine.kernels  # noqa: F401 - compiles, or loads the cached machine code
@@ -344,7 +344,8 @@ class AscendApp(App[None]):
             count = node_at(session.design, change.count_only).count
         self.run_job(self.live.job(session.design, session.version, change.count_only, count))
 
-    @work(thread=True, exclusive=True, group="evaluate")
+    # A description, because Textual otherwise reprs the arguments: a whole design on big layouts.
+    @work(thread=True, exclusive=True, group="evaluate", description="evaluate the design")
     def run_job(self, job: Job) -> None:
         assert self.live is not None
         try:
