@@ -239,6 +239,22 @@ async def test_autosave_is_offered_back_after_a_crash(tmp_path):
         assert shown(app, "chips") == "8,256"
 
 
+async def test_an_autosave_not_restored_is_kept_aside_not_overwritten(tmp_path):
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "plus")
+        await settled(pilot)
+        app.autosave_now()
+        edited = app.session.design
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")  # dismissed without an answer
+        await pilot.pause()
+    [kept] = (tmp_path / "data").glob("recovered-*.toml")
+    assert load_design(kept) == edited
+    assert not (tmp_path / "data" / "autosave.toml").exists()
+
+
 async def test_a_bad_design_file_is_reported_in_the_app_not_as_a_traceback(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('format = 1\nname = "x"\n[cabinet]\nname = "c"\ncount = -1\n')

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,14 @@ class Autosave:
             return None
         file = note.get("file") if isinstance(note, dict) else None
         return Recovered(design, Path(file) if file else None, self.design_file.stat().st_mtime)
+
+    def set_aside(self) -> Path:
+        """Move the autosaved design to a file of its own (named for its time) and return it."""
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.design_file.stat().st_mtime))
+        kept = self.folder / f"recovered-{stamp}.toml"
+        os.replace(self.design_file, kept)
+        self.note_file.unlink(missing_ok=True)
+        return kept
 
     def clear(self) -> None:
         """Forget the autosave (after a save or a clean quit)."""

@@ -23,7 +23,7 @@ from ascend_tui.engine.evaluate import Evaluation
 from ascend_tui.engine.metrics import Metrics
 from ascend_tui.engine.planning import check_targets
 from ascend_tui.model import presets
-from ascend_tui.model.autosave import Autosave
+from ascend_tui.model.autosave import Autosave, Recovered
 from ascend_tui.model.catalog import load_catalog
 from ascend_tui.model.design import (
     TARGETS,
@@ -302,23 +302,28 @@ class AscendApp(App[None]):
                 Confirm(
                     "Recover unsaved work?",
                     f"An autosaved design '{recovered.design.name}' from {when}{about} was found. "
-                    "Restore it? Discarding deletes it.",
-                    [("restore", "Restore"), ("discard", "Discard")],
+                    "Restore it, keep it aside as a file for later, or discard it?",
+                    [("restore", "Restore"), ("keep", "Keep for later"), ("discard", "Discard")],
                 ),
-                lambda choice: self.recover(recovered.design, recovered.file, choice),
+                lambda choice: self.recover(recovered, choice),
             )
 
-    def recover(self, design: object, file: FilePath | None, choice: str | None) -> None:
+    def recover(self, recovered: Recovered, choice: str | None) -> None:
+        """Act on the answer to the recovery question; anything but Discard loses nothing."""
         if choice == "restore":
-            from ascend_tui.model.design import Design
-
-            assert isinstance(design, Design)
-            self.session.replace(design, file)
+            self.session.replace(recovered.design, recovered.file)
             self.session.mark_unsaved()  # restored work is unsaved until the user saves it
-            self.source_label = str(file) if file else "recovered design"
+            self.source_label = str(recovered.file) if recovered.file else "recovered design"
             self.design_replaced()
         elif choice == "discard":
             self.autosave.clear()
+        else:  # kept, or the question dismissed: move it where the next autosave cannot overwrite it
+            try:
+                kept = self.autosave.set_aside()
+            except OSError as error:
+                self.notify(f"Could not keep the autosave: {error.strerror or error}", severity="error")
+                return
+            self.notify(f"The autosaved design is kept at {kept}", title="Kept", timeout=10)
 
     @work(thread=True, exclusive=True, group="warm-up", description="load the kernels")
     def warm_up(self) -> None:
