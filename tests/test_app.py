@@ -125,6 +125,32 @@ async def test_save_as_then_reload_gives_the_same_design(tmp_path):
         assert shown(app, "chips") == "8,256"
 
 
+async def test_save_as_with_shift_s_and_open_with_ctrl_o(tmp_path):
+    target = tmp_path / "copy.toml"
+    async with make_app(tmp_path, "gb200-nvl72").run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        assert isinstance(app.screen, PathPrompt)
+        app.screen.query_one(Input).value = str(tmp_path / "copy")  # .toml is added
+        await pilot.press("enter")
+        await pilot.pause()
+        assert target.is_file() and app.session.file == target.resolve()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, PathPrompt)
+        prompt.query_one(Input).value = str(tmp_path / "missing.toml")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "No such file" in str(prompt.query_one("#path-error").render())
+        prompt.query_one(Input).value = str(Path(__file__).parent.parent / "presets" / "cloudmatrix-384.toml")
+        await pilot.press("enter")
+        app = await settled(pilot)
+        assert app.session.design.name == "CloudMatrix 384"
+        assert app.session.file is not None and app.session.file.name == "cloudmatrix-384.toml"
+
+
 async def test_a_failed_save_is_reported_in_the_app_and_keeps_the_edits(tmp_path):
     async with make_app(tmp_path).run_test(size=SIZE) as pilot:
         app = await settled(pilot)

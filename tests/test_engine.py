@@ -169,3 +169,23 @@ def test_changing_a_count_in_place_equals_repacking(catalog):
     changed = run(packed).totals()
     assert changed == evaluate(copy.deepcopy(design), catalog).totals()
     assert changed.chips == 17 * 128 * 32
+
+
+def test_kernels_work_when_no_cache_folder_can_be_written(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")  # a cache folder inside a file cannot be made
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(blocked / "cache")}
+    env.pop("NUMBA_DISABLE_JIT", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "ascend_tui", "eval", "gb200-nvl72", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["chips"] == 72

@@ -79,6 +79,12 @@ def test_random_designs_round_trip(design):
     assert evaluate(again).totals() == evaluate(design).totals()
 
 
+def test_notes_with_carriage_returns_round_trip():
+    design = presets.load("gb200-nvl72")
+    design.notes = "line one\r\nline two\n"
+    assert parse_design(dumps_design(design)).notes == "line one\r\nline two\n"
+
+
 def test_save_then_load_gives_the_same_design(tmp_path):
     design = presets.load("cloudmatrix-384")
     written = save_design(design, tmp_path / "cm.toml")

@@ -104,6 +104,7 @@ def test_h100_8gpu_server():
     assert m.bf16_pflops == pytest.approx(8 * 0.989)
     assert m.hbm_capacity_tb == pytest.approx(0.64)
     assert m.hbm_bandwidth_tbps == pytest.approx(26.8)
+    assert m.scaleout_bandwidth_tbps == pytest.approx(0.8)  # eight 400G NICs, both ways
     assert not m.supported("fp4")
 
 

@@ -34,3 +34,11 @@ def test_the_error_example_is_what_the_tool_prints(tmp_path, capsys):
     shown = re.search(r"```\n\$ ascend-tui eval bad.toml\n(.*?)```", README, re.S)
     assert shown is not None
     assert err == shown.group(1)
+
+
+def test_the_presets_table_is_what_the_tool_prints(capsys):
+    assert main(["presets"]) == 0
+    printed = "\n".join(line.rstrip() for line in capsys.readouterr().out.splitlines()) + "\n"
+    shown = re.search(r"```\n\$ ascend-tui presets\n(.*?)```", README, re.S)
+    assert shown is not None
+    assert printed == shown.group(1)

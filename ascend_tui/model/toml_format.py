@@ -307,9 +307,21 @@ def design_to_toml(design: Design) -> dict[str, Any]:
     return out
 
 
+def _has_carriage_return(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\r" in value
+    if isinstance(value, dict):
+        return any(_has_carriage_return(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_carriage_return(v) for v in value)
+    return False
+
+
 def dumps_design(design: Design) -> str:
-    """The design as TOML text."""
-    return tomli_w.dumps(design_to_toml(design), multiline_strings=True)
+    """The design as TOML text; notes stay multi-line unless they hold a carriage return, which a
+    TOML reader would turn into a plain newline inside a multi-line string."""
+    data = design_to_toml(design)
+    return tomli_w.dumps(data, multiline_strings=not _has_carriage_return(data))
 
 
 def save_design(design: Design, path: str | os.PathLike[str]) -> FilePath:
