@@ -347,6 +347,22 @@ async def test_the_binary_memory_figure_is_shown_beside_the_decimal_one(tmp_path
         assert "1,152 TB" in plain(app.metrics_panel, 60)
 
 
+async def test_pue_is_edited_on_the_top_node_and_the_notes_are_shown(tmp_path):
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        assert "Huawei Atlas 950 SuperPoD" in str(app.screen.query_one("#design-notes").render())
+        app.screen.query_one("#field-pue", Input).focus()
+        await pilot.press(*"1.5", "enter")
+        app = await settled(pilot)
+        assert app.session.design.pue == 1.5
+        assert shown(app, "facility_power_kw") == "~16.2 MW"
+        app.screen.query_one("#field-pue", Input).focus()
+        await pilot.press(*"0.5", "enter")
+        app = await settled(pilot)
+        assert app.last_error == "pue must be between 1 and 5, got 0.5"
+        assert app.session.design.pue == 1.5
+
+
 def test_a_missing_file_fails_before_the_screen_opens(tmp_path):
     from ascend_tui.model.problems import DesignError
 

@@ -71,11 +71,14 @@ def test_node_metrics_per_instance_and_in_the_design():
 
 
 def test_a_cabinet_over_its_cooling_limit_is_counted():
+    cool = Cabinet("cool", 7, cooling="liquid", parts=[PartCount("nvidia-h100-sxm", 80)])  # 56 kW < 200
     hot = Cabinet("hot", 5, cooling="air", parts=[PartCount("nvidia-h100-sxm", 60)])  # 42 kW > 40 kW
-    cool = Cabinet("cool", 7, cooling="liquid", parts=[PartCount("nvidia-h100-sxm", 60)])
-    m = evaluate(Design("d", Supernode("s", 1, [hot, cool]))).totals()
+    evaluation = evaluate(Design("d", Supernode("s", 1, [cool, hot])))
+    m = evaluation.totals()
     assert m.cabinets_over_cooling_limit == 5
-    assert m.cabinet_power_max_kw == pytest.approx(42.0)
+    assert m.cabinet_power_max_kw == pytest.approx(56.0)
+    assert evaluation.cabinets_over_limit() == [(1,)]
+    assert evaluation.hottest_cabinet() == (0,)
 
 
 def test_chips_without_a_precision_contribute_nothing_and_are_counted():

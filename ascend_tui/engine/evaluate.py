@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ascend_tui.engine import columns as c
 from ascend_tui.engine.metrics import Metrics, metrics_from_row
 from ascend_tui.engine.pack import Floats, Ints, PackedDesign, pack
@@ -39,6 +41,20 @@ class Evaluation:
         row, flags = self.row(path)
         times = self.packed.multiplicity(path) if all_instances else 1
         return metrics_from_row(c.scale(row, float(times)), flags, self.packed.pue)
+
+    def cabinets_over_limit(self, most: int = 20) -> list[Path]:
+        """Up to `most` cabinet nodes whose power exceeds their cooling kind's limit, hottest first."""
+        cabinet = self.packed.kind == c.CABINET
+        over = np.nonzero(cabinet & (self.unit[:, c.COL["cabinets_over_cooling_limit"]] > 0))[0]
+        over = over[np.argsort(-self.unit[over, c.COL["it_power_w"]])][:most]
+        return [self.packed.node_paths[int(i)] for i in over]
+
+    def hottest_cabinet(self) -> Path | None:
+        """The cabinet node that draws the most power, or None if there is no cabinet."""
+        cabinets = np.nonzero(self.packed.kind == c.CABINET)[0]
+        if len(cabinets) == 0:
+            return None
+        return self.packed.node_paths[int(cabinets[np.argmax(self.unit[cabinets, c.COL["it_power_w"]])])]
 
     def totals(self) -> Metrics:
         """Metrics of the whole design; with a row layout, the floor area follows from its rows."""

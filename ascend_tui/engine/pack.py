@@ -60,6 +60,7 @@ class PackedDesign:
     floor: FloorLayout | None = None
     node_index: dict[Path, int] = field(default_factory=dict)
     leaf_index: dict[Path, int] = field(default_factory=dict)
+    node_paths: list[Path] = field(default_factory=list)  # kernel row -> path
 
     def kernel_inputs(
         self,
@@ -120,6 +121,7 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
     limit: list[float] = []
     node_flags: list[int] = []
     node_index: dict[Path, int] = {}
+    node_paths: list[Path] = []
 
     def visit(path: Path, node: Node) -> int:
         kids = children(node)
@@ -147,6 +149,7 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
         count.append(node.count)
         kind.append(_KIND[type(node)])
         node_index[path] = me
+        node_paths.append(path)
         flags = 0
         if isinstance(node, Cabinet):
             cooling = catalog.cooling[node.cooling]
@@ -189,4 +192,5 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
         floor=design.floor,
         node_index=node_index,
         leaf_index=leaf_index,
+        node_paths=node_paths,
     )

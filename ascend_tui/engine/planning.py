@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from ascend_tui.engine.evaluate import Evaluation, evaluate, run
 from ascend_tui.engine.metrics import Metrics
 from ascend_tui.model.catalog import Catalog, load_catalog
-from ascend_tui.model.design import TARGETS, Cabinet, Design, PartCount, Path, children, node_at, walk
+from ascend_tui.model.design import TARGETS, Cabinet, Design, PartCount, Path, children, node_at
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.validate import check_count
 
@@ -55,8 +55,7 @@ def responsible_node(evaluation: Evaluation, design: Design, key: str) -> Path:
     largest contributors from the top down to a cabinet."""
     name, _ = TARGET_FIELDS[key]
     if key == "max_cabinet_kw":
-        cabinets = [p for p, n in walk(design) if isinstance(n, Cabinet)]
-        return max(cabinets, key=lambda p: evaluation.node(p).it_power_kw, default=())
+        return evaluation.hottest_cabinet() or ()
     path: Path = ()
     node = design.root
     while not isinstance(node, Cabinet):

@@ -221,7 +221,11 @@ class AscendApp(App[None]):
         node = node_at(design, self.selected)
         targets: list[tuple[str, bool, str, str]] = []
         flagged: set[Path] = set()
+        over_limit: list[str] = []
         if current:
+            hot = evaluation.cabinets_over_limit()
+            flagged.update(hot)
+            over_limit = [describe_path(design, p).split(" > ")[-1] for p in hot]
             for check in check_targets(evaluation, design):
                 what, unit = TARGETS[check.key]
                 sign = "≥" if check.key.startswith("min_") else "≤"
@@ -235,6 +239,7 @@ class AscendApp(App[None]):
             evaluation.totals(),
             self.saved_totals,
             targets,
+            over_limit,
             evaluation.node(self.selected) if current else None,
             node.label,
             evaluation.packed.multiplicity(self.selected) if current and self.selected else 1,
@@ -315,6 +320,14 @@ class AscendApp(App[None]):
         elif field in ("role", "cooling"):
             if getattr(node, field) != text:
                 self.apply(lambda: session.set_cabinet(path, field, text))
+        elif field == "pue":
+            try:
+                pue = float(text)
+            except ValueError:
+                self.apply(lambda: self._refuse(f"PUE must be a number, got {text!r}"))
+                return
+            if pue != session.design.pue:
+                self.apply(lambda: session.set_pue(pue))
         elif field in ("footprint_m2", "power_overhead"):
             try:
                 value = float(text)

@@ -170,6 +170,8 @@ class NodeEditor(VerticalScroll):
         if not isinstance(node, PartCount):
             widgets.append(self._field("Name", "name", node.name))
         widgets.append(self._field("Count", "count", str(node.count), integer=True))
+        if not path:
+            widgets.append(self._field("PUE", "pue", f"{design.pue:g}", number=True))
         if isinstance(node, Cabinet):
             roles = [(r, r) for r in CABINET_ROLES]
             kinds = [(k.name, cid) for cid, k in catalog.cooling.items()]
@@ -191,6 +193,10 @@ class NodeEditor(VerticalScroll):
                 widgets.append(Static(Text(node.source, "dim"), classes="source"))
         if isinstance(node, PartCount) and node.part in parts:
             widgets.append(Static(part_specs(parts[node.part]), id="part-specs"))
+        if not path and design.notes.strip():
+            # Notes are wrapped by hand in the file; let paragraphs flow to the editor's width.
+            paragraphs = [" ".join(p.split()) for p in design.notes.strip().split("\n\n")]
+            widgets.append(Static(Text("\n\n".join(paragraphs), "dim"), id="design-notes", classes="source"))
         widgets.append(Label("", id="editor-error"))
         return widgets
 
@@ -257,12 +263,13 @@ class MetricsPanel(Static):
         totals: Metrics,
         saved: Metrics | None,
         targets: list[tuple[str, bool, str, str]],
+        over_limit: list[str],
         node: Metrics | None,
         node_label: str,
         times: int,
     ) -> None:
-        """Figures with their change since the last save, targets (label, met, margin) and the
-        selected node's own figures when they are current."""
+        """Figures with their change since the last save, targets (label, met, margin, node),
+        cabinets over their cooling limit, and the selected node's own figures when current."""
         table = Table(box=None, expand=True, show_header=False, pad_edge=False)
         table.add_column("metric", style="bold", no_wrap=True, overflow="ellipsis", ratio=1)
         table.add_column("value", justify="right", no_wrap=True)
@@ -284,10 +291,12 @@ class MetricsPanel(Static):
         table.add_row("HBM, binary TB", show(totals, "hbm_capacity_tb_binary"), "")
         if totals.cabinets_over_cooling_limit:
             table.add_row(
-                Text("⚠ over cooling", "bold yellow"),
+                Text("⚠ over cooling limit", "bold yellow"),
                 Text(f"{totals.cabinets_over_cooling_limit:,} cabinets", "yellow"),
                 "",
             )
+            for label in over_limit[:3]:
+                table.add_row(Text(f"  look at {label}", "dim"), "", "")
         if targets:
             table.add_row("", "", "")
         for label, met, margin, responsible in targets:
