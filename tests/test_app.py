@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from ascend_tui.model.autosave import Autosave
-from ascend_tui.model.toml_format import load_design, save_design
+from ascend_tui.model.toml_format import load_design
 from ascend_tui.ui.app import AscendApp
 from ascend_tui.ui.dialogs import Confirm, PartPicker, PathPrompt, PresetPicker
 from ascend_tui.ui.widgets import DesignTree
@@ -368,8 +368,3 @@ def test_a_missing_file_fails_before_the_screen_opens(tmp_path):
 
     with pytest.raises(DesignError, match="no preset or file named"):
         make_app(tmp_path, "nope")
-
-
-def test_saving_writes_atomically_even_from_the_app_path(tmp_path):
-    design = load_design(Path(__file__).parent.parent / "presets" / "gb200-nvl72.toml")
-    assert load_design(save_design(design, tmp_path / "x.toml")) == design
