@@ -18,17 +18,32 @@ def session(catalog) -> Session:
     return Session(presets.load("cloudmatrix-384"), catalog)
 
 
-def test_count_edits_undo_and_redo_without_copying_the_design(session):
-    root = session.design.root
+def test_count_edits_undo_and_redo(session):
     change = session.set_count((0,), 20)
     assert change.count_only == (0,)
-    assert root.cabinets[0].count == 20 and session.dirty  # type: ignore[union-attr]
-    assert session.design.root is root  # edited in place
+    assert session.design.root.cabinets[0].count == 20 and session.dirty  # type: ignore[union-attr]
     undone = session.undo()
     assert undone is not None and undone.count_only == (0,)
-    assert root.cabinets[0].count == 12 and not session.dirty  # type: ignore[union-attr]
-    session.redo()
-    assert root.cabinets[0].count == 20  # type: ignore[union-attr]
+    assert session.design.root.cabinets[0].count == 12 and not session.dirty  # type: ignore[union-attr]
+    redone = session.redo()
+    assert redone is not None and redone.count_only == (0,)
+    assert session.design.root.cabinets[0].count == 20  # type: ignore[union-attr]
+
+
+def test_an_edit_never_changes_a_design_handed_out_before_it(session):
+    before = session.design
+    frozen = copy.deepcopy(before)
+    session.set_count((0,), 20)
+    session.rename((1,), "switches")
+    session.duplicate((0,))
+    session.add_child((1,), "nvidia-grace")
+    session.set_part((0, 0), "ascend-950dt")
+    session.swap_part("kunpeng-920", "nvidia-grace")
+    session.remove((2,))
+    assert before == frozen
+    # only the path to what changed is copied: the untouched network cabinet is shared
+    session.set_count((0,), 30)
+    assert session.undo_stack[-1].design.root.cabinets[1] is session.design.root.cabinets[1]  # type: ignore[union-attr]
 
 
 def test_a_refused_edit_changes_nothing_and_records_nothing(session):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ascend_tui.model.catalog import Figure
 
@@ -170,6 +170,36 @@ def walk(design: Design) -> Iterator[tuple[Path, Node]]:
         yield path, node
         kids = children(node)
         stack.extend(((*path, i), kids[i]) for i in range(len(kids) - 1, -1, -1))
+
+
+def _shallow(node: Node) -> Node:
+    """A copy of one node with its own child list (the children themselves are shared)."""
+    if isinstance(node, Cluster):
+        return replace(node, supernodes=list(node.supernodes))
+    if isinstance(node, Supernode):
+        return replace(node, cabinets=list(node.cabinets))
+    if isinstance(node, Cabinet):
+        return replace(node, parts=list(node.parts), estimated=list(node.estimated))
+    return replace(node)
+
+
+def edited_copy(design: Design) -> Design:
+    """A copy of the design that shares its tree; change the tree only through `copy_path`."""
+    return replace(design, parts=dict(design.parts), targets=dict(design.targets))
+
+
+def copy_path(design: Design, path: Path) -> Node:
+    """Give `design` its own copies of the nodes from the root down to `path` and return the one
+    at `path`, ready to change. Everything off that path stays shared with the original, which is
+    why shared nodes are never changed in place."""
+    node = _shallow(design.root)
+    design.root = node  # type: ignore[assignment]
+    for i in path:
+        kids: list[Node] = child_list(node)  # type: ignore[assignment]
+        kid = _shallow(kids[i])
+        kids[i] = kid
+        node = kid
+    return node
 
 
 def describe_path(design: Design, path: Path) -> str:

@@ -20,7 +20,7 @@ from ascend_tui.model.design import (
     Supernode,
     children,
     describe_path,
-    walk,
+    node_at,
 )
 from ascend_tui.model.problems import Problem, did_you_mean
 
@@ -192,26 +192,40 @@ def check_node(
     return [Problem(where, message, (*key, *below)) for message, below in found]
 
 
-def check_design(design: Design, catalog: Catalog) -> list[Problem]:
-    """Every problem in the design; an empty list means it can be evaluated."""
+def check_settings(design: Design, catalog: Catalog) -> tuple[dict[str, Part], list[Problem]]:
+    """The design's own parts resolved, and problems with everything but the tree (parts, PUE,
+    targets, floor layout)."""
     parts, problems = resolve_parts(design, catalog)
     why = check_number(design.pue, *PUE_RANGE, "pue")
     if why:
         problems.append(Problem("design", why, ("pue",)))
     for name, value in design.targets.items():
         if name not in TARGETS:
-            problems.append(
-                Problem(
-                    "targets", f"unknown target {name!r}; " + did_you_mean(name, TARGETS), ("targets", name)
-                )
-            )
+            hint = did_you_mean(name, TARGETS)
+            problems.append(Problem("targets", f"unknown target {name!r}; {hint}", ("targets", name)))
         elif (why := check_number(value, 0.0, 1e15, name)) is not None:
             problems.append(Problem("targets", why, ("targets", name)))
     if design.floor is not None:
         problems.extend(check_floor(design.floor))
-    for path, node in walk(design):
-        problems.extend(check_node(design, path, node, catalog, parts))
+    return parts, problems
+
+
+def check_subtree(design: Design, path: Path, catalog: Catalog, parts: dict[str, Part]) -> list[Problem]:
+    """Problems with the node at `path` and everything below it."""
+    problems: list[Problem] = []
+    stack: list[tuple[Path, Node]] = [(path, node_at(design, path))]
+    while stack:
+        here, node = stack.pop()
+        problems.extend(check_node(design, here, node, catalog, parts))
+        kids = children(node)
+        stack.extend(((*here, i), kids[i]) for i in range(len(kids) - 1, -1, -1))
     return problems
+
+
+def check_design(design: Design, catalog: Catalog) -> list[Problem]:
+    """Every problem in the design; an empty list means it can be evaluated."""
+    parts, problems = check_settings(design, catalog)
+    return problems + check_subtree(design, (), catalog, parts)
 
 
 def check_floor(floor: FloorLayout) -> list[Problem]:
