@@ -153,6 +153,14 @@ def test_problem_lines_point_at_the_offending_key():
     ]
 
 
+def test_a_bad_row_layout_is_refused_with_its_line():
+    text = GOOD.replace("[supernode]\n", "[floor]\ncabinets_per_row = 0\naisle_m = -1.0\n\n[supernode]\n")
+    assert problems_of(text) == [
+        "design.toml:10: floor: cabinets_per_row must be at least 1, got 0",
+        "design.toml:11: floor: aisle_m must be between 0 and 20, got -1",
+    ]
+
+
 def test_base_references_that_loop_are_refused():
     text = GOOD.replace(
         '[parts.my-chip]\nbase = "ascend-950dt"',

@@ -86,8 +86,8 @@ class _Reader:
             return default
         return float(value)
 
-    def count(self, value: Any, where: str, key: Key) -> int:
-        why = check_count(value)
+    def count(self, value: Any, where: str, key: Key, what: str = "count") -> int:
+        why = check_count(value, what)
         if why:
             self.problem(where, why, key)
             return 1
@@ -207,6 +207,7 @@ class _Reader:
                     raw.get("cabinets_per_row", defaults.cabinets_per_row),
                     "floor",
                     ("floor", "cabinets_per_row"),
+                    "cabinets_per_row",
                 ),
                 **{k: self.number(raw, k, "floor", ("floor",), getattr(defaults, k)) for k in FLOOR_KEYS[1:]},
             )

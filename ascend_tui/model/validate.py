@@ -132,14 +132,15 @@ def resolve_parts(design: Design, catalog: Catalog) -> tuple[dict[str, Part], li
     return parts, problems
 
 
-def check_count(count: object) -> str | None:
-    """Why a count is not acceptable, or None."""
+def check_count(count: object, what: str = "count") -> str | None:
+    """Why a count (or another whole number of things, `what`) is not acceptable, or None."""
     if isinstance(count, bool) or not isinstance(count, int):
-        return f"count must be a whole number, got {count!r}"
+        return f"{what} must be a whole number, got {count!r}"
     if count < 1:
-        return f"count must be at least 1, got {count} (remove the node instead)"
+        advice = " (remove the node instead)" if what == "count" else ""
+        return f"{what} must be at least 1, got {count}{advice}"
     if count > MAX_COUNT:
-        return f"count {count:,} is absurd (more than {MAX_COUNT:,}); check for a typo"
+        return f"{what} {count:,} is absurd (more than {MAX_COUNT:,}); check for a typo"
     return None
 
 
@@ -231,11 +232,9 @@ def check_design(design: Design, catalog: Catalog) -> list[Problem]:
 def check_floor(floor: FloorLayout) -> list[Problem]:
     """Problems with a floor layout."""
     problems = []
-    why = check_count(floor.cabinets_per_row)
+    why = check_count(floor.cabinets_per_row, "cabinets_per_row")
     if why:
-        problems.append(
-            Problem("floor", why.replace("count", "cabinets_per_row", 1), ("floor", "cabinets_per_row"))
-        )
+        problems.append(Problem("floor", why, ("floor", "cabinets_per_row")))
     for name, high in (("cabinet_width_m", 10.0), ("cabinet_depth_m", 10.0), ("aisle_m", 20.0)):
         why = check_number(getattr(floor, name), 0.0, high, name)
         if why:
