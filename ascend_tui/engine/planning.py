@@ -6,7 +6,6 @@ Every answer is checked by evaluating the changed design, not only by the linear
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -14,7 +13,17 @@ from dataclasses import dataclass, replace
 from ascend_tui.engine.evaluate import Evaluation, evaluate, run
 from ascend_tui.engine.metrics import Metrics
 from ascend_tui.model.catalog import Catalog, load_catalog
-from ascend_tui.model.design import TARGETS, Cabinet, Design, PartCount, Path, children, node_at
+from ascend_tui.model.design import (
+    TARGETS,
+    Cabinet,
+    Design,
+    PartCount,
+    Path,
+    children,
+    copy_path,
+    edited_copy,
+    node_at,
+)
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.validate import check_count
 
@@ -95,8 +104,8 @@ class ScalePlan:
 
 
 def _with_count(design: Design, path: Path, count: int, catalog: Catalog) -> Metrics:
-    changed = copy.deepcopy(design)
-    node_at(changed, path).count = count
+    changed = edited_copy(design)
+    copy_path(changed, path).count = count
     return evaluate(changed, catalog).totals()
 
 

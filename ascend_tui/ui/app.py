@@ -6,7 +6,6 @@ worker tagged with the design version, and results an edit has overtaken are dro
 
 from __future__ import annotations
 
-import copy
 import time
 from collections.abc import Callable
 from pathlib import Path as FilePath
@@ -469,7 +468,7 @@ class AscendApp(App[None]):
 
         if self.current_evaluation() is None:
             return
-        current = copy.deepcopy(self.session.design)
+        current = self.session.design  # designs are never changed in place: no copy needed
 
         def chosen(name: str | None) -> None:
             if name:
@@ -530,7 +529,7 @@ class AscendApp(App[None]):
             if count is not None:
                 self.apply(lambda: self.session.set_count(path, count))
 
-        self.push_screen(ScaleDialog(copy.deepcopy(self.session.design), path, self.catalog), chosen)
+        self.push_screen(ScaleDialog(self.session.design, path, self.catalog), chosen)
 
     def open_chart(self) -> None:
         evaluation = self.current_evaluation()
