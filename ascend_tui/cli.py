@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 COMMANDS = ("eval", "presets", "parts", "export", "compare")
-EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_TARGETS_MISSED = 0, 1, 2, 3
 
 
 def _app_parser() -> argparse.ArgumentParser:
@@ -41,6 +41,11 @@ def _command_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="evaluate a design or preset")
     p.add_argument("design", help="design file or preset name")
     p.add_argument("--json", action="store_true", help="print JSON (decimal units) instead of a table")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="exit with status 3 if any of the design's targets or limits is missed",
+    )
     p = sub.add_parser("presets", help="list presets with their headline figures")
     p.add_argument("--json", action="store_true", help="print JSON")
     p = sub.add_parser("parts", help="list the part catalog with sources")
@@ -66,24 +71,50 @@ def _console() -> Console:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from ascend_tui.engine.evaluate import evaluate
+    from ascend_tui.engine.planning import check_targets
     from ascend_tui.model import presets
+    from ascend_tui.model.design import describe_path
 
     design = presets.load(args.design)
-    metrics = evaluate(design).totals()
+    evaluation = evaluate(design)
+    metrics = evaluation.totals()
+    checks = check_targets(evaluation, design)
+    missed = [c for c in checks if not c.met]
+    code = EXIT_TARGETS_MISSED if args.check and missed else EXIT_OK
     if args.json:
-        print(json.dumps({"design": design.name, **metrics.as_dict()}, indent=2))
-        return EXIT_OK
+        targets = [
+            {
+                "key": c.key,
+                "goal": c.goal,
+                "value": c.value,
+                "met": c.met,
+                "margin": c.margin,
+                "node": describe_path(design, c.responsible),
+            }
+            for c in checks
+        ]
+        print(json.dumps({"design": design.name, **metrics.as_dict(), "targets": targets}, indent=2))
+        return code
+    from ascend_tui.model.design import TARGETS
     from ascend_tui.report import ESTIMATE_NOTE, metrics_table
 
     console = _console()
     console.print(metrics_table(metrics, title=design.name))
+    for c in checks:
+        what, unit = TARGETS[c.key]
+        sign = "≥" if c.key.startswith("min_") else "≤"
+        mark, how = ("[green]met[/]", "margin") if c.met else ("[bold red]missed[/]", "short by")
+        where = "" if c.met else f"; look at {describe_path(design, c.responsible)}"
+        console.print(
+            f"target {what} {sign} {c.goal:,.4g} {unit}: {mark}, {how} {abs(c.margin):,.4g} {unit}{where}"
+        )
     if metrics.cabinets_over_cooling_limit:
         console.print(
             f"[yellow]warning:[/] {metrics.cabinets_over_cooling_limit:,} cabinets draw more "
             "than their cooling kind can take (see `ascend-tui parts` for the limits)"
         )
     console.print(f"[dim]{ESTIMATE_NOTE}[/]")
-    return EXIT_OK
+    return code
 
 
 def cmd_presets(args: argparse.Namespace) -> int:
@@ -226,7 +257,8 @@ HANDLERS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 2 bad input, 1 a bug)."""
+    """Run the command line; returns the exit code (0 ok, 2 bad input, 3 a target missed with
+    `eval --check`, 1 a bug)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in COMMANDS:

@@ -62,6 +62,33 @@ def test_eval_prints_a_readable_table(capsys):
     assert "~537 kW" in out
 
 
+def test_eval_reports_targets_and_check_fails_when_one_is_missed(capsys, tmp_path):
+    design = presets.load("atlas-950-superpod")
+    design.targets = {"min_fp8_ef": 8.0, "max_floor_area_m2": 900.0}
+    path = tmp_path / "pod.toml"
+    from ascend_tui.model.toml_format import save_design
+
+    save_design(design, path)
+    code, out, _ = run_cli(capsys, "eval", str(path), "--json")
+    assert code == 0  # without --check a missed target is reported, not an error
+    targets = {t["key"]: t for t in json.loads(out)["targets"]}
+    assert targets["min_fp8_ef"]["met"] is True and targets["min_fp8_ef"]["value"] == 8.192
+    assert targets["max_floor_area_m2"] == {
+        "key": "max_floor_area_m2",
+        "goal": 900.0,
+        "value": 1000.0,
+        "met": False,
+        "margin": -100.0,
+        "node": "supernode 'Atlas 950 SuperPoD' > cabinet 'compute'",
+    }
+    assert run_cli(capsys, "eval", str(path), "--check")[0] == 3
+    code, out, _ = run_cli(capsys, "eval", str(path))
+    assert "target floor area ≤ 900 m²: missed, short by 100 m²; look at supernode" in out
+    design.targets = {"min_fp8_ef": 8.0}
+    save_design(design, path)
+    assert run_cli(capsys, "eval", str(path), "--check")[0] == 0
+
+
 def test_export_writes_an_editable_design_equal_to_the_preset(capsys, tmp_path):
     target = tmp_path / "pod.toml"
     code, _, err = run_cli(capsys, "export", "atlas-950-superpod", "-o", str(target))
