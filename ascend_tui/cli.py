@@ -14,12 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ascend_tui import __version__
-from ascend_tui.model.problems import DesignError
+from ascend_tui.model.problems import DesignError, Problem
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-COMMANDS = ("eval", "presets", "parts", "export", "compare")
+    from ascend_tui.model.design import Design
+    from ascend_tui.model.design import Path as NodePath
+
+COMMANDS = ("eval", "presets", "parts", "export", "compare", "scale")
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_TARGETS_MISSED = 0, 1, 2, 3
 
 
@@ -57,6 +60,13 @@ def _command_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compare", help="compare designs side by side, with ratios to a baseline")
     p.add_argument("designs", nargs="+", help="two or more design files or preset names")
     p.add_argument("--baseline", type=int, default=1, help="which design is the baseline (1-based)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = sub.add_parser("scale", help="how many of a block reach a target or fit a budget")
+    p.add_argument("design", help="design file or preset name")
+    p.add_argument("block", help="the supernode or cabinet to scale, by name (or names joined with /)")
+    p.add_argument(
+        "goal", help="KEY=VALUE, e.g. min_fp8_ef=10 or max_it_power_kw=20000 (keys as in [targets])"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
@@ -236,6 +246,65 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def find_block(design: Design, name: str) -> NodePath:
+    """The path of the supernode or cabinet named `name` (or `a/b` for b under a); DesignError
+    lists the candidates when the name is missing or matches more than one node."""
+    from ascend_tui.model.design import Cabinet, Supernode, children, walk
+
+    wanted = name.split("/")
+    blocks = [(p, n) for p, n in walk(design) if isinstance(n, (Supernode, Cabinet))]
+
+    def names(path: NodePath) -> list[str]:
+        node, out = design.root, []
+        for i in path:
+            node = children(node)[i]  # type: ignore[assignment]
+            out.append(node.name)
+        return out
+
+    found = [p for p, _ in blocks if p and names(p)[-len(wanted) :] == wanted]
+    if len(found) == 1:
+        return found[0]
+    known = sorted({"/".join(names(p)) for p, _ in blocks if p})
+    why = "matches more than one node" if found else "names no supernode or cabinet"
+    raise DesignError([Problem("", f"{name!r} {why}; use one of: {', '.join(known[:12])}")])
+
+
+def cmd_scale(args: argparse.Namespace) -> int:
+    from ascend_tui.engine.planning import plan_count
+    from ascend_tui.model import presets
+    from ascend_tui.model.design import TARGETS, describe_path
+
+    design = presets.load(args.design)
+    key, _, value = args.goal.partition("=")
+    if key not in TARGETS or key == "max_cabinet_kw":
+        options = ", ".join(k for k in TARGETS if k != "max_cabinet_kw")
+        raise DesignError([Problem("", f"the goal must be KEY=VALUE with KEY one of {options}")])
+    try:
+        goal = float(value)
+    except ValueError:
+        raise DesignError([Problem("", f"{value!r} is not a number")]) from None
+    path = find_block(design, args.block)
+    plan = plan_count(design, path, key, goal)
+    where = describe_path(design, path)
+    if args.json:
+        out = {
+            "block": where,
+            "goal": {key: goal},
+            "count": plan.count,
+            "reason": plan.reason or None,
+            "before": plan.before.as_dict(),
+            "after": plan.after.as_dict() if plan.after else None,
+        }
+        print(json.dumps(out, indent=2))
+        return EXIT_OK
+    from ascend_tui.report import describe_plan
+
+    console = _console()
+    console.print(f"Scaling {where} to {key} = {goal:g}")
+    console.print(describe_plan(plan))
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from ascend_tui.model import presets
 
@@ -253,6 +322,7 @@ HANDLERS = {
     "parts": cmd_parts,
     "export": cmd_export,
     "compare": cmd_compare,
+    "scale": cmd_scale,
 }
 
 

@@ -6,8 +6,10 @@ import math
 from dataclasses import dataclass
 
 from rich.table import Table
+from rich.text import Text
 
 from ascend_tui.engine.metrics import Metrics
+from ascend_tui.engine.planning import ScalePlan
 
 
 @dataclass(frozen=True)
@@ -142,3 +144,24 @@ def metrics_table(metrics: Metrics, title: str | None = None, detail: bool = Tru
 
 
 ESTIMATE_NOTE = "~ marks a figure that rests on at least one estimate (see `ascend-tui parts`)."
+
+
+def describe_plan(plan: ScalePlan) -> Table | Text:
+    """The answer of a plan: the count, and what the design then delivers and costs."""
+    if plan.count is None or plan.after is None:
+        return Text(f"Not possible: {plan.reason}.", "bold red")
+    table = Table(title=f"Count needed: {plan.count:,}", title_justify="left", box=None, show_header=True)
+    table.add_column("")
+    table.add_column("now", justify="right")
+    table.add_column("with that count", justify="right")
+    for key in (
+        "fp8_pflops",
+        "bf16_pflops",
+        "it_power_kw",
+        "facility_power_kw",
+        "floor_area_m2",
+        "chips",
+        "cabinets",
+    ):
+        table.add_row(BY_KEY[key].label, show(plan.before, key), show(plan.after, key))
+    return table

@@ -161,3 +161,22 @@ def test_the_console_script_runs_as_a_module():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["chips"] == 72
+
+
+def test_scale_finds_the_count_for_a_target_by_block_name(capsys):
+    code, out, _ = run_cli(capsys, "scale", "atlas-950-superpod", "compute", "min_fp8_ef=10", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["count"] == 157
+    assert data["block"] == "supernode 'Atlas 950 SuperPoD' > cabinet 'compute'"
+    assert data["after"]["fp8_pflops"] == 157 * 64
+    code, out, _ = run_cli(capsys, "scale", "atlas-950-superpod", "compute", "min_fp8_ef=10")
+    assert "Count needed: 157" in out
+
+
+def test_scale_refuses_unknown_blocks_and_goals(capsys):
+    code, _, err = run_cli(capsys, "scale", "atlas-950-superpod", "comp", "min_fp8_ef=10")
+    assert code == 2 and "'comp' names no supernode or cabinet; use one of: communication, compute" in err
+    code, _, err = run_cli(capsys, "scale", "atlas-950-superpod", "compute", "fp8=10")
+    assert code == 2 and "KEY=VALUE with KEY one of min_fp8_ef" in err
+    code, _, err = run_cli(capsys, "scale", "atlas-950-superpod", "compute", "min_fp8_ef=lots")
+    assert code == 2 and "'lots' is not a number" in err

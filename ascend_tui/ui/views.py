@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -25,7 +24,7 @@ from ascend_tui.engine.planning import ScalePlan, plan_count, sweep
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import TARGETS, Cabinet, Design, FloorLayout, Path, node_at, walk
 from ascend_tui.model.problems import DesignError
-from ascend_tui.report import BY_KEY, format_value, show
+from ascend_tui.report import BY_KEY, describe_plan, format_value, show
 from ascend_tui.ui.dialogs import FormDialog, parse_number
 
 PLANNABLE = [k for k in TARGETS if k != "max_cabinet_kw"]
@@ -164,27 +163,6 @@ class ScaleDialog(ModalScreen[int | None]):
     def apply(self) -> None:
         if self.plan is not None and self.plan.count is not None:
             self.dismiss(self.plan.count)
-
-
-def describe_plan(plan: ScalePlan) -> Table | Text:
-    """The answer of a plan: the count, and what the design then delivers and costs."""
-    if plan.count is None or plan.after is None:
-        return Text(f"Not possible: {plan.reason}.", "bold red")
-    table = Table(title=f"Count needed: {plan.count:,}", title_justify="left", box=None, show_header=True)
-    table.add_column("")
-    table.add_column("now", justify="right")
-    table.add_column("with that count", justify="right")
-    for key in (
-        "fp8_pflops",
-        "bf16_pflops",
-        "it_power_kw",
-        "facility_power_kw",
-        "floor_area_m2",
-        "chips",
-        "cabinets",
-    ):
-        table.add_row(BY_KEY[key].label, show(plan.before, key), show(plan.after, key))
-    return table
 
 
 class ChartScreen(Screen[None]):
