@@ -255,16 +255,16 @@ def find_block(design: Design, name: str) -> NodePath:
     blocks = [(p, n) for p, n in walk(design) if isinstance(n, (Supernode, Cabinet))]
 
     def names(path: NodePath) -> list[str]:
-        node, out = design.root, []
+        node, out = design.root, [design.root.name]
         for i in path:
             node = children(node)[i]  # type: ignore[assignment]
             out.append(node.name)
         return out
 
-    found = [p for p, _ in blocks if p and names(p)[-len(wanted) :] == wanted]
+    found = [p for p, _ in blocks if names(p)[-len(wanted) :] == wanted]
     if len(found) == 1:
         return found[0]
-    known = sorted({"/".join(names(p)) for p, _ in blocks if p})
+    known = sorted({"/".join(names(p)) for p, _ in blocks})
     why = "matches more than one node" if found else "names no supernode or cabinet"
     raise DesignError([Problem("", f"{name!r} {why}; use one of: {', '.join(known[:12])}")])
 

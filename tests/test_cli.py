@@ -169,13 +169,19 @@ def test_scale_finds_the_count_for_a_target_by_block_name(capsys):
     assert code == 0 and data["count"] == 157
     assert data["block"] == "supernode 'Atlas 950 SuperPoD' > cabinet 'compute'"
     assert data["after"]["fp8_pflops"] == 157 * 64
-    code, out, _ = run_cli(capsys, "scale", "atlas-950-superpod", "compute", "min_fp8_ef=10")
+    code, out, _ = run_cli(
+        capsys, "scale", "atlas-950-superpod", "Atlas 950 SuperPoD/compute", "min_fp8_ef=10"
+    )
     assert "Count needed: 157" in out
+    code, out, _ = run_cli(
+        capsys, "scale", "atlas-950-superpod", "Atlas 950 SuperPoD", "min_fp8_ef=20", "--json"
+    )
+    assert json.loads(out)["count"] == 3  # the top supernode itself, three times
 
 
 def test_scale_refuses_unknown_blocks_and_goals(capsys):
     code, _, err = run_cli(capsys, "scale", "atlas-950-superpod", "comp", "min_fp8_ef=10")
-    assert code == 2 and "'comp' names no supernode or cabinet; use one of: communication, compute" in err
+    assert code == 2 and "'comp' names no supernode or cabinet; use one of: Atlas 950 SuperPoD, " in err
     code, _, err = run_cli(capsys, "scale", "atlas-950-superpod", "compute", "fp8=10")
     assert code == 2 and "KEY=VALUE with KEY one of min_fp8_ef" in err
     code, _, err = run_cli(capsys, "scale", "atlas-950-superpod", "compute", "min_fp8_ef=lots")
