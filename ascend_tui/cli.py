@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,8 @@ def _command_parser() -> argparse.ArgumentParser:
     )
     p = sub.add_parser("presets", help="list presets with their headline figures")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = sub.add_parser("parts", help="list the part catalog with sources")
+    p = sub.add_parser("parts", help="list the part catalog, or one part's figures with their sources")
+    p.add_argument("part", nargs="?", help="a part id: show its figures, each with its source")
     p.add_argument("--json", action="store_true", help="print JSON")
     p = sub.add_parser("export", help="write a preset or design as an editable TOML design")
     p.add_argument("design", help="preset name or design file")
@@ -162,6 +164,17 @@ def cmd_parts(args: argparse.Namespace) -> int:
     from ascend_tui.model.catalog import FIGURE_LABELS, FIGURES, load_catalog
 
     catalog = load_catalog()
+    if args.part is not None:
+        from ascend_tui.model.problems import did_you_mean
+        from ascend_tui.report import part_specs
+
+        if args.part not in catalog.parts:
+            hint = did_you_mean(args.part, catalog.parts, "`ascend-tui parts` lists them")
+            raise DesignError([Problem("", f"no part {args.part!r} in the catalog; {hint}")])
+        catalog = replace(catalog, parts={args.part: catalog.parts[args.part]})
+        if not args.json:
+            _console().print(part_specs(catalog.parts[args.part]))
+            return EXIT_OK
     if args.json:
         out = {
             pid: {

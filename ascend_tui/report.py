@@ -10,6 +10,7 @@ from rich.text import Text
 
 from ascend_tui.engine.metrics import Metrics
 from ascend_tui.engine.planning import ScalePlan
+from ascend_tui.model.catalog import FIGURE_LABELS, FIGURES, Part
 
 
 @dataclass(frozen=True)
@@ -164,4 +165,26 @@ def describe_plan(plan: ScalePlan) -> Table | Text:
         "cabinets",
     ):
         table.add_row(BY_KEY[key].label, show(plan.before, key), show(plan.after, key))
+    return table
+
+
+def part_specs(part: Part) -> Table:
+    """A part's figures with where each comes from."""
+    table = Table(
+        title=f"{part.name} ({part.kind}, {part.status or 'no status'})",
+        title_justify="left",
+        show_header=True,
+        box=None,
+        expand=True,
+    )
+    table.add_column("figure", style="bold", no_wrap=True)
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("basis", overflow="fold", ratio=1)
+    for name, unit in FIGURES.items():
+        f = part.figures.get(name)
+        if f is None:
+            continue
+        value = "no units" if not f.supported else ("~" if f.estimate else "") + f"{f.value:g} {unit}"
+        basis = f.basis + (f" — {f.note}" if f.note else "")
+        table.add_row(FIGURE_LABELS[name], value, Text(basis, "dim" if f.estimate else ""))
     return table

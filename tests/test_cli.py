@@ -144,6 +144,17 @@ def test_parts_lists_the_catalog_with_sources(capsys):
     assert "ascend-950dt" in out and "cooling 'air'" in out
 
 
+def test_one_part_with_its_sources(capsys):
+    code, out, _ = run_cli(capsys, "parts", "ascend-910c")
+    assert code == 0
+    assert "SemiAnalysis, 'CloudMatrix 384' (Apr 2025)" in out and "752 TF" in out
+    assert "estimate: Not published; two 910B-class dies" in out
+    code, out, _ = run_cli(capsys, "parts", "ascend-910c", "--json")
+    assert list(json.loads(out)["parts"]) == ["ascend-910c"]
+    code, _, err = run_cli(capsys, "parts", "ascend-91oc")
+    assert code == 2 and "did you mean 'ascend-910c'" in err
+
+
 def test_help_answers_without_importing_numba_or_textual():
     probe = (
         "import sys\nfrom ascend_tui.cli import main\n"

@@ -17,8 +17,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from ascend_tui.engine.metrics import Metrics
 from ascend_tui.model.catalog import FIGURE_LABELS, FIGURES, Figure, Part
 from ascend_tui.model.design import CustomPart
-from ascend_tui.report import show
-from ascend_tui.ui.widgets import part_specs
+from ascend_tui.report import part_specs, show
 
 T = TypeVar("T")
 

@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, Select, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from ascend_tui.engine.metrics import Metrics
-from ascend_tui.model.catalog import FIGURE_LABELS, FIGURES, Catalog, Part
+from ascend_tui.model.catalog import Catalog, Part
 from ascend_tui.model.design import (
     CABINET_ROLES,
     Cabinet,
@@ -25,7 +25,7 @@ from ascend_tui.model.design import (
     children,
     node_at,
 )
-from ascend_tui.report import BY_KEY, HEADLINE, change, show
+from ascend_tui.report import BY_KEY, HEADLINE, change, part_specs, show
 from ascend_tui.ui.messages import EditRequested, NodeSelected
 
 ICONS = {Cluster: "◆", Supernode: "◇", Cabinet: "▤", PartCount: "·"}
@@ -231,28 +231,6 @@ class NodeEditor(VerticalScroll):
             self.post_message(
                 EditRequested(self.path, event.select.id.removeprefix("field-"), str(event.value))
             )
-
-
-def part_specs(part: Part) -> Table:
-    """A part's figures with where each comes from."""
-    table = Table(
-        title=f"{part.name} ({part.kind}, {part.status or 'no status'})",
-        title_justify="left",
-        show_header=True,
-        box=None,
-        expand=True,
-    )
-    table.add_column("figure", style="bold", no_wrap=True)
-    table.add_column("value", justify="right", no_wrap=True)
-    table.add_column("basis", overflow="fold", ratio=1)
-    for name, unit in FIGURES.items():
-        f = part.figures.get(name)
-        if f is None:
-            continue
-        value = "no units" if not f.supported else ("~" if f.estimate else "") + f"{f.value:g} {unit}"
-        basis = f.basis + (f" — {f.note}" if f.note else "")
-        table.add_row(FIGURE_LABELS[name], value, Text(basis, "dim" if f.estimate else ""))
-    return table
 
 
 class MetricsPanel(Static):
