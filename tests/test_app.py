@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from ascend_tui.model.autosave import Autosave
+from ascend_tui.model.design import Design
 from ascend_tui.model.toml_format import load_design
 from ascend_tui.ui.app import AscendApp
 from ascend_tui.ui.dialogs import Confirm, PartPicker, PathPrompt, PresetPicker
@@ -246,7 +247,8 @@ async def test_removing_and_adding_nodes(tmp_path):
         assert shown(app, "cabinets") == "33"
 
 
-async def test_autosave_is_offered_back_after_a_crash(tmp_path):
+async def autosaved_then_crashed(tmp_path: Path) -> Design:
+    """Edit, let the autosave write, and leave without saving; the edited design."""
     async with make_app(tmp_path).run_test(size=SIZE) as pilot:
         app = await settled(pilot)
         await pilot.press("down", "plus")
@@ -254,6 +256,11 @@ async def test_autosave_is_offered_back_after_a_crash(tmp_path):
         app.autosave_now()
         edited = app.session.design
     assert (tmp_path / "data" / "autosave.toml").is_file()
+    return edited
+
+
+async def test_autosave_is_offered_back_after_a_crash(tmp_path):
+    edited = await autosaved_then_crashed(tmp_path)
     async with make_app(tmp_path).run_test(size=SIZE) as pilot:
         await pilot.pause()
         app = pilot.app  # type: ignore[assignment]
@@ -266,12 +273,7 @@ async def test_autosave_is_offered_back_after_a_crash(tmp_path):
 
 
 async def test_an_autosave_not_restored_is_kept_aside_not_overwritten(tmp_path):
-    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
-        app = await settled(pilot)
-        await pilot.press("down", "plus")
-        await settled(pilot)
-        app.autosave_now()
-        edited = app.session.design
+    edited = await autosaved_then_crashed(tmp_path)
     async with make_app(tmp_path).run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("escape")  # dismissed without an answer
