@@ -69,7 +69,7 @@ async def test_targets_show_met_or_not_and_flag_the_node_responsible(tmp_path):
         text = plain(panel, 60)
         assert "✘ FP8 compute ≥ 10 EF" in text and "short by 1.808 EF" in text
         assert "look at cabinet 'compute'" in text
-        assert "✔ floor area ≤ 1,200 m²" in text and "margin 200 m²" in text
+        assert "✔ Floor area ≤ 1,200 m²" in text and "margin 200 m²" in text
         assert (0,) in app.main_screen.query_one("DesignTree").flagged  # type: ignore[attr-defined]
         await pilot.press("u")  # targets are an edit like any other
         app = await settled(pilot)

@@ -83,7 +83,7 @@ def test_eval_reports_targets_and_check_fails_when_one_is_missed(capsys, tmp_pat
     }
     assert run_cli(capsys, "eval", str(path), "--check")[0] == 3
     code, out, _ = run_cli(capsys, "eval", str(path))
-    assert "target floor area ≤ 900 m²: missed, short by 100 m²; look at supernode" in out
+    assert "Target: Floor area ≤ 900 m²: missed, short by 100 m²; look at supernode" in out
     design.targets = {"min_fp8_ef": 8.0}
     save_design(design, path)
     assert run_cli(capsys, "eval", str(path), "--check")[0] == 0

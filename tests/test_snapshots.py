@@ -114,3 +114,13 @@ def test_floor_plan(snap_compare, tmp_path):
         await pilot.pause()
 
     assert snap_compare(app_for(tmp_path, "cloudmatrix-384"), terminal_size=(100, 24), run_before=run_before)
+
+
+def test_targets_dialog_at_80_by_24(snap_compare, tmp_path):
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settled(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        await no_blink(pilot)
+
+    assert snap_compare(app_for(tmp_path), terminal_size=(80, 24), run_before=run_before)

@@ -19,9 +19,9 @@ TARGETS: dict[str, tuple[str, str]] = {
     "min_bf16_ef": ("BF16 compute", "EF"),
     "min_hbm_capacity_tb": ("HBM capacity", "TB"),
     "max_it_power_kw": ("IT power", "kW"),
-    "max_facility_power_kw": ("facility power", "kW"),
-    "max_floor_area_m2": ("floor area", "m²"),
-    "max_cabinet_kw": ("power per cabinet", "kW"),
+    "max_facility_power_kw": ("Facility power", "kW"),
+    "max_floor_area_m2": ("Floor area", "m²"),
+    "max_cabinet_kw": ("Power per cabinet", "kW"),
 }
 MAX_COUNT = 10**9
 

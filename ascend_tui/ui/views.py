@@ -103,7 +103,7 @@ class TargetsDialog(FormDialog[dict[str, float]]):
         out: dict[str, float] = {}
         for key, text in texts.items():
             if text:
-                value = parse_number(text, TARGETS[key][0].capitalize(), minimum=1e-12)
+                value = parse_number(text, TARGETS[key][0], minimum=1e-12)
                 if isinstance(value, str):
                     return value
                 out[key] = value
@@ -113,6 +113,7 @@ class TargetsDialog(FormDialog[dict[str, float]]):
 class ScaleDialog(ModalScreen[int | None]):
     """How many of the selected block reach a target or fit a budget; Apply sets the count."""
 
+    AUTO_FOCUS = "#scale-goal"  # the goal defaults to FP8: type a value and press Enter
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
     def __init__(self, design: Design, path: Path, catalog: Catalog) -> None:
