@@ -118,7 +118,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         mark, how = ("[green]met[/]", "margin") if c.met else ("[bold red]missed[/]", "short by")
         where = "" if c.met else f"; look at {describe_path(design, c.responsible)}"
         console.print(
-            f"target {what} {sign} {c.goal:,.4g} {unit}: {mark}, {how} {abs(c.margin):,.4g} {unit}{where}"
+            f"Target: {what} {sign} {c.goal:,.4g} {unit}: {mark}, {how} {abs(c.margin):,.4g} {unit}{where}"
         )
     if metrics.cabinets_over_cooling_limit:
         console.print(
