@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from ascend_tui.model import presets
 from ascend_tui.model.catalog import Catalog, load_catalog
+
+# On CI the random designs are the same every run, so that a landing never hangs on a new draw;
+# locally each run explores new ones (and keeps failures in .hypothesis/).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 @pytest.fixture(scope="session")
