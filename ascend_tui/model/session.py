@@ -112,9 +112,9 @@ class Session:
         after = edited_copy(self.design)
         try:
             edit(after)
-            problems = check(after)
-        except (IndexError, KeyError, ValueError, TypeError) as error:
-            problems = [Problem("", str(error))]
+        except IndexError:  # a path from a view that an earlier edit made stale
+            raise DesignError([Problem("", "that node is no longer in the design")]) from None
+        problems = check(after)
         if problems:
             raise DesignError(problems)
         self._serials += 1
