@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -290,6 +291,5 @@ class MetricsPanel(Static):
             for key in ("chips", "fp8_pflops", "hbm_capacity_tb", "it_power_kw", "floor_area_m2"):
                 spec = BY_KEY[key]
                 table.add_row(f"  {spec.label} each", show(node, key), "")
-        table.add_row("", "", "")
-        table.add_row(Text("~ estimate  ·  Δ since save", "dim"), "", "")
-        self.update(table)
+        legend = Text("\n~ rests on an estimate · changes since the last save", "dim")
+        self.update(Group(table, legend))
