@@ -21,6 +21,7 @@ class MetricSpec:
     label: str
     unit: str  # a family name in SCALES, or a literal unit
     precision: str | None = None  # 'fp8', 'fp4' or 'bf16' for compute figures
+    short: str = ""  # a label for narrow panels, where the full one would be cut
 
 
 # Base unit first; each step is x1000.
@@ -36,10 +37,10 @@ HEADLINE = (
     MetricSpec("fp4_pflops", "FP4", "flops", "fp4"),
     MetricSpec("bf16_pflops", "BF16", "flops", "bf16"),
     MetricSpec("hbm_capacity_tb", "HBM", "bytes"),
-    MetricSpec("hbm_bandwidth_tbps", "HBM bandwidth", "rate"),
-    MetricSpec("scaleup_bandwidth_tbps", "Scale-up bandwidth", "rate"),
+    MetricSpec("hbm_bandwidth_tbps", "HBM bandwidth", "rate", short="HBM BW"),
+    MetricSpec("scaleup_bandwidth_tbps", "Scale-up bandwidth", "rate", short="Scale-up BW"),
     MetricSpec("it_power_kw", "IT power", "power"),
-    MetricSpec("facility_power_kw", "Facility power", "power"),
+    MetricSpec("facility_power_kw", "Facility power", "power", short="Facility"),
     MetricSpec("floor_area_m2", "Floor area", "m²"),
     MetricSpec("chips", "Chips", "count"),
     MetricSpec("cabinets", "Cabinets", "count"),

@@ -255,6 +255,7 @@ class MetricsPanel(Static):
         table.add_column("change", justify="right", no_wrap=True)
         self.shown: dict[str, str] = {}
         self.changes: dict[str, str] = {}
+        narrow = self.screen.has_class("-narrow")  # the app's width breakpoint, see app.tcss
         for spec in HEADLINE:
             value = show(totals, spec.key)
             self.shown[spec.key] = value
@@ -263,11 +264,13 @@ class MetricsPanel(Static):
                 delta = change(spec, float(getattr(totals, spec.key)), float(getattr(saved, spec.key)))
             self.changes[spec.key] = delta
             style = "green" if delta.startswith("+") else "red" if delta else ""
-            table.add_row(spec.label, value, Text(delta, style))
+            table.add_row(spec.short if narrow and spec.short else spec.label, value, Text(delta, style))
         table.add_row("", "", "")
-        table.add_row("Cabinet, max", show(totals, "cabinet_power_max_kw"), "")
+        table.add_row("Max cabinet" if narrow else "Cabinet, max", show(totals, "cabinet_power_max_kw"), "")
         table.add_row("FP8 per kW", show(totals, "fp8_pflops_per_kw"), "")
-        table.add_row("HBM, binary TB", show(totals, "hbm_capacity_tb_binary"), "")
+        table.add_row(
+            "HBM binary" if narrow else "HBM, binary TB", show(totals, "hbm_capacity_tb_binary"), ""
+        )
         if totals.cabinets_over_cooling_limit:
             table.add_row(
                 Text("⚠ over cooling limit", "bold yellow"),
