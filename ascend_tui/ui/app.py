@@ -39,7 +39,7 @@ from ascend_tui.ui.commands import DesignCommands
 from ascend_tui.ui.dialogs import Confirm, CustomPartDialog, HelpScreen, PartPicker, PathPrompt, PresetPicker
 from ascend_tui.ui.main_screen import MainScreen
 from ascend_tui.ui.messages import EvaluationFailed, EvaluationFinished
-from ascend_tui.ui.views import CompareScreen, FloorScreen, ScaleDialog, TargetsDialog, chart_for
+from ascend_tui.ui.views import ChartScreen, CompareScreen, FloorScreen, ScaleDialog, TargetsDialog, chart_for
 from ascend_tui.ui.widgets import DesignTree, MetricsPanel, NodeEditor
 
 if TYPE_CHECKING:
@@ -661,12 +661,20 @@ class AscendApp(App[None]):
         self.push_screen(PathPrompt("Open design file", must_exist=True), chosen)
 
     def action_help(self) -> None:
+        """Every binding: the main screen's and the app's, then those of the other views."""
         rows = []
-        for binding in [*MainScreen.BINDINGS, *self.BINDINGS]:
-            assert isinstance(binding, Binding)
-            if binding.description:
-                keys = binding.key_display or binding.key.replace(",", ", ")
-                rows.append((keys, binding.tooltip or binding.description))
+        sections = [
+            ("", [*MainScreen.BINDINGS, *self.BINDINGS]),
+            ("Compare view: ", CompareScreen.BINDINGS),
+            ("Floor plan: ", FloorScreen.BINDINGS),
+            ("Chart: ", ChartScreen.BINDINGS),
+        ]
+        for where, bindings in sections:
+            for binding in bindings:
+                assert isinstance(binding, Binding)
+                if binding.description:
+                    keys = binding.key_display or binding.key.replace(",", ", ")
+                    rows.append((keys, where + (binding.tooltip or binding.description)))
         self.push_screen(HelpScreen(rows))
 
     async def action_quit(self) -> None:
