@@ -260,13 +260,15 @@ class AscendApp(App[None]):
         self.show_metrics()
 
     def sync_selection(self) -> None:
-        """Follow the tree's cursor before acting: a key pressed right after a cursor move may
-        arrive before the tree's highlight message."""
+        """Follow the tree's cursor before acting on the selection: a key pressed (or a palette
+        command run) right after a cursor move may arrive before the tree's highlight message.
+        Every method that acts on the selection calls this first."""
         node = self.main_screen.query_one(DesignTree).cursor_node
         if node is not None and node.data is not None and node.data != self.selected:
             self.select(node.data)
 
     def focus_field(self, name: str) -> None:
+        self.sync_selection()
         for field in self.main_screen.query(f"#field-{name}"):
             field.focus()
 
@@ -343,14 +345,17 @@ class AscendApp(App[None]):
         raise DesignError([Problem("", message)])
 
     def step_count(self, step: int) -> None:
+        self.sync_selection()
         node = node_at(self.session.design, self.selected)
         self.apply(lambda: self.session.set_count(self.selected, node.count + step))
 
     def scale_count(self, factor: float) -> None:
+        self.sync_selection()
         node = node_at(self.session.design, self.selected)
         self.apply(lambda: self.session.set_count(self.selected, max(1, round(node.count * factor))))
 
     def add_child(self) -> None:
+        self.sync_selection()
         node = node_at(self.session.design, self.selected)
         if isinstance(node, PartCount):
             self.selected = self.selected[:-1]
@@ -369,14 +374,17 @@ class AscendApp(App[None]):
         self.apply(lambda: self.session.add_child(path)[0], select=new_path)
 
     def duplicate(self) -> None:
+        self.sync_selection()
         path = self.selected
         self.apply(lambda: self.session.duplicate(path)[0], select=(*path[:-1], path[-1] + 1) if path else ())
 
     def remove(self) -> None:
+        self.sync_selection()
         path = self.selected
         self.apply(lambda: self.session.remove(path), select=path[:-1] if path else ())
 
     def pick_part(self) -> None:
+        self.sync_selection()
         node = node_at(self.session.design, self.selected)
         path = self.selected
         if isinstance(node, PartCount):
@@ -418,6 +426,7 @@ class AscendApp(App[None]):
         return [n for _, n in walk(self.session.design) if isinstance(n, PartCount)]
 
     def new_part(self) -> None:
+        self.sync_selection()
         parts = self.session.parts()
         node = node_at(self.session.design, self.selected)
         base_id = node.part if isinstance(node, PartCount) else "ascend-950dt"
@@ -519,6 +528,7 @@ class AscendApp(App[None]):
         self.push_screen(TargetsDialog(self.session.design.targets), chosen)
 
     def scale_to_target(self) -> None:
+        self.sync_selection()
         path = self.selected
         node = node_at(self.session.design, path)
         if isinstance(node, PartCount):
@@ -532,6 +542,7 @@ class AscendApp(App[None]):
         self.push_screen(ScaleDialog(self.session.design, path, self.catalog), chosen)
 
     def open_chart(self) -> None:
+        self.sync_selection()
         evaluation = self.current_evaluation()
         node = node_at(self.session.design, self.selected)
         if evaluation is None:

@@ -137,42 +137,33 @@ class MainScreen(Screen[None]):
 
     # Actions on the selected node
     def action_add(self) -> None:
-        self.ascend.sync_selection()
         self.ascend.add_child()
 
     def action_duplicate(self) -> None:
-        self.ascend.sync_selection()
         self.ascend.duplicate()
 
     def action_remove(self) -> None:
-        self.ascend.sync_selection()
         self.ascend.remove()
 
     def action_rename(self) -> None:
-        self.ascend.sync_selection()
         self.ascend.focus_field("name")
 
     def action_type_count(self) -> None:
-        self.ascend.sync_selection()
         self.ascend.focus_field("count")
 
     def action_count(self, step: int) -> None:
-        self.ascend.sync_selection()
         self.ascend.step_count(step)
 
     def action_scale_count(self, factor: float) -> None:
-        self.ascend.sync_selection()
         self.ascend.scale_count(factor)
 
     def action_pick_part(self) -> None:
-        self.ascend.sync_selection()
         self.ascend.pick_part()
 
     def action_swap_part(self) -> None:
         self.ascend.swap_part()
 
     def action_new_part(self) -> None:
-        self.ascend.sync_selection()
         self.ascend.new_part()
 
     def action_compare(self) -> None:
@@ -182,11 +173,9 @@ class MainScreen(Screen[None]):
         self.ascend.edit_targets()
 
     def action_scale(self) -> None:
-        self.ascend.sync_selection()
         self.ascend.scale_to_target()
 
     def action_chart(self) -> None:
-        self.ascend.sync_selection()
         self.ascend.open_chart()
 
     def action_floor(self) -> None:
