@@ -1,98 +1,86 @@
-"""The metric columns every node accumulates, in the units parts are given in."""
+"""What the kernel accumulates for every block that holds other blocks: a row of per-part weights
+and block counters.
+
+A row is [counts of each part (P) | power-weighted counts of each part (P) | counters (S)]. The
+power-weighted count of a part is its count times the (1 + overhead) of every block between it
+and the row's block, so that power with overheads is a dot product with the parts' power. Every
+figure that is a sum over parts (FLOPS, memory, power by kind, prices) is a dot product of the
+weights with a per-part column, worked out after the kernel (engine/results.py); the kernel does
+only what depends on the tree itself.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
-# Columns summed up the tree (count x child), in catalog units.
+from ascend_tui.model.design import BLOCK_KINDS, CABINET_ROLES
+
+# Counters summed up the tree (count × child); each is per instance of the row's block.
 SUMMED = (
-    "chips",
-    "cpus",
-    "switches",
-    "transceivers",
-    "other_parts",
     "cabinets",
-    "compute_cabinets",
-    "network_cabinets",
+    *(f"{role}_cabinets" for role in CABINET_ROLES),
+    "servers",
     "supernodes",
-    "fp8_tflops",
-    "fp4_tflops",
-    "bf16_tflops",
-    "hbm_gb",
-    "hbm_tbps",
-    "scaleup_gbps",
-    "scaleout_gbps",
-    "power_accelerators_w",
-    "power_cpus_w",
-    "power_switches_w",
-    "power_optics_w",
-    "power_other_w",
-    "power_overhead_w",
-    "it_power_w",
-    "floor_m2",
-    "chips_without_fp8",
-    "chips_without_fp4",
-    "chips_without_bf16",
+    "pods",
+    "scaleup_domains",
+    "footprint_m2",
+    "cabinet_power_w",
     "cabinets_over_cooling_limit",
+    "cabinets_over_power_capacity",
+    "power_capacity_w",
 )
-# Columns that take the largest child value instead.
-MAXED = ("max_cabinet_w", "max_domain_chips")
-NAMES = SUMMED + MAXED
-COL = {name: i for i, name in enumerate(NAMES)}
-WIDTH = len(NAMES)
-assert WIDTH < 63, "estimate flags are bits of one int64"
+# Counters that take the largest value below instead; the power maximum in three planes
+# (value, low, high) so that totals resting on estimate ranges have ranges too.
+MAXED = (
+    "max_domain_chips",
+    "max_domain_scaleup_gbps",
+    "max_cabinet_w",
+    "max_cabinet_w_low",
+    "max_cabinet_w_high",
+)
+COUNTERS = SUMMED + MAXED
+
+KIND_CODE = {kind: i for i, kind in enumerate(BLOCK_KINDS)}
+ROLE_CODE = {role: i for i, role in enumerate(CABINET_ROLES)}
+
+# Node properties that an estimate can rest on, as bits of one int64 per node.
+PROPERTY_BITS = {"footprint_m2": 1, "power_overhead": 2, "power_capacity_kw": 4}
 
 
-def scale(row: npt.NDArray[np.float64], times: float) -> npt.NDArray[np.float64]:
-    """A row for `times` instances: sums multiply, maxima stay."""
-    out = row.copy()
-    out[: len(SUMMED)] *= times
-    return out
+def layout(parts: int) -> np.ndarray:
+    """The kernel's view of a row: where the counters start, then the offset of each counter used
+    by name inside the kernel (in the order of kernels.LAYOUT_NAMES), then where the summed
+    counters end."""
+    start = 2 * parts
+    at = {name: start + i for i, name in enumerate(COUNTERS)}
+    named = [at[name] for name in LAYOUT_NAMES]
+    return np.array([parts, start, *named, start + len(SUMMED), start + len(COUNTERS)], dtype=np.int64)
 
 
-# The kernel reads these column positions from an argument, not from globals; the last entry is
-# how many leading columns are summed (the rest take the maximum).
+# The counters the kernel writes by name, in the order `layout` lists them.
 LAYOUT_NAMES = (
     "cabinets",
+    "compute_cabinets",
+    "servers",
     "supernodes",
-    "floor_m2",
-    "power_overhead_w",
-    "it_power_w",
+    "pods",
+    "scaleup_domains",
+    "footprint_m2",
+    "cabinet_power_w",
     "cabinets_over_cooling_limit",
-    "max_cabinet_w",
+    "cabinets_over_power_capacity",
+    "power_capacity_w",
     "max_domain_chips",
-    "chips",
+    "max_domain_scaleup_gbps",
+    "max_cabinet_w",
 )
-LAYOUT = np.array([COL[n] for n in LAYOUT_NAMES] + [len(SUMMED)], dtype=np.int64)
-
-COUNT_COLUMN = {
-    "accelerator": "chips",
-    "cpu": "cpus",
-    "switch": "switches",
-    "transceiver": "transceivers",
-    "other": "other_parts",
-}
-POWER_COLUMN = {
-    "accelerator": "power_accelerators_w",
-    "cpu": "power_cpus_w",
-    "switch": "power_switches_w",
-    "transceiver": "power_optics_w",
-    "other": "power_other_w",
-}
-
-# Node kinds as the kernel sees them.
-CABINET, SUPERNODE, CLUSTER = 1, 2, 3
 
 
-def bit(*names: str) -> int:
-    """The estimate-flag bits of some columns."""
-    out = 0
-    for name in names:
-        out |= 1 << COL[name]
-    return out
+def width(parts: int) -> int:
+    """The length of a row for a design with `parts` distinct parts."""
+    return 2 * parts + len(COUNTERS)
 
 
-def flagged(mask: int) -> frozenset[str]:
-    """The column names whose bit is set."""
-    return frozenset(name for name, i in COL.items() if mask >> i & 1)
+def counter(parts: int, name: str) -> int:
+    """The position of a named counter in a row."""
+    return 2 * parts + COUNTERS.index(name)

@@ -1,82 +1,130 @@
-"""Evaluate a design: check, pack, run the kernel, and turn the columns into metrics."""
+"""Evaluate a design: check, pack, run the kernel, and turn its rows into results."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from ascend_tui.engine import columns as c
-from ascend_tui.engine.metrics import Metrics, metrics_from_row
 from ascend_tui.engine.pack import Floats, Ints, PackedDesign, pack
+from ascend_tui.engine.results import Results, row_results
+from ascend_tui.engine.sums import PartMatrix
 from ascend_tui.model.catalog import Catalog, load_catalog
-from ascend_tui.model.design import Design, Path
+from ascend_tui.model.design import Design, NodePath
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.validate import check_design, resolve_parts
 
 EXACT_LIMIT = 2.0**53  # float64 counts are exact up to here
-COUNTED = ("chips", "cpus", "switches", "transceivers", "cabinets", "supernodes")
+COUNTED = ("chips", "cpus", "switches", "transceivers", "cabinets", "scaleup_domains")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Evaluation:
-    """The kernel's output for a packed design: per-instance rows for every node."""
+    """The kernel's output for a packed design: a row per block that holds blocks (and the top
+    block), from which any node's results follow."""
 
     packed: PackedDesign
-    unit: Floats
+    rows: Floats
     flags: Ints
 
-    def row(self, path: Path) -> tuple[Floats, int]:
-        """The accumulated row of one instance of the node at `path`, and its estimate flags."""
-        p = self.packed
-        if path in p.leaf_index:
-            j = p.leaf_index[path]
-            part = p.leaf_part[j]
-            return p.part_rows[part] * float(p.leaf_count[j]), int(p.part_flags[part])
-        i = p.node_index[path]
-        return self.unit[i], int(self.flags[i])
+    @cached_property
+    def matrix(self) -> PartMatrix:
+        return PartMatrix.of(self.packed.parts)
 
-    def node(self, path: Path = (), *, all_instances: bool = False) -> Metrics:
-        """Metrics of one instance of a node, or of all its instances in the design."""
+    @cached_property
+    def layout(self) -> Ints:
+        return c.layout(len(self.packed.parts))
+
+    def block_row(self, block: int) -> tuple[Floats, int]:
+        """The row of one instance of a block, and its estimated properties."""
+        from ascend_tui.engine.kernels import block_rows
+
+        out = np.zeros((1, self.rows.shape[1]))
+        out_flags = np.zeros(1, dtype=np.int64)
+        targets = np.array([block], dtype=np.int64)
+        block_rows(*self.packed.tree_inputs(), self.rows, self.flags, self.layout, targets, out, out_flags)
+        return out[0], int(out_flags[0])
+
+    def row(self, path: NodePath) -> tuple[Floats, int]:
+        """The row of one instance of the node at `path` (a part entry: its parts alone)."""
+        what, i = self.packed.locate(path)
+        if what == "block":
+            return self.block_row(i)
+        p = self.packed
+        row = np.zeros(self.rows.shape[1])
+        q = int(p.leaf_part[i])
+        row[q] = row[len(p.parts) + q] = float(p.leaf_count[i])
+        return row, 0
+
+    def node(self, path: NodePath = (), *, all_instances: bool = False) -> Results:
+        """Results of one instance of a node, or of all its instances in the design."""
         row, flags = self.row(path)
         times = self.packed.multiplicity(path) if all_instances else 1
-        return metrics_from_row(c.scale(row, float(times)), flags, self.packed.pue)
+        return row_results(self.matrix, row, flags, float(times), self.packed.pue)
 
-    def cabinets_over_limit(self, most: int = 20) -> list[Path]:
-        """Up to `most` cabinet nodes whose power exceeds their cooling kind's limit, hottest first."""
-        cabinet = self.packed.kind == c.CABINET
-        over = np.nonzero(cabinet & (self.unit[:, c.COL["cabinets_over_cooling_limit"]] > 0))[0]
-        over = over[np.argsort(-self.unit[over, c.COL["it_power_w"]])][:most]
-        return [self.packed.node_paths[int(i)] for i in over]
+    def totals(self) -> Results:
+        """Results of the whole design; with a row layout, the floor area follows from its rows."""
+        p = self.packed
+        row, flags = self.rows[p.slot[p.root]], int(self.flags[p.slot[p.root]])
+        times = float(p.count[p.root])
+        floor = p.floor
+        area = None
+        if floor is not None:
+            cabinets = row[c.counter(len(p.parts), "cabinets")] * times
+            area = floor.area_m2(round(cabinets))
+        return row_results(self.matrix, row, flags, times, p.pue, area)
 
-    def hottest_cabinet(self) -> Path | None:
-        """The cabinet node that draws the most power, or None if there is no cabinet."""
-        cabinets = np.nonzero(self.packed.kind == c.CABINET)[0]
-        if len(cabinets) == 0:
+    def cabinet_powers(self) -> Floats:
+        """The power of one instance of each cabinet block, by block index (-1: not a cabinet)."""
+        from ascend_tui.engine.kernels import cabinet_powers
+
+        out = np.empty(len(self.packed.parent))
+        cabinet_powers(*self.packed.tree_inputs(), self.rows, self.flags, self.layout, out)
+        return out
+
+    def cabinets_over_limit(self, most: int = 20) -> list[NodePath]:
+        """Up to `most` cabinet blocks whose power exceeds their cooling limit, hottest first."""
+        power = self.cabinet_powers()
+        over = np.nonzero((power >= 0) & (power > self.packed.limit_w))[0]
+        over = over[np.argsort(-power[over], kind="stable")][:most]
+        return [self.packed.path_of(int(i)) for i in over]
+
+    def hottest_cabinet(self) -> NodePath | None:
+        """The cabinet block that draws the most power, or None if there is no cabinet."""
+        power = self.cabinet_powers()
+        if not (power >= 0).any():
             return None
-        return self.packed.node_paths[int(cabinets[np.argmax(self.unit[cabinets, c.COL["it_power_w"]])])]
-
-    def totals(self) -> Metrics:
-        """Metrics of the whole design; with a row layout, the floor area follows from its rows."""
-        row, flags = self.row(())
-        whole = c.scale(row, float(self.packed.multiplicity(())))
-        floor = self.packed.floor
-        area = None if floor is None else floor.area_m2(round(whole[c.COL["cabinets"]]))
-        return metrics_from_row(whole, flags, self.packed.pue, area)
+        return self.packed.path_of(int(np.argmax(power)))
 
 
 def run(packed: PackedDesign) -> Evaluation:
-    """Run the kernel over packed arrays; refuse totals that float64 cannot count exactly."""
+    """Run the kernel over packed arrays; refuse totals that float64 cannot count exactly, and
+    totals that are not finite."""
     from ascend_tui.engine.kernels import accumulate  # compiled or loaded from cache on first use
 
-    unit, flags = accumulate(*packed.kernel_inputs(), c.LAYOUT)
-    evaluation = Evaluation(packed, unit, flags)
-    root = c.scale(unit[packed.root], float(packed.count[packed.root]))
-    for name in COUNTED:
-        if not root[c.COL[name]] <= EXACT_LIMIT:
-            why = f"the design totals {root[c.COL[name]]:.3g} {name}, more than can be counted exactly (2^53)"
-            raise DesignError([Problem("design", why + "; reduce a count")])
+    parts = len(packed.parts)
+    rows = np.zeros((packed.rows, c.width(parts)))
+    flags = np.zeros(packed.rows, dtype=np.int64)
+    accumulate(*packed.tree_inputs(), rows, flags, c.layout(parts))
+    evaluation = Evaluation(packed, rows, flags)
+    check_totals(evaluation.totals())
     return evaluation
+
+
+def check_totals(totals: Results) -> None:
+    """Refuse totals too large to count exactly, or not finite."""
+    for name in COUNTED:
+        if not totals[name] <= EXACT_LIMIT:
+            why = f"the design totals {totals[name]:.3g} {name}, more than can be counted exactly (2^53)"
+            raise DesignError([Problem("design", why + "; reduce a count")])
+    for name, value in totals.values.items():
+        if isinstance(value, float) and math.isinf(value):
+            raise DesignError(
+                [Problem("design", f"the design's {name} is too large to compute; reduce a count")]
+            )
 
 
 def evaluate(design: Design, catalog: Catalog | None = None) -> Evaluation:

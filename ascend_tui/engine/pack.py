@@ -1,196 +1,240 @@
-"""Pack a design into structure-of-arrays for the kernels, and update counts in place."""
+"""Pack a design into structure-of-arrays for the kernels, and change counts in place."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from ascend_tui.engine import columns as c
-from ascend_tui.model.catalog import FIGURES, PRECISIONS, Catalog, Part
-from ascend_tui.model.design import Cabinet, Cluster, Design, FloorLayout, Node, Path, Supernode, children
+from ascend_tui.model.catalog import Catalog, Part
+from ascend_tui.model.design import Block, Design, FloorLayout, NodePath
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
-_KIND = {Cabinet: c.CABINET, Supernode: c.SUPERNODE, Cluster: c.CLUSTER}
-
-
-def part_row(part: Part) -> tuple[Floats, int]:
-    """One part's contribution to each column, and the bits of the columns fed by estimates."""
-    row = np.zeros(c.WIDTH)
-    flags = 0
-    row[c.COL[c.COUNT_COLUMN[part.kind]]] = 1.0
-    for figure in FIGURES:
-        f = part.figures.get(figure)
-        if f is None:
-            continue
-        # Figure names double as column names; power also feeds its kind's share and the total.
-        targets = [c.POWER_COLUMN[part.kind], "it_power_w"] if figure == "power_w" else [figure]
-        for name in targets:
-            row[c.COL[name]] += part.value(figure)
-        if f.estimate:
-            flags |= c.bit(*targets, *(["max_cabinet_w"] if figure == "power_w" else []))
-    if part.kind == "accelerator":
-        for precision in PRECISIONS:
-            if not part.supports(precision):
-                row[c.COL["chips_without_" + precision.split("_")[0]]] = 1.0
-    return row, flags
 
 
 @dataclass
 class PackedDesign:
-    """A design as arrays: internal nodes (cabinets and up) in post-order, parts as leaves."""
+    """A design as arrays: blocks in post-order (the top block last), parts as leaves grouped by
+    the block that holds them, and the distinct parts the design uses."""
 
     parts: list[Part]
-    part_rows: Floats
-    part_flags: Ints
-    leaf_parent: Ints
-    leaf_part: Ints
-    leaf_count: Ints
+    part_power: Floats  # (3, P): maximum power, its low and its high
+    part_chip: Floats  # 1 for an accelerator
+    part_scaleup: Floats  # scale-up GB/s, both directions
     parent: Ints
     count: Ints
+    slot: Ints  # the block's row, or -1 for a block that holds only parts
     kind: Ints
-    role_column: Ints
-    footprint: Floats
+    scaleup: Ints
+    role: Ints
+    leaf_start: Ints
+    leaf_end: Ints
+    kid_start: Ints
+    kid_end: Ints
+    bits: Ints  # estimated properties of the block itself (columns.PROPERTY_BITS)
     overhead: Floats
+    footprint: Floats
     limit_w: Floats
-    node_flags: Ints
+    capacity_w: Floats
+    kids: Ints
+    leaf_part: Ints
+    leaf_count: Ints
     pue: float
     floor: FloorLayout | None = None
-    node_index: dict[Path, int] = field(default_factory=dict)
-    leaf_index: dict[Path, int] = field(default_factory=dict)
-    node_paths: list[Path] = field(default_factory=list)  # kernel row -> path
-
-    def kernel_inputs(
-        self,
-    ) -> tuple[Ints, Ints, Ints, Ints, Ints, Ints, Ints, Floats, Floats, Floats, Ints, Floats, Ints]:
-        """The arrays the kernel reads, in its argument order (the column layout comes last)."""
-        return (
-            self.leaf_parent,
-            self.leaf_part,
-            self.leaf_count,
-            self.parent,
-            self.count,
-            self.kind,
-            self.role_column,
-            self.footprint,
-            self.overhead,
-            self.limit_w,
-            self.node_flags,
-            self.part_rows,
-            self.part_flags,
-        )
 
     @property
     def root(self) -> int:
         return len(self.parent) - 1
 
-    def set_count(self, path: Path, count: int) -> None:
-        """Change one node's count without re-packing (the design must be changed alike)."""
-        if path in self.leaf_index:
-            self.leaf_count[self.leaf_index[path]] = count
-        else:
-            self.count[self.node_index[path]] = count
+    @property
+    def rows(self) -> int:
+        """How many blocks have a row of their own."""
+        return int(self.slot.max()) + 1
 
-    def multiplicity(self, path: Path) -> int:
-        """How many instances of the node at `path` the design holds (a part entry's own count
-        is part of its row, so only the nodes above it multiply)."""
-        times = 1
-        for end in range(len(path) + 1):
-            sub = path[:end]
-            if sub in self.node_index:
-                times *= int(self.count[self.node_index[sub]])
+    def tree_inputs(self) -> tuple[npt.NDArray[np.generic], ...]:
+        """The arrays the kernels read, in their argument order (before the outputs)."""
+        return (
+            self.parent,
+            self.count,
+            self.slot,
+            self.kind,
+            self.scaleup,
+            self.role,
+            self.leaf_start,
+            self.leaf_end,
+            self.kid_start,
+            self.kid_end,
+            self.bits,
+            self.overhead,
+            self.footprint,
+            self.limit_w,
+            self.capacity_w,
+            self.kids,
+            self.leaf_part,
+            self.leaf_count,
+            self.part_power,
+            self.part_chip,
+            self.part_scaleup,
+        )
+
+    def locate(self, path: NodePath) -> tuple[str, int]:
+        """('block', index) or ('leaf', index) of the node at `path`."""
+        i = self.root
+        for step, child in enumerate(path):
+            blocks = int(self.kid_end[i] - self.kid_start[i])
+            if child >= blocks:
+                if step != len(path) - 1:
+                    raise IndexError(path)
+                j = int(self.leaf_start[i]) + child - blocks
+                if j >= self.leaf_end[i]:
+                    raise IndexError(path)
+                return "leaf", j
+            i = int(self.kids[self.kid_start[i] + child])
+        return "block", i
+
+    def path_of(self, block: int) -> NodePath:
+        """The path of a block from its index (walking up; for reports, not hot loops)."""
+        path: list[int] = []
+        i = block
+        while self.parent[i] >= 0:
+            p = int(self.parent[i])
+            siblings = self.kids[self.kid_start[p] : self.kid_end[p]]
+            path.append(int(np.nonzero(siblings == i)[0][0]))
+            i = p
+        return tuple(reversed(path))
+
+    def set_count(self, path: NodePath, count: int) -> int:
+        """Change one node's count without re-packing (the design must be changed alike); returns
+        the block whose row the change starts from (the lowest block with a row that holds it)."""
+        what, i = self.locate(path)
+        if what == "leaf":
+            self.leaf_count[i] = count
+            holder = self.locate(path[:-1])[1]
+        else:
+            self.count[i] = count
+            holder = int(self.parent[i]) if i != self.root else i
+        while self.slot[holder] < 0:
+            holder = int(self.parent[holder])
+        return holder
+
+    def ancestors_with_rows(self, block: int) -> Ints:
+        """`block` (which has a row) and every block above it, children before parents."""
+        out = [block]
+        while self.parent[out[-1]] >= 0:
+            out.append(int(self.parent[out[-1]]))
+        return np.array(out, dtype=np.int64)
+
+    def multiplicity(self, path: NodePath) -> int:
+        """How many instances of the node at `path` the design holds (a part entry's own count is
+        part of the figures, so only the blocks above it multiply)."""
+        i = self.root
+        times = int(self.count[i])
+        for step, child in enumerate(path):
+            blocks = int(self.kid_end[i] - self.kid_start[i])
+            if child >= blocks and step == len(path) - 1:
+                return times
+            i = int(self.kids[self.kid_start[i] + child])
+            times *= int(self.count[i])
         return times
+
+
+def _bits(block: Block) -> int:
+    bits = 0
+    for name, bit in c.PROPERTY_BITS.items():
+        if name in block.estimated and (name != "power_overhead" or block.power_overhead > 0):
+            bits |= bit
+    return bits
 
 
 def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesign:
     """Arrays for a checked design; `parts` resolves every part id the design uses."""
-    part_ids: dict[str, int] = {}
+    # Pre-order with the children pushed in order pops them last-first; reversed, it is a
+    # post-order whose children keep their order.
+    pre: list[Block] = []
+    pre_parent: list[int] = []
+    stack: list[tuple[Block, int]] = [(design.root, -1)]
+    while stack:
+        block, up = stack.pop()
+        me = len(pre)
+        pre.append(block)
+        pre_parent.append(up)
+        stack.extend((kid, me) for kid in block.blocks)
+    n = len(pre)
+    blocks = pre[::-1]
+    parent = np.array([-1 if p < 0 else n - 1 - p for p in reversed(pre_parent)], dtype=np.int64)
+
+    kid_lists: list[list[int]] = [[] for _ in range(n)]
+    for i in range(n - 1):
+        kid_lists[int(parent[i])].append(i)
+    kid_start = np.zeros(n, dtype=np.int64)
+    kid_end = np.zeros(n, dtype=np.int64)
+    kids: list[int] = []
+    for i, lst in enumerate(kid_lists):
+        kid_start[i] = len(kids)
+        kids.extend(lst)
+        kid_end[i] = len(kids)
+
+    part_index: dict[str, int] = {}
     used: list[Part] = []
-    leaf_parent: list[int] = []
+    leaf_start = np.zeros(n, dtype=np.int64)
+    leaf_end = np.zeros(n, dtype=np.int64)
     leaf_part: list[int] = []
     leaf_count: list[int] = []
-    leaf_index: dict[Path, int] = {}
-    parent: list[int] = []
-    count: list[int] = []
-    kind: list[int] = []
-    role: list[int] = []
-    footprint: list[float] = []
-    overhead: list[float] = []
-    limit: list[float] = []
-    node_flags: list[int] = []
-    node_index: dict[Path, int] = {}
-    node_paths: list[Path] = []
+    for i, block in enumerate(blocks):
+        leaf_start[i] = len(leaf_part)
+        for pc in block.parts:
+            q = part_index.get(pc.part)
+            if q is None:
+                q = part_index[pc.part] = len(used)
+                used.append(parts[pc.part])
+            leaf_part.append(q)
+            leaf_count.append(pc.count)
+        leaf_end[i] = len(leaf_part)
 
-    def visit(path: Path, node: Node) -> int:
-        kids = children(node)
-        if isinstance(node, Cabinet):
-            leaves = []
-            for i, pc in enumerate(node.parts):
-                if pc.part not in part_ids:
-                    part_ids[pc.part] = len(used)
-                    used.append(parts[pc.part])
-                leaf_index[(*path, i)] = len(leaf_part)
-                leaves.append(len(leaf_part))
-                leaf_part.append(part_ids[pc.part])
-                leaf_count.append(pc.count)
-                leaf_parent.append(-1)
-            child_rows: list[int] = []
-        else:
-            leaves = []
-            child_rows = [visit((*path, i), kid) for i, kid in enumerate(kids)]
-        me = len(parent)
-        for j in leaves:
-            leaf_parent[j] = me
-        for r in child_rows:
-            parent[r] = me
-        parent.append(-1)
-        count.append(node.count)
-        kind.append(_KIND[type(node)])
-        node_index[path] = me
-        node_paths.append(path)
-        flags = 0
-        if isinstance(node, Cabinet):
-            cooling = catalog.cooling[node.cooling]
-            role.append(c.COL[f"{node.role}_cabinets"])
-            footprint.append(node.footprint_m2)
-            overhead.append(node.power_overhead)
-            limit.append(cooling.max_cabinet_kw.value * 1000.0)
-            if "footprint_m2" in node.estimated:
-                flags |= c.bit("floor_m2")
-            if "power_overhead" in node.estimated and node.power_overhead > 0:
-                flags |= c.bit("power_overhead_w", "it_power_w", "max_cabinet_w")
-        else:
-            role.append(c.COL["cabinets"])
-            footprint.append(0.0)
-            overhead.append(0.0)
-            limit.append(np.inf)
-        node_flags.append(flags)
-        return me
+    slot = np.full(n, -1, dtype=np.int64)
+    rows = 0
+    for i, block in enumerate(blocks):
+        if block.blocks or i == n - 1:
+            slot[i] = rows
+            rows += 1
 
-    visit((), design.root)
-    rows = [part_row(p) for p in used]
-    part_rows = np.array([r for r, _ in rows], dtype=np.float64).reshape(len(rows), c.WIDTH)
-    i64 = np.int64
+    def floats(values: list[float]) -> Floats:
+        return np.array(values, dtype=np.float64)
+
+    def ints(values: list[int]) -> Ints:
+        return np.array(values, dtype=np.int64)
+
+    cooling = {cid: k.max_cabinet_kw.value * 1000.0 for cid, k in catalog.cooling.items()}
+    power = np.zeros((3, len(used)))
+    for q, part in enumerate(used):
+        power[0, q] = part.value("power_w")
+        power[1, q], power[2, q] = part.bounds("power_w")
     return PackedDesign(
         parts=used,
-        part_rows=np.ascontiguousarray(part_rows),
-        part_flags=np.array([f for _, f in rows], dtype=i64),
-        leaf_parent=np.array(leaf_parent, dtype=i64),
-        leaf_part=np.array(leaf_part, dtype=i64),
-        leaf_count=np.array(leaf_count, dtype=i64),
-        parent=np.array(parent, dtype=i64),
-        count=np.array(count, dtype=i64),
-        kind=np.array(kind, dtype=i64),
-        role_column=np.array(role, dtype=i64),
-        footprint=np.array(footprint, dtype=np.float64),
-        overhead=np.array(overhead, dtype=np.float64),
-        limit_w=np.array(limit, dtype=np.float64),
-        node_flags=np.array(node_flags, dtype=i64),
+        part_power=power,
+        part_chip=floats([1.0 if p.kind == "accelerator" else 0.0 for p in used]),
+        part_scaleup=floats([p.value("scaleup_gbps") for p in used]),
+        parent=parent,
+        count=ints([b.count for b in blocks]),
+        slot=slot,
+        kind=ints([c.KIND_CODE[b.kind] for b in blocks]),
+        scaleup=ints([int(b.scaleup) for b in blocks]),
+        role=ints([c.ROLE_CODE[b.role] if b.is_cabinet else 0 for b in blocks]),
+        leaf_start=leaf_start,
+        leaf_end=leaf_end,
+        kid_start=kid_start,
+        kid_end=kid_end,
+        bits=ints([_bits(b) for b in blocks]),
+        overhead=floats([b.power_overhead for b in blocks]),
+        footprint=floats([b.footprint_m2 if b.is_cabinet else 0.0 for b in blocks]),
+        limit_w=floats([cooling[b.cooling] if b.is_cabinet else np.inf for b in blocks]),
+        capacity_w=floats([b.power_capacity_kw * 1000.0 if b.is_cabinet else 0.0 for b in blocks]),
+        kids=ints(kids),
+        leaf_part=ints(leaf_part),
+        leaf_count=ints(leaf_count),
         pue=design.pue,
         floor=design.floor,
-        node_index=node_index,
-        leaf_index=leaf_index,
-        node_paths=node_paths,
     )

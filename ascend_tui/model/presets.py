@@ -7,7 +7,7 @@ from pathlib import Path
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import Design
 from ascend_tui.model.problems import DesignError, Problem, did_you_mean
-from ascend_tui.model.toml_format import load_design
+from ascend_tui.model.toml_format import UseResolver, load_design
 
 DEFAULT_PRESET = "atlas-950-superpod"
 
@@ -40,6 +40,37 @@ def resolve(name_or_path: str) -> Path:
     raise DesignError([Problem("", f"no preset or file named {name_or_path!r}; {hint}")])
 
 
+def use_target(ref: str, file: Path) -> Path:
+    """The file a `use = ...` in `file` names: a path (relative to `file`'s folder) when it ends
+    in .toml or has a slash, else a preset."""
+    if ref.endswith(".toml") or "/" in ref:
+        return file.parent / ref
+    preset = presets_dir() / f"{ref}.toml"
+    if not preset.is_file():
+        hint = did_you_mean(ref, preset_names(), "`ascend-tui presets` lists them")
+        raise DesignError([Problem("", f"no preset named {ref!r}; {hint}")])
+    return preset
+
+
+def use_resolver(file: Path, catalog: Catalog | None, loading: tuple[Path, ...] = ()) -> UseResolver:
+    """What finds the designs that `file` reuses, refusing a loop by name."""
+    here = (*loading, file.resolve())
+
+    def resolve_use(ref: str) -> Design:
+        target = use_target(ref, file)
+        if target.resolve() in here:
+            chain = " -> ".join(p.name for p in (*here, target))
+            raise DesignError([Problem("", f"designs reuse each other in a loop: {chain}")])
+        return load_design(target, catalog, use_resolver(target, catalog, here))
+
+    return resolve_use
+
+
+def load_file(file: Path, catalog: Catalog | None = None) -> Design:
+    """Load a design file, with the designs it reuses."""
+    return load_design(file, catalog, use_resolver(file, catalog))
+
+
 def load(name_or_path: str, catalog: Catalog | None = None) -> Design:
     """Load a preset by name, or a design file by path."""
-    return load_design(resolve(name_or_path), catalog)
+    return load_file(resolve(name_or_path), catalog)

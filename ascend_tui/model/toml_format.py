@@ -1,4 +1,10 @@
-"""The design file format (TOML, versioned): load with tomllib, save with tomli-w, atomically."""
+"""The design file format (TOML, versioned): read format 1 and 2, write format 2, atomically.
+
+A block's table holds its own keys and one array of tables per kind of block it holds
+(`[[cluster.pods]]`, `[[pod.cabinets]]`, `[[cabinet.servers]]`), plus `parts` for cabinets and
+servers. A block may instead reuse another design (`use = "preset-name"` or a path relative to
+the file), which saving keeps as it is.
+"""
 
 from __future__ import annotations
 
@@ -6,56 +12,69 @@ import os
 import re
 import tempfile
 import tomllib
-from dataclasses import asdict, replace
-from pathlib import Path as FilePath
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import tomli_w
 
 from ascend_tui.model.catalog import FIGURES, Catalog, figure_to_toml, load_catalog, parse_figure
 from ascend_tui.model.design import (
+    ALLOWED_BLOCKS,
+    BLOCK_KINDS,
     FORMAT_VERSION,
+    HOLDS_PARTS,
     TARGETS,
-    Cabinet,
-    Cluster,
+    Block,
     CustomPart,
     Design,
     FloorLayout,
     PartCount,
-    Root,
-    Supernode,
+    kind_rank,
 )
 from ascend_tui.model.locate import find_line, key_lines
 from ascend_tui.model.problems import DesignError, Problem, did_you_mean
 from ascend_tui.model.validate import check_count, check_design
 
 Key = tuple[str | int, ...]
-ROOT_KINDS = ("cluster", "supernode", "cabinet")
-TOP_KEYS = ("format", "name", "notes", "pue", "targets", "floor", "parts", *ROOT_KINDS)
+TOP_KEYS = ("format", "name", "notes", "pue", "targets", "floor", "parts", *BLOCK_KINDS)
 FLOOR_KEYS = ("cabinets_per_row", "cabinet_width_m", "cabinet_depth_m", "aisle_m")
-NODE_KEYS = {
-    "cluster": ("name", "count", "supernodes"),
-    "supernode": ("name", "count", "cabinets"),
-    "cabinet": (
-        "name",
-        "count",
-        "role",
-        "cooling",
-        "footprint_m2",
-        "power_overhead",
-        "estimated",
-        "source",
-        "parts",
-    ),
-}
-PART_KEYS = ("base", "kind", "name", "vendor", *FIGURES)
+COMMON_KEYS = ("name", "count", "scaleup", "use", "estimated", "source")
+CABINET_KEYS = ("role", "cooling", "footprint_m2", "power_capacity_kw")
+PART_KEYS = ("base", "kind", "name", "vendor", "coherent_memory", *FIGURES)
+# Format 1 wrote a scale-out figure on any part; format 2 has NICs with ports and a port speed.
+FORMAT_1_SCALEOUT = "scaleout_gbps"
 
 
+def plural(kind: str) -> str:
+    """The key of the array holding a block's children of one kind: `cabinets`."""
+    return kind + "s"
+
+
+def block_keys(kind: str) -> tuple[str, ...]:
+    keys = list(COMMON_KEYS)
+    if kind in HOLDS_PARTS:
+        keys += ["power_overhead", "parts"]
+    if kind == "cabinet":
+        keys += CABINET_KEYS
+    keys += [plural(k) for k in ALLOWED_BLOCKS[kind]]
+    return tuple(keys)
+
+
+UseResolver = Callable[[str], Design]
+
+
+@dataclass
 class _Reader:
     """Turns parsed TOML into a Design, collecting every problem instead of stopping at one."""
 
-    def __init__(self) -> None:
+    resolve_use: UseResolver | None
+    version: int = FORMAT_VERSION
+
+    def __post_init__(self) -> None:
         self.problems: list[Problem] = []
+        self.brought: dict[str, CustomPart] = {}  # custom parts that reused designs bring
 
     def problem(self, where: str, message: str, key: Key) -> None:
         self.problems.append(Problem(where, message, key))
@@ -86,6 +105,13 @@ class _Reader:
             return default
         return float(value)
 
+    def flag(self, raw: dict[str, Any], name: str, where: str, key: Key) -> bool:
+        value = raw.get(name, False)
+        if not isinstance(value, bool):
+            self.problem(where, f"`{name}` must be true or false", (*key, name))
+            return False
+        return value
+
     def count(self, value: Any, where: str, key: Key, what: str = "count") -> int:
         why = check_count(value, what)
         if why:
@@ -93,40 +119,25 @@ class _Reader:
             return 1
         return int(value)
 
-    def items(self, raw: dict[str, Any], name: str, where: str, key: Key) -> list[Any]:
-        value = raw.get(name, [])
-        if not isinstance(value, list):
-            self.problem(where, f"`{name}` must be an array of tables ([[...]])", (*key, name))
-            return []
-        return value
-
-    def node(self, kind: str, raw: Any, where: str, key: Key) -> Root:
-        raw = self.table(raw, where, key, NODE_KEYS[kind])
-        name = self.string(raw, "name", f"{where} > {kind}" if where else kind, key, None)
-        label = f"{where} > {kind} {name!r}" if where else f"{kind} {name!r}"
-        count = self.count(raw.get("count", 1), label, (*key, "count"))
-        if kind == "cluster":
-            sns = self.items(raw, "supernodes", label, key)
-            return Cluster(
-                name,
-                count,
-                [
-                    self.node("supernode", s, label, (*key, "supernodes", i))  # type: ignore[misc]
-                    for i, s in enumerate(sns)
-                ],
-            )
-        if kind == "supernode":
-            cabs = self.items(raw, "cabinets", label, key)
-            return Supernode(
-                name,
-                count,
-                [
-                    self.node("cabinet", c, label, (*key, "cabinets", i))  # type: ignore[misc]
-                    for i, c in enumerate(cabs)
-                ],
-            )
-        parts_raw = raw.get("parts", {})
+    def block(self, kind: str, raw: Any, parent: str, key: Key) -> Block:
+        raw = self.table(raw, parent or "design", key, block_keys(kind))
+        if "use" in raw:
+            return self.used_block(kind, raw, parent, key)
+        where = f"{parent} > {kind}" if parent else kind
+        name = self.string(raw, "name", where, key, None)
+        label = f"{parent} > {kind} {name!r}" if parent else f"{kind} {name!r}"
+        kids: list[Block] = []
+        for child_kind in ALLOWED_BLOCKS[kind]:
+            items = raw.get(plural(child_kind), [])
+            if not isinstance(items, list):
+                what = plural(child_kind)
+                self.problem(label, f"`{what}` must be an array of tables ([[...]])", (*key, what))
+                continue
+            for i, item in enumerate(items):
+                kids.append(self.block(child_kind, item, label, (*key, plural(child_kind), i)))
+        kids.sort(key=lambda b: kind_rank(b.kind))  # stable: file order within a kind
         parts: list[PartCount] = []
+        parts_raw = raw.get("parts", {})
         if not isinstance(parts_raw, dict):
             self.problem(label, "`parts` must be a table of part id = count", (*key, "parts"))
         else:
@@ -136,21 +147,65 @@ class _Reader:
         if not isinstance(estimated, list) or not all(isinstance(e, str) for e in estimated):
             self.problem(label, "`estimated` must be a list of property names", (*key, "estimated"))
             estimated = []
-        return Cabinet(
+        fields: dict[str, Any] = {}
+        if kind == "cabinet":
+            fields = dict(
+                role=self.string(raw, "role", label, key, "compute"),
+                cooling=self.string(raw, "cooling", label, key, "air"),
+                footprint_m2=self.number(raw, "footprint_m2", label, key, 0.0),
+                power_capacity_kw=self.number(raw, "power_capacity_kw", label, key, 0.0),
+            )
+        return Block(
+            kind,
             name,
-            count,
-            role=self.string(raw, "role", label, key, "compute"),
-            cooling=self.string(raw, "cooling", label, key, "air"),
-            footprint_m2=self.number(raw, "footprint_m2", label, key, 0.0),
+            self.count(raw.get("count", 1), label, (*key, "count")),
+            scaleup=self.flag(raw, "scaleup", label, key),
+            blocks=tuple(kids),
+            parts=tuple(parts),
             power_overhead=self.number(raw, "power_overhead", label, key, 0.0),
-            estimated=list(estimated),
+            estimated=tuple(estimated),
             source=self.string(raw, "source", label, key, ""),
-            parts=parts,
+            **fields,
         )
+
+    def used_block(self, kind: str, raw: dict[str, Any], parent: str, key: Key) -> Block:
+        """A block that reuses another design's top block."""
+        ref = raw["use"]
+        where = f"{parent} > {kind}" if parent else kind
+        others = sorted(set(raw) - {"use", "name", "count"})
+        if others:
+            self.problem(where, f"a block with `use` takes only `name` and `count`, not {others}", key)
+        if not isinstance(ref, str) or not ref:
+            self.problem(where, "`use` must name a preset or a design file", (*key, "use"))
+            return Block(kind, "?")
+        if self.resolve_use is None:
+            self.problem(where, f"`use = {ref!r}` needs the design to be read from a file", (*key, "use"))
+            return Block(kind, ref)
+        try:
+            used = self.resolve_use(ref)
+        except DesignError as error:
+            for p in error.problems:
+                self.problem(where, f"in `use = {ref!r}`: {p.describe(error.source)}", (*key, "use"))
+            return Block(kind, ref)
+        if used.root.kind != kind:
+            self.problem(
+                where,
+                f"{ref!r} is a {used.root.kind}; reuse it under `{plural(used.root.kind)}`, not `{plural(kind)}`",
+                (*key, "use"),
+            )
+        for pid, part in used.parts.items():
+            if pid in self.brought and self.brought[pid] != part:
+                self.problem(where, f"part {pid!r} means different things in two reused designs", key)
+            self.brought[pid] = part
+        label = f"{where} {ref!r}"
+        name = self.string(raw, "name", label, key, used.root.name)
+        count = self.count(raw.get("count", 1), label, (*key, "count"))
+        return replace(used.root, name=name, count=count, use=ref)
 
     def custom_part(self, pid: str, raw: Any) -> CustomPart:
         where, key = f"part {pid!r}", ("parts", pid)
-        raw = self.table(raw, where, key, PART_KEYS)
+        allowed = (*PART_KEYS, FORMAT_1_SCALEOUT) if self.version == 1 else PART_KEYS
+        raw = self.table(raw, where, key, allowed)
         texts = {k: raw[k] for k in ("base", "kind", "name", "vendor") if k in raw}
         for k, v in texts.items():
             if not isinstance(v, str):
@@ -159,13 +214,25 @@ class _Reader:
         figures = {}
         for name in FIGURES:
             if name in raw:
-                fig = parse_figure(raw[name], f"{where} > {name}", (*key, name))
+                fig = parse_figure(raw[name], f"{where} > {name}", (*key, name), FIGURES[name])
                 if isinstance(fig, Problem):
                     self.problems.append(fig)
                 else:
                     figures[name] = fig
+        if FORMAT_1_SCALEOUT in raw:
+            self.problem(
+                where,
+                "format 1's `scaleout_gbps` is now a NIC's `ports` and `port_gbps` (Gb/s per direction); "
+                'make the part `kind = "nic"` or base it on a catalog NIC',
+                (*key, FORMAT_1_SCALEOUT),
+            )
         return CustomPart(
-            pid, texts.get("base"), texts.get("kind"), texts.get("name"), texts.get("vendor"), figures
+            pid,
+            texts.get("base"),
+            texts.get("kind"),
+            texts.get("name"),
+            texts.get("vendor"),
+            figures,
         )
 
     def design(self, data: dict[str, Any]) -> Design | None:
@@ -182,18 +249,20 @@ class _Reader:
                 ("format",),
             )
             return None
+        else:
+            self.version = version
         self.table(data, "design", (), TOP_KEYS)
-        roots = [k for k in ROOT_KINDS if k in data]
+        roots = [k for k in BLOCK_KINDS if k in data]
         if len(roots) != 1:
             found = ", ".join(f"[{k}]" for k in roots) or "none"
-            self.problem(
-                "design",
-                f"a design has exactly one of [cluster], [supernode] or [cabinet] at the top; found {found}",
-                (),
-            )
+            tables = ", ".join(f"[{k}]" for k in BLOCK_KINDS)
+            self.problem("design", f"a design has exactly one of {tables} at the top; found {found}", ())
             return None
-        root = self.node(roots[0], data[roots[0]], "", (roots[0],))
-        parts_raw = self.table(data.get("parts", {}), "parts", ("parts",), tuple(data.get("parts", {})))
+        raw_root = data[roots[0]]
+        if self.version == 1:
+            raw_root = migrate_format_1(roots[0], raw_root)
+        root = self.block(roots[0], raw_root, "", (roots[0],))
+        parts_raw = self.table(data.get("parts", {}), "parts", ("parts",), tuple(data.get("parts", {}) or ()))
         targets_raw = self.table(data.get("targets", {}), "targets", ("targets",), tuple(TARGETS))
         targets = {
             k: self.number(targets_raw, k, "targets", ("targets",), 0.0) for k in targets_raw if k in TARGETS
@@ -211,15 +280,35 @@ class _Reader:
                 ),
                 **{k: self.number(raw, k, "floor", ("floor",), getattr(defaults, k)) for k in FLOOR_KEYS[1:]},
             )
+        own = {pid: self.custom_part(pid, raw) for pid, raw in parts_raw.items()}
+        for pid in set(own) & set(self.brought):
+            if own[pid] != self.brought[pid]:
+                self.problem(f"part {pid!r}", "a reused design defines this part differently", ("parts", pid))
         return Design(
             floor=floor,
             name=self.string(data, "name", "design", (), root.name),
             root=root,
             pue=self.number(data, "pue", "design", (), 1.0),
             notes=self.string(data, "notes", "design", (), ""),
-            parts={pid: self.custom_part(pid, raw) for pid, raw in parts_raw.items()},
+            parts={**self.brought, **own},
             targets=targets,
+            brought=frozenset(self.brought) - set(own),
         )
+
+
+def migrate_format_1(kind: str, raw: Any) -> Any:
+    """Format 1's tree in format 2 terms: every supernode, and a cabinet at the top, was a
+    scale-up domain. The keys are otherwise the same, so errors keep their lines."""
+    if not isinstance(raw, dict):
+        return raw
+    out = dict(raw)
+    if kind in ("supernode", "cabinet"):
+        out.setdefault("scaleup", True)
+    if kind == "cluster" and isinstance(raw.get("supernodes"), list):
+        out["supernodes"] = [
+            {**s, "scaleup": s.get("scaleup", True)} if isinstance(s, dict) else s for s in raw["supernodes"]
+        ]
+    return out
 
 
 def _syntax_problem(error: tomllib.TOMLDecodeError) -> Problem:
@@ -231,13 +320,19 @@ def _syntax_problem(error: tomllib.TOMLDecodeError) -> Problem:
     return Problem(f"column {m.group(2)}", f"TOML syntax error: {text}", line=int(m.group(1)))
 
 
-def parse_design(text: str, source: str | None = None, catalog: Catalog | None = None) -> Design:
-    """A checked design from TOML text; DesignError lists every problem with its line."""
+def parse_design(
+    text: str,
+    source: str | None = None,
+    catalog: Catalog | None = None,
+    resolve_use: UseResolver | None = None,
+) -> Design:
+    """A checked design from TOML text; DesignError lists every problem with its line.
+    `resolve_use` finds the designs that blocks reuse (`use = ...`)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise DesignError([_syntax_problem(error)], source) from None
-    reader = _Reader()
+    reader = _Reader(resolve_use)
     design = reader.design(data)
     problems = reader.problems
     if design is not None:
@@ -251,9 +346,11 @@ def parse_design(text: str, source: str | None = None, catalog: Catalog | None =
     return design
 
 
-def load_design(path: str | os.PathLike[str], catalog: Catalog | None = None) -> Design:
+def load_design(
+    path: str | os.PathLike[str], catalog: Catalog | None = None, resolve_use: UseResolver | None = None
+) -> Design:
     """Read and check a design file."""
-    path = FilePath(path)
+    path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -262,28 +359,52 @@ def load_design(path: str | os.PathLike[str], catalog: Catalog | None = None) ->
         ) from None
     except UnicodeDecodeError:
         raise DesignError([Problem("", "not a text file (expected UTF-8 TOML)")], str(path)) from None
-    return parse_design(text, str(path), catalog)
+    return parse_design(text, str(path), catalog, resolve_use)
 
 
-def _node_to_toml(node: Root) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": node.name, "count": node.count}
-    if isinstance(node, Cluster):
-        out["supernodes"] = [_node_to_toml(s) for s in node.supernodes]
-    elif isinstance(node, Supernode):
-        out["cabinets"] = [_node_to_toml(c) for c in node.cabinets]
-    else:
-        out.update(
-            role=node.role,
-            cooling=node.cooling,
-            footprint_m2=node.footprint_m2,
-            power_overhead=node.power_overhead,
-        )
-        if node.estimated:
-            out["estimated"] = list(node.estimated)
-        if node.source:
-            out["source"] = node.source
-        out["parts"] = {pc.part: pc.count for pc in node.parts}
+def block_to_toml(block: Block) -> dict[str, Any]:
+    """One block's table: its own keys, then its parts, then its children by kind."""
+    out: dict[str, Any] = {"name": block.name, "count": block.count}
+    if block.use is not None:
+        return {"use": block.use, **out}
+    if block.scaleup:
+        out["scaleup"] = True
+    if block.kind == "cabinet":
+        out.update(role=block.role, cooling=block.cooling, footprint_m2=block.footprint_m2)
+        if block.power_capacity_kw:
+            out["power_capacity_kw"] = block.power_capacity_kw
+    if block.kind in HOLDS_PARTS and (block.power_overhead or block.kind == "cabinet"):
+        out["power_overhead"] = block.power_overhead
+    if block.estimated:
+        out["estimated"] = list(block.estimated)
+    if block.source:
+        out["source"] = block.source
+    if block.kind in HOLDS_PARTS:
+        out["parts"] = {pc.part: pc.count for pc in block.parts}
+    for kind in ALLOWED_BLOCKS[block.kind]:
+        kids = [block_to_toml(b) for b in block.blocks if b.kind == kind]
+        if kids:
+            out[plural(kind)] = kids
     return out
+
+
+def written_parts(design: Design) -> dict[str, CustomPart]:
+    """The custom parts a saved file carries: its own, and those that reused designs brought
+    which blocks outside any reuse now need (with the parts they are based on)."""
+    needed: set[str] = set()
+    stack: list[Block] = [design.root]
+    while stack:
+        block = stack.pop()
+        if block.use is None:
+            needed.update(pc.part for pc in block.parts)
+            stack.extend(block.blocks)
+    frontier = [pid for pid in needed if pid in design.parts]
+    while frontier:  # the bases those parts stand on
+        base = design.parts[frontier.pop()].base
+        if base is not None and base in design.parts and base not in needed:
+            needed.add(base)
+            frontier.append(base)
+    return {pid: p for pid, p in design.parts.items() if pid not in design.brought or pid in needed}
 
 
 def design_to_toml(design: Design) -> dict[str, Any]:
@@ -294,17 +415,18 @@ def design_to_toml(design: Design) -> dict[str, Any]:
     if design.targets:
         out["targets"] = dict(design.targets)
     if design.floor is not None:
-        out["floor"] = asdict(design.floor)
-    if design.parts:
-        parts: dict[str, Any] = {}
-        for pid, cp in design.parts.items():
-            entry: dict[str, Any] = {
-                k: getattr(cp, k) for k in ("base", "kind", "name", "vendor") if getattr(cp, k) is not None
-            }
-            entry.update({name: figure_to_toml(f) for name, f in cp.figures.items()})
-            parts[pid] = entry
+        f = design.floor
+        out["floor"] = {k: getattr(f, k) for k in FLOOR_KEYS}
+    parts: dict[str, Any] = {}
+    for pid, cp in written_parts(design).items():
+        entry: dict[str, Any] = {
+            k: getattr(cp, k) for k in ("base", "kind", "name", "vendor") if getattr(cp, k) is not None
+        }
+        entry.update({name: figure_to_toml(f, FIGURES[name]) for name, f in cp.figures.items()})
+        parts[pid] = entry
+    if parts:
         out["parts"] = parts
-    out[type(design.root).__name__.lower()] = _node_to_toml(design.root)
+    out[design.root.kind] = block_to_toml(design.root)
     return out
 
 
@@ -325,11 +447,11 @@ def dumps_design(design: Design) -> str:
     return tomli_w.dumps(data, multiline_strings=not _has_carriage_return(data))
 
 
-def save_design(design: Design, path: str | os.PathLike[str]) -> FilePath:
+def save_design(design: Design, path: str | os.PathLike[str]) -> Path:
     """Write the design to a temporary file beside `path`, then rename it over: never half a file."""
-    path = FilePath(path)
+    path = Path(path)
     text = dumps_design(design)
-    directory = path.parent if str(path.parent) else FilePath(".")
+    directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -338,6 +460,6 @@ def save_design(design: Design, path: str | os.PathLike[str]) -> FilePath:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        FilePath(tmp).unlink(missing_ok=True)
+        Path(tmp).unlink(missing_ok=True)
         raise
     return path.resolve()
