@@ -29,14 +29,14 @@ class Evaluation:
     packed: PackedDesign
     rows: Floats
     flags: Ints
+    fabric_out: Floats  # what each fabric derives for one instance of its block
 
     @cached_property
     def matrix(self) -> PartMatrix:
         return PartMatrix.of(self.packed.parts)
 
-    @cached_property
-    def layout(self) -> Ints:
-        return c.layout(len(self.packed.parts))
+    def outputs(self) -> tuple[Floats, Ints, Floats]:
+        return self.rows, self.flags, self.fabric_out
 
     def block_row(self, block: int) -> tuple[Floats, int]:
         """The row of one instance of a block, and its estimated properties."""
@@ -45,7 +45,7 @@ class Evaluation:
         out = np.zeros((1, self.rows.shape[1]))
         out_flags = np.zeros(1, dtype=np.int64)
         targets = np.array([block], dtype=np.int64)
-        block_rows(*self.packed.tree_inputs(), self.rows, self.flags, self.layout, targets, out, out_flags)
+        block_rows.pick(1)(*self.packed.tree_inputs(), *self.outputs(), targets, out, out_flags)
         return out[0], int(out_flags[0])
 
     def row(self, path: NodePath) -> tuple[Floats, int]:
@@ -82,7 +82,7 @@ class Evaluation:
         from ascend_tui.engine.kernels import cabinet_powers
 
         out = np.empty(len(self.packed.parent))
-        cabinet_powers(*self.packed.tree_inputs(), self.rows, self.flags, self.layout, out)
+        cabinet_powers.pick(self.packed.work)(*self.packed.tree_inputs(), *self.outputs(), out)
         return out
 
     def cabinets_over_limit(self, most: int = 20) -> list[NodePath]:
@@ -105,11 +105,13 @@ def run(packed: PackedDesign) -> Evaluation:
     totals that are not finite."""
     from ascend_tui.engine.kernels import accumulate  # compiled or loaded from cache on first use
 
-    parts = len(packed.parts)
-    rows = np.zeros((packed.rows, c.width(parts)))
+    from ascend_tui.engine.kernels import FABRIC_OUTPUTS, row_width
+
+    rows = np.zeros((packed.rows, row_width(len(packed.parts))))
     flags = np.zeros(packed.rows, dtype=np.int64)
-    accumulate(*packed.tree_inputs(), rows, flags, c.layout(parts))
-    evaluation = Evaluation(packed, rows, flags)
+    fabric_out = np.zeros((len(packed.fabrics), len(FABRIC_OUTPUTS)))
+    accumulate.pick(packed.work)(*packed.tree_inputs(), rows, flags, fabric_out)
+    evaluation = Evaluation(packed, rows, flags, fabric_out)
     check_totals(evaluation.totals())
     return evaluation
 

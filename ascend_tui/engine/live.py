@@ -13,7 +13,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from ascend_tui.engine import columns as c
 from ascend_tui.engine.evaluate import Evaluation, check_totals, run
 from ascend_tui.engine.pack import pack
 from ascend_tui.model.catalog import Catalog
@@ -57,7 +56,7 @@ class LiveEvaluator:
             packed = current.packed
             holder = packed.set_count(job.count_change, job.count)
             blocks = packed.ancestors_with_rows(holder)
-            recompute(*packed.tree_inputs(), current.rows, current.flags, c.layout(len(packed.parts)), blocks)
+            recompute.pick(len(blocks) * 64)(*packed.tree_inputs(), *current.outputs(), blocks)
             check_totals(current.totals())
             return current
 

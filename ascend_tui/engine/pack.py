@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from ascend_tui.engine import columns as c
+from ascend_tui.engine import kernels as k
 from ascend_tui.model.catalog import Catalog, Part
 from ascend_tui.model.design import Block, Design, FloorLayout, NodePath
+from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
+from ascend_tui.model.problems import DesignError, Problem
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -18,12 +23,12 @@ Ints = npt.NDArray[np.int64]
 @dataclass
 class PackedDesign:
     """A design as arrays: blocks in post-order (the top block last), parts as leaves grouped by
-    the block that holds them, and the distinct parts the design uses."""
+    the block that holds them, the distinct parts the design uses (and those its fabrics derive,
+    as entries of their own), and the fabrics."""
 
     parts: list[Part]
-    part_power: Floats  # (3, P): maximum power, its low and its high
-    part_chip: Floats  # 1 for an accelerator
-    part_scaleup: Floats  # scale-up GB/s, both directions
+    derived: list[str]  # for each part entry: "" when typed, else the fabric that derives it
+    part_info: Floats  # (kernels.PART_INFO, P)
     parent: Ints
     count: Ints
     slot: Ints  # the block's row, or -1 for a block that holds only parts
@@ -34,6 +39,8 @@ class PackedDesign:
     leaf_end: Ints
     kid_start: Ints
     kid_end: Ints
+    fabric_start: Ints
+    fabric_end: Ints
     bits: Ints  # estimated properties of the block itself (columns.PROPERTY_BITS)
     overhead: Floats
     footprint: Floats
@@ -42,6 +49,8 @@ class PackedDesign:
     kids: Ints
     leaf_part: Ints
     leaf_count: Ints
+    fabrics: Floats  # (F, kernels.FABRIC_PARAMS)
+    fabric_names: list[str]  # for each fabric: "scale-up fabric of supernode 'X'" and the like
     pue: float
     floor: FloorLayout | None = None
 
@@ -50,11 +59,16 @@ class PackedDesign:
         return len(self.parent) - 1
 
     @property
+    def work(self) -> int:
+        """How much a full kernel run has to do: blocks plus part entries."""
+        return len(self.parent) + len(self.leaf_part)
+
+    @property
     def rows(self) -> int:
         """How many blocks have a row of their own."""
         return int(self.slot.max()) + 1
 
-    def tree_inputs(self) -> tuple[npt.NDArray[np.generic], ...]:
+    def tree_inputs(self) -> tuple[Any, ...]:
         """The arrays the kernels read, in their argument order (before the outputs)."""
         return (
             self.parent,
@@ -67,6 +81,8 @@ class PackedDesign:
             self.leaf_end,
             self.kid_start,
             self.kid_end,
+            self.fabric_start,
+            self.fabric_end,
             self.bits,
             self.overhead,
             self.footprint,
@@ -75,9 +91,8 @@ class PackedDesign:
             self.kids,
             self.leaf_part,
             self.leaf_count,
-            self.part_power,
-            self.part_chip,
-            self.part_scaleup,
+            self.part_info,
+            self.fabrics,
         )
 
     def locate(self, path: NodePath) -> tuple[str, int]:
@@ -149,8 +164,111 @@ def _bits(block: Block) -> int:
     return bits
 
 
+def _walk_parts(block: Block) -> Iterator[str]:
+    """Every part id in a block and below it."""
+    stack = [block]
+    while stack:
+        b = stack.pop()
+        yield from (pc.part for pc in b.parts)
+        stack.extend(b.blocks)
+
+
+class _Fabrics:
+    """Fabric parameters and the part entries that fabrics derive, as `pack` collects them."""
+
+    def __init__(self, parts: dict[str, Part], catalog: Catalog, used: list[Part], derived: list[str]):
+        self.parts, self.catalog, self.used, self.derived = parts, catalog, used, derived
+        self.rows: list[list[float]] = []
+        self.names: list[str] = []
+
+    def entry(self, pid: str, label: str) -> float:
+        """A part entry of its own for a part that a fabric derives (-1 when none is named)."""
+        if not pid:
+            return -1.0
+        self.used.append(self.parts[pid])
+        self.derived.append(label)
+        return float(len(self.used) - 1)
+
+    def add(self, index: int, block: Block) -> None:
+        for fabric in (block.scaleup_fabric, block.scaleout_fabric):
+            if fabric is not None:
+                self.rows.append(self.params(index, block, fabric))
+
+    def params(self, index: int, block: Block, fabric: ScaleupFabric | ScaleoutFabric) -> list[float]:
+        p = dict.fromkeys(k.FABRIC_PARAMS, 0.0)
+        name = f"{'scale-up fabric' if isinstance(fabric, ScaleupFabric) else 'scale-out network'} of {block.label}"
+        self.names.append(name)
+        cabinets = fabric.cabinets
+        p.update(
+            block=index,
+            planes=fabric.planes,
+            tiers=fabric.tiers,
+            cabinet_switches=cabinets.switches,
+            cabinet_footprint_m2=cabinets.footprint_m2,
+            cabinet_overhead=cabinets.power_overhead,
+            cabinet_limit_w=self.catalog.cooling[cabinets.cooling].max_cabinet_kw.value * 1000.0,
+            switch1=self.entry(fabric.switch, f"{name}: switches"),
+            switch2=-1.0,
+            nic=-1.0,
+            transceiver=self.entry(fabric.transceiver, f"{name}: transceivers"),
+            cable=self.entry(fabric.cable, f"{name}: cables"),
+        )
+        if isinstance(fabric, ScaleupFabric):
+            p.update(
+                kind=k.SCALEUP_MESH if fabric.topology == "mesh" else k.SCALEUP_SWITCHED,
+                links_per_chip=fabric.links_per_chip,
+                oversubscription1=fabric.oversubscription,
+                tier1_in_network=float(fabric.tier1_in == "network"),
+                tier1_cabled=float(fabric.tier1_in == "cabinet"),
+                mesh_optical=float(bool(fabric.transceiver)),
+            )
+            if fabric.switch:
+                p["radix1"] = self.parts[fabric.switch].value("ports")
+            top = fabric.switch2 or fabric.switch
+            if fabric.tiers == 2 and top:
+                p["radix2"] = self.parts[top].value("ports")
+                if fabric.switch2 and fabric.switch2 != fabric.switch:
+                    p["switch2"] = self.entry(fabric.switch2, f"{name}: tier 2 switches")
+            return [p[key] for key in k.FABRIC_PARAMS]
+        speeds = {
+            self.parts[pid].value("port_gbps") for pid in _walk_parts(block) if self.parts[pid].kind == "nic"
+        }
+        if fabric.nic:
+            speeds.add(self.parts[fabric.nic].value("port_gbps"))
+            p["nic"] = self.entry(fabric.nic, f"{name}: NICs")
+            p["nic_ports"] = (
+                self.parts[fabric.nic].value("ports") if "ports" in self.parts[fabric.nic].figures else 1.0
+            )
+        switch = self.parts[fabric.switch]
+        if len(speeds) > 1:
+            raise DesignError(
+                [Problem(name, f"NICs of different speeds ({', '.join(f'{s:g}' for s in sorted(speeds))} Gb/s) "
+                         "on one network; give each speed its own block and network")]
+            )  # fmt: skip
+        link = speeds.pop() if speeds else switch.value("port_gbps")
+        breakout = switch.value("port_gbps") / link if link > 0 else 0.0
+        if breakout < 1 or breakout != int(breakout):
+            raise DesignError(
+                [Problem(name, f"a {switch.value('port_gbps'):g} Gb/s switch port cannot serve {link:g} Gb/s "
+                         "NICs (it must be a whole multiple of their speed); pick another switch")]
+            )  # fmt: skip
+        over = (*fabric.oversubscription, 1.0, 1.0)
+        p.update(
+            kind=k.SCALEOUT_FAT_TREE,
+            radix1=switch.value("ports") * breakout,
+            oversubscription1=over[0],
+            oversubscription2=over[1],
+            nics_per_chip=fabric.nics_per_chip,
+            link_gbps=link,
+            tier1_in_network=float(fabric.leaf_in == "network"),
+            tier1_cabled=float(fabric.leaf_in == "cabinet"),
+        )
+        return [p[key] for key in k.FABRIC_PARAMS]
+
+
 def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesign:
-    """Arrays for a checked design; `parts` resolves every part id the design uses."""
+    """Arrays for a checked design; `parts` resolves every part id the design uses. A fabric that
+    cannot be built as stated (NIC speeds a switch cannot serve) raises DesignError."""
     # Pre-order with the children pushed in order pops them last-first; reversed, it is a
     # post-order whose children keep their order.
     pre: list[Block] = []
@@ -179,6 +297,7 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
 
     part_index: dict[str, int] = {}
     used: list[Part] = []
+    derived: list[str] = []
     leaf_start = np.zeros(n, dtype=np.int64)
     leaf_end = np.zeros(n, dtype=np.int64)
     leaf_part: list[int] = []
@@ -190,14 +309,21 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
             if q is None:
                 q = part_index[pc.part] = len(used)
                 used.append(parts[pc.part])
+                derived.append("")
             leaf_part.append(q)
             leaf_count.append(pc.count)
         leaf_end[i] = len(leaf_part)
 
+    fabrics = _Fabrics(parts, catalog, used, derived)
+    fabric_start = np.zeros(n, dtype=np.int64)
+    fabric_end = np.zeros(n, dtype=np.int64)
     slot = np.full(n, -1, dtype=np.int64)
     rows = 0
     for i, block in enumerate(blocks):
-        if block.blocks or i == n - 1:
+        fabric_start[i] = len(fabrics.rows)
+        fabrics.add(i, block)
+        fabric_end[i] = len(fabrics.rows)
+        if block.blocks or i == n - 1 or fabric_end[i] > fabric_start[i]:
             slot[i] = rows
             rows += 1
 
@@ -207,16 +333,22 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
     def ints(values: list[int]) -> Ints:
         return np.array(values, dtype=np.int64)
 
-    cooling = {cid: k.max_cabinet_kw.value * 1000.0 for cid, k in catalog.cooling.items()}
-    power = np.zeros((3, len(used)))
+    cooling = {cid: kind.max_cabinet_kw.value * 1000.0 for cid, kind in catalog.cooling.items()}
+    info = np.zeros((k.PART_INFO, len(used)))
     for q, part in enumerate(used):
-        power[0, q] = part.value("power_w")
-        power[1, q], power[2, q] = part.bounds("power_w")
+        info[k.PART_POWER, q] = part.value("power_w")
+        info[k.PART_POWER_LOW, q], info[k.PART_POWER_HIGH, q] = part.bounds("power_w")
+        info[k.PART_CHIP, q] = 1.0 if part.kind == "accelerator" else 0.0
+        info[k.PART_SCALEUP, q] = part.value("scaleup_gbps")
+        if part.kind == "nic":
+            info[k.PART_NIC_PORTS, q] = part.value("ports") if "ports" in part.figures else 1.0
+    for q, label in enumerate(derived):
+        if label and used[q].kind == "nic":
+            info[k.PART_NIC_PORTS, q] = 0.0  # derived NICs are counted as endpoints by their fabric
     return PackedDesign(
         parts=used,
-        part_power=power,
-        part_chip=floats([1.0 if p.kind == "accelerator" else 0.0 for p in used]),
-        part_scaleup=floats([p.value("scaleup_gbps") for p in used]),
+        derived=derived,
+        part_info=info,
         parent=parent,
         count=ints([b.count for b in blocks]),
         slot=slot,
@@ -227,6 +359,8 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
         leaf_end=leaf_end,
         kid_start=kid_start,
         kid_end=kid_end,
+        fabric_start=fabric_start,
+        fabric_end=fabric_end,
         bits=ints([_bits(b) for b in blocks]),
         overhead=floats([b.power_overhead for b in blocks]),
         footprint=floats([b.footprint_m2 if b.is_cabinet else 0.0 for b in blocks]),
@@ -235,6 +369,8 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
         kids=ints(kids),
         leaf_part=ints(leaf_part),
         leaf_count=ints(leaf_count),
+        fabrics=np.array(fabrics.rows, dtype=np.float64).reshape(len(fabrics.rows), len(k.FABRIC_PARAMS)),
+        fabric_names=fabrics.names,
         pue=design.pue,
         floor=design.floor,
     )

@@ -85,6 +85,8 @@ FORMULAS: dict[str, Formula] = {
     "cabinets_over_cooling_limit": Formula("cabinets_over_cooling_limit"),
     "power_capacity_kw": _kw("power_capacity_w"),
     "cabinets_over_power_capacity": Formula("cabinets_over_power_capacity"),
+    "bisection_bandwidth_tbps": Formula("max_bisection_gbit", factor=1 / 8 * 1e-3),
+    "fabric_problems": Formula("fabric_problems"),
     "floor_area_m2": Formula("area"),
     "footprint_area_m2": Formula("footprint_m2"),
     "fp8_pflops_per_m2": Formula("fp8_tflops", "area", 1e-3),
@@ -115,6 +117,7 @@ WHOLE = frozenset(
         "scaleup_domain_chips",
         "cabinets_over_cooling_limit",
         "cabinets_over_power_capacity",
+        "fabric_problems",
     }
 )
 

@@ -14,7 +14,6 @@ from typing import Any
 from ascend_tui.model.problems import DesignError, Problem
 
 PART_KINDS = ("accelerator", "cpu", "memory", "nic", "switch", "transceiver", "cable", "cdu", "other")
-ALL_KINDS = PART_KINDS
 
 
 @dataclass(frozen=True)
@@ -27,8 +26,14 @@ class FigureSpec:
     unit: str
     kinds: tuple[str, ...]
     ceiling: float
-    directional: bool = False  # the figure says whether it is per direction or both directions
+    # A bandwidth quoted per direction ("each") or both ways ("both") says which; values are
+    # converted to this direction.
+    direction: str = ""
     whole: bool = False  # a whole number (dies, ports)
+
+    @property
+    def directional(self) -> bool:
+        return bool(self.direction)
 
 
 _ACC = ("accelerator",)
@@ -42,16 +47,20 @@ FIGURE_SPECS: tuple[FigureSpec, ...] = (
     FigureSpec("bf16_sparse_tflops", "BF16 sparse", "TFLOP/s", _ACC, 2e5),
     FigureSpec("hbm_gb", "HBM", "GB", _ACC, 1e5),
     FigureSpec("hbm_tbps", "HBM bandwidth", "TB/s", _ACC, 1e3),
-    FigureSpec("scaleup_gbps", "Scale-up", "GB/s", _ACC, 1e5, directional=True),
+    FigureSpec("scaleup_gbps", "Scale-up", "GB/s", _ACC, 1e5, direction="both"),
     FigureSpec("dies", "Dies", "per package", _ACC, 64, whole=True),
     FigureSpec("memory_gb", "Memory", "GB", ("cpu", "memory"), 1e6),
     FigureSpec("memory_tbps", "Memory bandwidth", "TB/s", ("cpu", "memory"), 100),
     FigureSpec("ports", "Ports", "ports", ("nic", "switch"), 1e4, whole=True),
-    FigureSpec("port_gbps", "Port speed", "Gb/s", ("nic", "switch", "transceiver", "cable"), 1e5),
+    FigureSpec(
+        "port_gbps", "Port speed", "Gb/s", ("nic", "switch", "transceiver", "cable"), 1e5, direction="each"
+    ),
     FigureSpec("reach_m", "Reach", "m", ("transceiver", "cable"), 1e6),
     FigureSpec("cooling_kw", "Cooling capacity", "kW", ("cdu",), 1e5),
     FigureSpec("power_w", "Power, max", "W", PART_KINDS, 1e7),
     FigureSpec("power_typical_w", "Power, typical", "W", PART_KINDS, 1e7),
+    FigureSpec("price_usd", "Price", "US$", PART_KINDS, 1e9),
+    FigureSpec("weight_kg", "Weight", "kg", PART_KINDS, 1e5),
 )
 FIGURES: dict[str, FigureSpec] = {s.name: s for s in FIGURE_SPECS}
 PRECISIONS = ("fp8_tflops", "fp4_tflops", "bf16_tflops")
@@ -71,6 +80,7 @@ FIGURE_KEYS = (
     "high",
     "calibrated",
     "direction",
+    "year",
 )
 
 
@@ -95,6 +105,7 @@ class Figure:
     high: float | None = None
     calibrated: str = ""
     direction: str = ""
+    year: int | None = None  # the year whose dollars a price is in
 
     @property
     def counts(self) -> bool:
@@ -129,20 +140,21 @@ class Part:
     status: str = ""
     figures: Mapping[str, Figure] = field(default_factory=dict)
     coherent_memory: bool = False  # a CPU whose memory the accelerators share coherently
+    note: str = ""
 
     def value(self, figure: str) -> float:
-        """The figure's value in canonical units (bandwidths both ways), zero when it does not count."""
-        f = self.figures.get(figure)
-        if f is None or not f.counts:
-            return 0.0
-        return f.value * (2.0 if f.direction == "each" else 1.0)
+        """The figure's value in its spec's direction, zero when it does not count."""
+        return self.bounds(figure, plane="value")[0]
 
-    def bounds(self, figure: str) -> tuple[float, float]:
-        """The figure's (low, high) in canonical units: its range, or its value twice."""
+    def bounds(self, figure: str, plane: str = "range") -> tuple[float, float]:
+        """The figure's (low, high) in its spec's direction: its range, or its value twice
+        (`plane = "value"`: the value twice)."""
         f = self.figures.get(figure)
         if f is None or not f.counts:
             return 0.0, 0.0
-        times = 2.0 if f.direction == "each" else 1.0
+        times = _conversion(f, FIGURES[figure])
+        if plane == "value":
+            return f.value * times, f.value * times
         low = f.value if f.low is None else f.low
         high = f.value if f.high is None else f.high
         return low * times, high * times
@@ -160,6 +172,13 @@ class Part:
         if not f.supported:
             return "no units"
         return "value" if f.published else "not published"
+
+
+def _conversion(f: Figure, spec: FigureSpec) -> float:
+    """The factor from a figure's stated direction to its spec's (one direction is half of both)."""
+    if not spec.direction or f.direction in ("", spec.direction):
+        return 1.0
+    return 2.0 if spec.direction == "both" else 0.5
 
 
 @dataclass(frozen=True)
@@ -205,6 +224,11 @@ def parse_figure(raw: Any, where: str, key: Key, spec: FigureSpec | None = None)
     for k, text in texts.items():
         if not isinstance(text, str):
             return Problem(where, f"`{k}` must be a string", key)
+    year = raw.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100):
+        return Problem(where, f"`year` must be a year such as 2025, got {year!r}", key)
+    if year is not None and spec is not None and spec.name != "price_usd":
+        return Problem(where, "`year` says which year's dollars a price is in; only prices have one", key)
     counts = flags["supported"] and flags["published"]
     if not counts:
         extra = sorted(set(raw) & {"value", "low", "high", "estimate", "calibrated"})
@@ -249,8 +273,6 @@ def parse_figure(raw: Any, where: str, key: Key, spec: FigureSpec | None = None)
             return Problem(where, "`direction` applies only to bandwidths quoted per direction or both", key)
         if direction not in DIRECTIONS:
             return Problem(where, f'`direction` must be "each" or "both", got {direction!r}', key)
-    elif spec is not None and spec.directional:
-        direction = "both"
     return Figure(
         value,
         source=texts["source"],
@@ -261,14 +283,14 @@ def parse_figure(raw: Any, where: str, key: Key, spec: FigureSpec | None = None)
         high=high,
         calibrated=texts["calibrated"],
         direction=direction,
+        year=year,
     )
 
 
 def figure_to_toml(f: Figure, spec: FigureSpec | None = None) -> float | dict[str, Any]:
     """The inverse of parse_figure: a bare number where nothing else is said."""
-    default_direction = "both" if spec is not None and spec.directional else ""
-    plain = not (f.source or f.estimate or f.rationale or f.note or f.calibrated or f.ranged)
-    if f.counts and plain and f.direction == default_direction:
+    plain = not (f.source or f.estimate or f.rationale or f.note or f.calibrated or f.ranged or f.year)
+    if f.counts and plain and not f.direction:
         return f.value
     out: dict[str, Any] = {}
     if not f.supported:
@@ -282,7 +304,7 @@ def figure_to_toml(f: Figure, spec: FigureSpec | None = None) -> float | dict[st
                 out[k] = getattr(f, k)
         if f.estimate:
             out["estimate"] = True
-    for k in ("source", "rationale", "note", "calibrated", "direction"):
+    for k in ("year", "source", "rationale", "note", "calibrated", "direction"):
         if getattr(f, k):
             out[k] = getattr(f, k)
     return out
@@ -318,7 +340,7 @@ def figure_problems(pid: str, kind: str, figures: Mapping[str, Figure], key: Key
     return problems
 
 
-PART_TEXT_KEYS = ("kind", "name", "vendor", "status")
+PART_TEXT_KEYS = ("kind", "name", "vendor", "status", "note")
 
 
 def parse_part(pid: str, raw: Any, where: str, key: Key) -> Part | list[Problem]:
@@ -357,6 +379,7 @@ def parse_part(pid: str, raw: Any, where: str, key: Key) -> Part | list[Problem]
         str(raw.get("status", "")),
         figures,
         coherent is True,
+        str(raw.get("note", "")),
     )
 
 
@@ -374,7 +397,7 @@ def parse_catalog(data: dict[str, Any], source: str) -> Catalog:
             where, key = f"part {pid!r} > {name}", ("parts", pid, name)
             if not (fig.source or fig.estimate):
                 problems.append(Problem(where, "needs a `source` or `estimate = true`", key))
-            if FIGURES[name].directional and fig.counts and "direction" not in raw[name]:
+            if FIGURES[name].directional and fig.counts and not fig.direction:
                 problems.append(Problem(where, 'needs `direction = "each"` or `"both"`', key))
         parts[pid] = part
     cooling: dict[str, CoolingKind] = {}

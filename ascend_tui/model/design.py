@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ascend_tui.model.catalog import Figure
+from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
 
 FORMAT_VERSION = 2
 
@@ -70,6 +71,8 @@ class Block:
     fans, power conversion, DRAM and the like. The cabinet properties (role, cooling, footprint,
     power capacity) mean something only for cabinets. `use` names another design whose top block
     this one is (the content is that design's, kept here resolved; saving writes only `use`).
+    A scale-up domain may state its fabric, and a block at or above the domains its scale-out
+    network (model/fabrics.py).
     """
 
     kind: str
@@ -86,6 +89,8 @@ class Block:
     estimated: tuple[str, ...] = ()
     source: str = ""
     use: str | None = None
+    scaleup_fabric: ScaleupFabric | None = None
+    scaleout_fabric: ScaleoutFabric | None = None
 
     @property
     def label(self) -> str:

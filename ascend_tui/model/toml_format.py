@@ -33,6 +33,13 @@ from ascend_tui.model.design import (
     PartCount,
     kind_rank,
 )
+from ascend_tui.model.fabrics import (
+    FABRIC_KEYS,
+    NetworkCabinets,
+    ScaleoutFabric,
+    ScaleupFabric,
+    fabric_to_toml,
+)
 from ascend_tui.model.locate import find_line, key_lines
 from ascend_tui.model.problems import DesignError, Problem, did_you_mean
 from ascend_tui.model.validate import check_count, check_design
@@ -40,7 +47,7 @@ from ascend_tui.model.validate import check_count, check_design
 Key = tuple[str | int, ...]
 TOP_KEYS = ("format", "name", "notes", "pue", "targets", "floor", "parts", *BLOCK_KINDS)
 FLOOR_KEYS = ("cabinets_per_row", "cabinet_width_m", "cabinet_depth_m", "aisle_m")
-COMMON_KEYS = ("name", "count", "scaleup", "use", "estimated", "source")
+COMMON_KEYS = ("name", "count", "scaleup", "use", "estimated", "source", *FABRIC_KEYS)
 CABINET_KEYS = ("role", "cooling", "footprint_m2", "power_capacity_kw")
 PART_KEYS = ("base", "kind", "name", "vendor", "coherent_memory", *FIGURES)
 # Format 1 wrote a scale-out figure on any part; format 2 has NICs with ports and a port speed.
@@ -112,12 +119,48 @@ class _Reader:
             return False
         return value
 
+    def whole(self, value: Any, where: str, key: Key, what: str, minimum: int) -> int:
+        """A whole number of at least `minimum` (0 or 1)."""
+        if minimum == 0 and value == 0 and not isinstance(value, bool):
+            return 0
+        return self.count(value, where, key, what)
+
     def count(self, value: Any, where: str, key: Key, what: str = "count") -> int:
         why = check_count(value, what)
         if why:
             self.problem(where, why, key)
             return 1
         return int(value)
+
+    def record(self, cls: Any, raw: Any, where: str, key: Key) -> Any:
+        """A frozen dataclass (a fabric, its network cabinets) from a table, each key read as the
+        type of the field's default."""
+        default = cls()
+        names = tuple(f for f in default.__slots__)
+        raw = self.table(raw, where, key, names)
+        values: dict[str, Any] = {}
+        for name in names:
+            if name not in raw:
+                continue
+            value, like, here = raw[name], getattr(default, name), (*key, name)
+            if isinstance(like, NetworkCabinets):
+                values[name] = self.record(NetworkCabinets, value, f"{where} > {name}", here)
+            elif isinstance(like, bool):
+                values[name] = self.flag(raw, name, where, key)
+            elif isinstance(like, int):
+                values[name] = self.whole(value, where, here, name, minimum=like if like < 1 else 1)
+            elif isinstance(like, float):
+                values[name] = self.number(raw, name, where, key, like)
+            elif isinstance(like, str):
+                values[name] = self.string(raw, name, where, key, like)
+            elif isinstance(like, tuple):
+                if not isinstance(value, list) or not all(
+                    isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+                ):
+                    self.problem(where, f"`{name}` must be a list of numbers", here)
+                else:
+                    values[name] = tuple(float(v) for v in value)
+        return cls(**values)
 
     def block(self, kind: str, raw: Any, parent: str, key: Key) -> Block:
         raw = self.table(raw, parent or "design", key, block_keys(kind))
@@ -155,6 +198,11 @@ class _Reader:
                 footprint_m2=self.number(raw, "footprint_m2", label, key, 0.0),
                 power_capacity_kw=self.number(raw, "power_capacity_kw", label, key, 0.0),
             )
+        fabrics = {
+            name: self.record(cls, raw[name], f"{label} > {name}", (*key, name))
+            for name, cls in (("scaleup_fabric", ScaleupFabric), ("scaleout_fabric", ScaleoutFabric))
+            if name in raw
+        }
         return Block(
             kind,
             name,
@@ -166,6 +214,7 @@ class _Reader:
             estimated=tuple(estimated),
             source=self.string(raw, "source", label, key, ""),
             **fields,
+            **fabrics,
         )
 
     def used_block(self, kind: str, raw: dict[str, Any], parent: str, key: Key) -> Block:
@@ -379,6 +428,10 @@ def block_to_toml(block: Block) -> dict[str, Any]:
         out["estimated"] = list(block.estimated)
     if block.source:
         out["source"] = block.source
+    for name in ("scaleup_fabric", "scaleout_fabric"):
+        fabric = getattr(block, name)
+        if fabric is not None:
+            out[name] = fabric_to_toml(fabric)
     if block.kind in HOLDS_PARTS:
         out["parts"] = {pc.part: pc.count for pc in block.parts}
     for kind in ALLOWED_BLOCKS[block.kind]:

@@ -23,6 +23,7 @@ from ascend_tui.model.design import (
     describe_path,
     node_at,
 )
+from ascend_tui.model.fabrics import PLACES, SCALEOUT_TOPOLOGIES, SCALEUP_TOPOLOGIES, NetworkCabinets
 from ascend_tui.model.problems import Problem, did_you_mean
 
 MAX_FOOTPRINT_M2 = 1000.0  # one cabinet larger than this is a typo
@@ -197,8 +198,112 @@ def _block_problems(block: Block, catalog: Catalog) -> list[tuple[str, tuple[str
     return found
 
 
+def _part_of_kind(
+    pid: str, kind: str, name: str, parts: dict[str, Part], figures: tuple[str, ...] = ()
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Why `pid` cannot serve as the `name` of a fabric (not a `kind` part, or lacking figures)."""
+    part = parts.get(pid)
+    if part is None:
+        hint = did_you_mean(
+            pid, [p for p, q in parts.items() if q.kind == kind], "`ascend-tui parts` lists them"
+        )
+        return [(f"`{name}`: unknown part {pid!r}; {hint}", (name,))]
+    if part.kind != kind:
+        return [(f"`{name}`: {pid!r} is a {part.kind}, not a {kind}", (name,))]
+    missing = [f for f in figures if part.states(f) != "value"]
+    if missing:
+        return [(f"`{name}`: {pid!r} states no {', '.join(missing)}, which the fabric needs", (name,))]
+    return []
+
+
+def _cabinet_problems(cabinets: NetworkCabinets, catalog: Catalog) -> list[tuple[str, tuple[str, ...]]]:
+    found = []
+    if cabinets.cooling not in catalog.cooling:
+        found.append((f"unknown cooling kind {cabinets.cooling!r}", ("cabinets", "cooling")))
+    for name, high in (("footprint_m2", MAX_FOOTPRINT_M2), ("power_overhead", MAX_OVERHEAD)):
+        why = check_number(getattr(cabinets, name), 0.0, high, name)
+        if why:
+            found.append((why, ("cabinets", name)))
+    return found
+
+
+def _fabric_problems(
+    block: Block, parts: dict[str, Part], catalog: Catalog, in_domain: bool, under_scaleout: bool
+) -> list[tuple[str, tuple[str, ...]]]:
+    """Problems with the fabrics a block states, each with its key below the block's."""
+    found: list[tuple[str, tuple[str, ...]]] = []
+    up = block.scaleup_fabric
+    if up is not None:
+        here: list[tuple[str, tuple[str, ...]]] = []
+        if not block.scaleup:
+            here.append(("only a scale-up domain (`scaleup = true`) has a scale-up fabric", ()))
+        if up.topology not in SCALEUP_TOPOLOGIES:
+            here.append((f"`topology` must be one of {', '.join(SCALEUP_TOPOLOGIES)}", ("topology",)))
+        if up.links_per_chip % up.planes:
+            here.append(("`links_per_chip` must be a whole multiple of `planes`", ("links_per_chip",)))
+        if up.topology == "switched":
+            if up.tiers not in (1, 2):
+                here.append(("a switched scale-up fabric has 1 or 2 tiers", ("tiers",)))
+            here += _part_of_kind(up.switch, "switch", "switch", parts, ("ports",))
+            if up.tiers == 2 and up.switch2:
+                here += _part_of_kind(up.switch2, "switch", "switch2", parts, ("ports",))
+            if up.tier1_in not in PLACES:
+                here.append((f"`tier1_in` must be one of {', '.join(PLACES)}", ("tier1_in",)))
+            if not 1.0 <= up.oversubscription <= 64.0:
+                here.append(("`oversubscription` (down:up) must be between 1 and 64", ("oversubscription",)))
+        optical = up.topology == "switched" and (up.tiers == 2 or up.tier1_in == "network")
+        if up.transceiver or optical:
+            here += _part_of_kind(up.transceiver, "transceiver", "transceiver", parts)
+        if up.cable:
+            here += _part_of_kind(up.cable, "cable", "cable", parts)
+        here += _cabinet_problems(up.cabinets, catalog)
+        found += [(m, ("scaleup_fabric", *k)) for m, k in here]
+    out = block.scaleout_fabric
+    if out is not None:
+        here = []
+        if in_domain:
+            here.append(("a scale-out network joins scale-up domains: put it on a domain or above", ()))
+        if under_scaleout:
+            here.append(("a block above already has a scale-out network; a design has one per path", ()))
+        if out.topology not in SCALEOUT_TOPOLOGIES:
+            here.append((f"`topology` must be one of {', '.join(SCALEOUT_TOPOLOGIES)}", ("topology",)))
+        if out.tiers not in (2, 3):
+            here.append(("a fat tree here has 2 or 3 tiers", ("tiers",)))
+        if len(out.oversubscription) > max(out.tiers - 1, 1) or not all(
+            1.0 <= o <= 64.0 for o in out.oversubscription
+        ):
+            here.append(
+                (
+                    f"`oversubscription` lists down:up ratios (1 to 64) for the {out.tiers - 1} tier "
+                    "boundaries below the top, leaves first",
+                    ("oversubscription",),
+                )
+            )
+        here += _part_of_kind(out.switch, "switch", "switch", parts, ("ports", "port_gbps"))
+        if out.nic:
+            here += _part_of_kind(out.nic, "nic", "nic", parts, ("port_gbps",))
+            if out.nics_per_chip < 1:
+                here.append(("a derived `nic` needs `nics_per_chip` of at least 1", ("nics_per_chip",)))
+        elif out.nics_per_chip:
+            here.append(("`nics_per_chip` needs the `nic` part to derive", ("nic",)))
+        if out.leaf_in not in ("cabinet", "network"):
+            here.append(('`leaf_in` must be "cabinet" (top of rack) or "network"', ("leaf_in",)))
+        here += _part_of_kind(out.transceiver, "transceiver", "transceiver", parts)
+        if out.cable:
+            here += _part_of_kind(out.cable, "cable", "cable", parts)
+        here += _cabinet_problems(out.cabinets, catalog)
+        found += [(m, ("scaleout_fabric", *k)) for m, k in here]
+    return found
+
+
 def check_node(
-    design: Design, path: NodePath, node: Node, catalog: Catalog, parts: dict[str, Part], in_domain: bool
+    design: Design,
+    path: NodePath,
+    node: Node,
+    catalog: Catalog,
+    parts: dict[str, Part],
+    in_domain: bool,
+    under_scaleout: bool = False,
 ) -> list[Problem]:
     """Problems with one node on its own, and with where it stands as to scale-up domains
     (`in_domain`: whether a block above it is one). Its place is worked out only when needed."""
@@ -219,6 +324,7 @@ def check_node(
             )
     else:
         found += _block_problems(node, catalog)
+        found += _fabric_problems(node, parts, catalog, in_domain, under_scaleout)
         if node.scaleup and in_domain:
             found.append(
                 (
@@ -254,28 +360,31 @@ def check_settings(design: Design, catalog: Catalog) -> tuple[dict[str, Part], l
     return parts, problems
 
 
-def in_domain_above(design: Design, path: NodePath) -> bool:
-    """Whether a block above the node at `path` (not the node itself) is a scale-up domain."""
+def context_above(design: Design, path: NodePath) -> tuple[bool, bool]:
+    """Whether a block above the node at `path` (not the node itself) is a scale-up domain, and
+    whether one has a scale-out network."""
     node: Node = design.root
+    in_domain = under_scaleout = False
     for i in path:
         assert isinstance(node, Block)
-        if node.scaleup:
-            return True
+        in_domain = in_domain or node.scaleup
+        under_scaleout = under_scaleout or node.scaleout_fabric is not None
         node = children(node)[i]
-    return False
+    return in_domain, under_scaleout
 
 
 def check_subtree(design: Design, path: NodePath, catalog: Catalog, parts: dict[str, Part]) -> list[Problem]:
     """Problems with the node at `path` and everything below it."""
     problems: list[Problem] = []
     start = node_at(design, path)
-    stack: list[tuple[NodePath, Node, bool]] = [(path, start, in_domain_above(design, path))]
+    stack: list[tuple[NodePath, Node, tuple[bool, bool]]] = [(path, start, context_above(design, path))]
     while stack:
-        here, node, in_domain = stack.pop()
-        problems.extend(check_node(design, here, node, catalog, parts, in_domain))
-        below = in_domain or (isinstance(node, Block) and node.scaleup)
-        kids = children(node)
-        stack.extend(((*here, i), kids[i], below) for i in range(len(kids) - 1, -1, -1))
+        here, node, (in_domain, under_scaleout) = stack.pop()
+        problems.extend(check_node(design, here, node, catalog, parts, in_domain, under_scaleout))
+        if isinstance(node, Block):
+            below = (in_domain or node.scaleup, under_scaleout or node.scaleout_fabric is not None)
+            kids = children(node)
+            stack.extend(((*here, i), kids[i], below) for i in range(len(kids) - 1, -1, -1))
     return problems
 
 
