@@ -17,6 +17,17 @@ from ascend_tui.model.design import Design, NodePath
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.validate import check_design, resolve_parts
 
+@dataclass(frozen=True)
+class FabricResult:
+    """What a fabric derives for one instance of its block, and why it cannot work if it cannot."""
+
+    name: str
+    block: NodePath
+    scaleout: bool
+    derived: dict[str, float]
+    problem: str = ""
+
+
 EXACT_LIMIT = 2.0**53  # float64 counts are exact up to here
 COUNTED = ("chips", "cpus", "switches", "transceivers", "cabinets", "scaleup_domains")
 
@@ -76,6 +87,30 @@ class Evaluation:
             cabinets = row[c.counter(len(p.parts), "cabinets")] * times
             area = floor.area_m2(round(cabinets))
         return row_results(self.matrix, row, flags, times, p.pue, area)
+
+    def fabrics(self) -> list[FabricResult]:
+        """Each fabric of the design, with what it derives per instance of its block."""
+        from ascend_tui.engine import kernels as k
+
+        out = []
+        for f, name in enumerate(self.packed.fabric_names):
+            params = dict(zip(k.FABRIC_PARAMS, self.packed.fabrics[f], strict=True))
+            derived = dict(zip(k.FABRIC_OUTPUTS, map(float, self.fabric_out[f]), strict=True))
+            scaleout = params["kind"] == k.SCALEOUT_FAT_TREE
+            problem = ""
+            if not derived["feasible"]:
+                tiers = int(params["tiers"])
+                fix = "a third tier, more planes or a switch with more ports" if tiers < 3 else (
+                    "more planes or a switch with more ports"
+                )  # fmt: skip
+                problem = (
+                    f"{name}: {tiers} tier{'s' if tiers > 1 else ''} of {params['radix1']:g}-port switches "
+                    f"connect at most {derived['max_endpoints']:,.0f} "
+                    f"{'endpoints' if scaleout else 'chip links'}; it has {derived['endpoints']:,.0f}: add {fix}"
+                )
+            block = self.packed.path_of(int(params["block"]))
+            out.append(FabricResult(name, block, scaleout, derived, problem))
+        return out
 
     def cabinet_powers(self) -> Floats:
         """The power of one instance of each cabinet block, by block index (-1: not a cabinet)."""
