@@ -2,8 +2,9 @@
 layer against.
 
 Written from the definitions, not from the engine: plain recursion over the blocks, figures read
-straight from the catalog's Figure fields (a bandwidth quoted per direction is doubled here, by
-hand), each metric's formula written out below. It imports nothing from ascend_tui.engine.
+straight from the catalog's Figure fields (directions converted here, by hand), fabrics derived by
+filling switches one by one, each metric's formula written out below. It imports nothing from
+ascend_tui.engine.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import defaultdict
 
 from ascend_tui.model.catalog import Catalog, Figure, Part
 from ascend_tui.model.design import Block, Design, NodePath, PartCount
+from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
 from ascend_tui.model.validate import resolve_parts
 
 Row = dict[str, float]
@@ -39,7 +41,7 @@ KIND_POWER = {
     "other": "other_power_kw",
 }
 NETWORK = ("nic", "switch", "transceiver", "cable")
-MAXED = ("max_domain_chips", "max_domain_scaleup_gbps", "max_cabinet_w")
+MAXED = ("max_domain_chips", "max_domain_scaleup_gbps", "max_cabinet_w", "max_bisection_gbit")
 
 
 def figure(part: Part, name: str, plane: str) -> float:
@@ -52,7 +54,11 @@ def figure(part: Part, name: str, plane: str) -> float:
         value = f.low
     if plane == "high" and f.high is not None:
         value = f.high
-    return 2 * value if f.direction == "each" else value
+    if name == "scaleup_gbps" and f.direction == "each":
+        return 2 * value  # scale-up bandwidth is counted both ways, as vendors quote it
+    if name == "port_gbps" and f.direction == "both":
+        return value / 2  # a port's line rate is per direction
+    return value
 
 
 def part_row(part: Part, n: int, plane: str) -> Row:
@@ -85,7 +91,150 @@ def part_row(part: Part, n: int, plane: str) -> Row:
     if part.kind == "nic":
         ports = part.figures["ports"].value if "ports" in part.figures else 1
         row["nic_gbit"] = n * ports * figure(part, "port_gbps", plane)
+        row["nic_ports"] = n * ports
     return row
+
+
+def fill(links: int, per_switch: int, over: float) -> tuple[int, int]:
+    """Switches that take `links` `per_switch` at a time, and their uplinks (one per `over`
+    links below each), by filling switch after switch."""
+    switches = uplinks = 0
+    left = links
+    while left > 0:
+        here = min(per_switch, left)
+        switches += 1
+        uplinks += math.ceil(here / over - 1e-9)
+        left -= here
+    return switches, uplinks
+
+
+def down_ports(ports: int, over: float) -> int:
+    """A switch's ports facing down when down:up is `over`:1."""
+    return math.floor(ports * over / (1 + over))
+
+
+def fabric_counts(
+    fabric: ScaleupFabric | ScaleoutFabric, chips: int, nic_ports: int, parts: dict[str, Part]
+) -> dict[str, float]:
+    """What a fabric needs for one instance of its block, by filling switches tier by tier."""
+    out: dict[str, float] = defaultdict(float)
+    if isinstance(fabric, ScaleupFabric):
+        links = chips * fabric.links_per_chip
+        if fabric.topology == "mesh":
+            out["optical" if fabric.transceiver else "copper"] = links / 2
+            return out
+        per_plane = links // fabric.planes
+        k1 = int(parts[fabric.switch].figures["ports"].value)
+        if fabric.tiers == 1:
+            switches, _ = fill(per_plane, k1, 1.0)
+            out["tier1"] = fabric.planes * switches
+            out["feasible"] = chips <= k1 and fabric.links_per_chip // fabric.planes >= switches
+        else:
+            k2 = int(parts[fabric.switch2 or fabric.switch].figures["ports"].value)
+            leaves, uplinks = fill(
+                per_plane, down_ports(k1, fabric.oversubscription), fabric.oversubscription
+            )
+            spines, _ = fill(uplinks, k2, 1.0)
+            out["tier1"], out["tier2"] = fabric.planes * leaves, fabric.planes * spines
+            out["switch_links"] = fabric.planes * uplinks
+            out["feasible"] = leaves <= k2
+            out["network"] = out["tier2"]
+        if fabric.tier1_in == "network":
+            out["optical"] = links
+            out["network"] += out["tier1"]
+        elif fabric.tier1_in == "cabinet":
+            out["copper"] = links
+        out["optical"] += out["switch_links"]
+        return out
+    nic = parts.get(fabric.nic)
+    nics = chips * fabric.nics_per_chip
+    endpoints = nic_ports + nics * (int(nic.figures["ports"].value) if nic and "ports" in nic.figures else 1)
+    out["nics"] = nics
+    switch = parts[fabric.switch]
+    speeds = {figure(nic, "port_gbps", "value")} if nic else set()
+    link = speeds.pop() if speeds else figure(switch, "port_gbps", "value")
+    k = int(switch.figures["ports"].value) * int(figure(switch, "port_gbps", "value") // link)
+    over = (*fabric.oversubscription, 1.0, 1.0)
+    per_plane = endpoints // fabric.planes
+    leaves, up1 = fill(per_plane, down_ports(k, over[0]), over[0])
+    if fabric.tiers == 2:
+        spines, _ = fill(up1, k, 1.0)
+        out["tier1"], out["tier2"] = fabric.planes * leaves, fabric.planes * spines
+        out["switch_links"] = fabric.planes * up1
+        out["feasible"] = leaves <= k
+        out["network"] = out["tier2"]
+    else:
+        aggregation, up2 = fill(up1, down_ports(k, over[1]), over[1])
+        cores, _ = fill(up2, k, 1.0)
+        out["tier1"], out["tier2"], out["tier3"] = (fabric.planes * n for n in (leaves, aggregation, cores))
+        out["switch_links"] = fabric.planes * (up1 + up2)
+        out["feasible"] = per_plane <= down_ports(k, over[0]) * down_ports(k, over[1]) * k
+        out["network"] = out["tier2"] + out["tier3"]
+    if fabric.leaf_in == "network":
+        out["optical"] = endpoints
+        out["network"] += out["tier1"]
+    else:
+        out["copper"] = endpoints
+    out["optical"] += out["switch_links"]
+    out["bisection_gbit"] = endpoints * link / 2 / max(over[: fabric.tiers - 1])
+    return out
+
+
+def add_fabric(
+    row: Row,
+    fabric: ScaleupFabric | ScaleoutFabric,
+    nic_ports: int,
+    parts: dict[str, Part],
+    catalog: Catalog,
+    plane: str,
+) -> None:
+    """Add what a fabric derives (parts, network cabinets) into a block's row."""
+    got = fabric_counts(fabric, round(row["chips"]), nic_ports, parts)
+    factor = 1 + fabric.cabinets.power_overhead
+    switch = parts[fabric.switch] if getattr(fabric, "switch", "") else None
+    top = parts[fabric.switch2] if isinstance(fabric, ScaleupFabric) and fabric.switch2 else switch
+    derived: list[tuple[Part | None, float, float]] = []
+    if isinstance(fabric, ScaleupFabric) and fabric.switch2:
+        in_network = fabric.tier1_in == "network"
+        derived += [(switch, got["tier1"], factor if in_network else 1.0), (top, got["tier2"], factor)]
+    else:
+        all_switches = got["tier1"] + got["tier2"] + got["tier3"]
+        derived += [(switch, all_switches - got["network"], 1.0), (switch, got["network"], factor)]
+    derived.append((parts.get(getattr(fabric, "nic", "")), got["nics"], 1.0))
+    derived.append((parts.get(fabric.transceiver), 2 * got["optical"], 1.0))
+    derived.append((parts.get(fabric.cable), got["copper"], 1.0))
+    for part, n, f in derived:
+        if part is None or n == 0:
+            continue
+        for key, value in part_row(part, 1, plane).items():
+            if key in ("it_w", "typical_w", "network_w"):
+                row[key] += n * f * value
+            elif key == "nic_gbit":
+                continue  # derived NICs are endpoints of this fabric, counted once below
+            else:
+                row[key] += n * value
+        if part.kind == "nic":
+            row["nic_gbit"] += (
+                n
+                * figure(part, "port_gbps", plane)
+                * (part.figures["ports"].value if "ports" in part.figures else 1)
+            )
+    cabinets = math.ceil(got["network"] / fabric.cabinets.switches) if got["network"] else 0
+    if cabinets and top is not None:
+        per_cabinet = min(fabric.cabinets.switches, got["network"]) * factor
+        row["cabinets"] += cabinets
+        row["network_cabinets"] += cabinets
+        row["footprint"] += cabinets * fabric.cabinets.footprint_m2
+        row["cabinet_w"] += got["network"] * factor * figure(top, "power_w", "value")
+        fullest = per_cabinet * figure(top, "power_w", plane)
+        row["max_cabinet_w"] = max(row["max_cabinet_w"], fullest)
+        if (
+            per_cabinet * figure(top, "power_w", "value")
+            > catalog.cooling[fabric.cabinets.cooling].max_cabinet_kw.value * 1000
+        ):
+            row["over_cooling"] += cabinets
+    row["fabric_problems"] += 0 if got["feasible"] or "feasible" not in got else 1
+    row["max_bisection_gbit"] = max(row["max_bisection_gbit"], got["bisection_gbit"])
 
 
 def reference_rows(design: Design, catalog: Catalog, plane: str = "value") -> dict[NodePath, Row]:
@@ -108,6 +257,10 @@ def reference_rows(design: Design, catalog: Catalog, plane: str = "value") -> di
                     row[key] = max(row[key], value)
                 else:
                     row[key] += times * value
+        typed_ports = round(row["nic_ports"])
+        for fabric in (node.scaleup_fabric, node.scaleout_fabric):
+            if fabric is not None:
+                add_fabric(row, fabric, typed_ports, parts, catalog, plane)
         for key in ("it_w", "typical_w", "network_w"):
             row[key] *= 1 + node.power_overhead
         if node.kind == "cabinet":
@@ -184,6 +337,8 @@ def reference_metrics(row: Row, pue: float, area: float | None = None) -> dict[s
         "cabinets_over_cooling_limit": r["over_cooling"],
         "power_capacity_kw": r["capacity_w"] / 1000,
         "cabinets_over_power_capacity": r["over_capacity"],
+        "bisection_bandwidth_tbps": r["max_bisection_gbit"] / 8 / 1000,
+        "fabric_problems": r["fabric_problems"],
         "floor_area_m2": floor,
         "footprint_area_m2": r["footprint"],
         "fp8_pflops_per_m2": ratio(r["fp8_tf"] / 1000, floor),

@@ -209,6 +209,15 @@ def _ceil_div(a: float, b: float) -> float:
 
 
 @helper
+def _uplinks(links: float, down: float, over: float) -> float:
+    """The uplinks of the switches that `links` fill `down` at a time, each with one uplink per
+    `over` links below it (the last switch may be partly filled)."""
+    full = math.floor(links / down)
+    rest = links - full * down
+    return full * _ceil_div(down, over) + _ceil_div(rest, over)
+
+
+@helper
 def _own_counters(
     i: int,
     kind: Ints,
@@ -305,7 +314,7 @@ def _derive_fabric(f: int, fabrics: Floats, part_info: Floats, row: Floats, out:
             over = p[F_OVER1]
             down = math.floor(k1 * over / (1.0 + over))
             leaves = _ceil_div(per_plane, down)
-            uplinks = _ceil_div(per_plane, over)
+            uplinks = _uplinks(per_plane, down, over)
             k2 = p[F_RADIX2]
             spines = _ceil_div(uplinks, k2)
             tier1, tier2, switch_links = planes * leaves, planes * spines, planes * uplinks
@@ -328,7 +337,7 @@ def _derive_fabric(f: int, fabrics: Floats, part_info: Floats, row: Floats, out:
         over1 = p[F_OVER1]
         down1 = math.floor(k * over1 / (1.0 + over1))
         leaves = _ceil_div(per_plane, down1)
-        up1 = _ceil_div(per_plane, over1)
+        up1 = _uplinks(per_plane, down1, over1)
         worst = over1
         if p[F_TIERS] == 2.0:
             spines = _ceil_div(up1, k)
@@ -342,7 +351,7 @@ def _derive_fabric(f: int, fabrics: Floats, part_info: Floats, row: Floats, out:
             over2 = p[F_OVER2]
             down2 = math.floor(k * over2 / (1.0 + over2))
             aggregation = _ceil_div(up1, down2)
-            up2 = _ceil_div(up1, over2)
+            up2 = _uplinks(up1, down2, over2)
             cores = _ceil_div(up2, k)
             tier1, tier2, tier3 = planes * leaves, planes * aggregation, planes * cores
             switch_links = planes * (up1 + up2)
