@@ -17,6 +17,7 @@ from ascend_tui.model.design import Design, NodePath
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.validate import check_design, resolve_parts
 
+
 @dataclass(frozen=True)
 class FabricResult:
     """What a fabric derives for one instance of its block, and why it cannot work if it cannot."""

@@ -86,6 +86,8 @@ def key_lines(text: str) -> dict[Key, int]:
                     del aot_index[deeper]
             table = tuple(concrete(names))
             lines.setdefault(table, number)
+            if m.group(1) == "[[":  # the array itself is where its first table is
+                lines.setdefault(table[:-1], number)
         elif m := _KEY.match(line):
             lines.setdefault((*table, m.group(1).strip("\"'")), number)
     return lines

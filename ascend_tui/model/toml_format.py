@@ -163,10 +163,12 @@ class _Reader:
         return cls(**values)
 
     def block(self, kind: str, raw: Any, parent: str, key: Key) -> Block:
-        raw = self.table(raw, parent or "design", key, block_keys(kind))
+        where = f"{parent} > {kind}" if parent else kind
+        if isinstance(raw, dict) and isinstance(raw.get("name"), str):
+            where = f"{where} {raw['name']!r}"
+        raw = self.table(raw, where, key, block_keys(kind))
         if "use" in raw:
             return self.used_block(kind, raw, parent, key)
-        where = f"{parent} > {kind}" if parent else kind
         name = self.string(raw, "name", where, key, None)
         label = f"{parent} > {kind} {name!r}" if parent else f"{kind} {name!r}"
         kids: list[Block] = []
