@@ -60,8 +60,8 @@ def test_a_hand_written_design_loads(catalog):
     design = parse_design(GOOD)
     assert design.root.count == 2
     m = evaluate(design).totals()
-    assert m.chips == 2 * 4 * 8
-    assert m.hbm_capacity_tb == pytest.approx(64 * 256 / 1000)  # the custom part's own HBM
+    assert m["chips"] == 2 * 4 * 8
+    assert m["hbm_capacity_tb"] == pytest.approx(64 * 256 / 1000)  # the custom part's own HBM
 
 
 def test_every_preset_round_trips_to_an_equal_design_and_evaluation(preset_name):

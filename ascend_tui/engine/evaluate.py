@@ -1,4 +1,4 @@
-"""Evaluate a design: check, pack, run the kernel, and turn the columns into metrics."""
+"""Evaluate a design: check, pack, run the kernel, and turn the columns into results."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ascend_tui.engine import columns as c
-from ascend_tui.engine.metrics import Metrics, metrics_from_row
 from ascend_tui.engine.pack import Floats, Ints, PackedDesign, pack
+from ascend_tui.engine.results import Results, results_from_row
 from ascend_tui.model.catalog import Catalog, load_catalog
 from ascend_tui.model.design import Design, Path
 from ascend_tui.model.problems import DesignError, Problem
@@ -36,11 +36,11 @@ class Evaluation:
         i = p.node_index[path]
         return self.unit[i], int(self.flags[i])
 
-    def node(self, path: Path = (), *, all_instances: bool = False) -> Metrics:
-        """Metrics of one instance of a node, or of all its instances in the design."""
+    def node(self, path: Path = (), *, all_instances: bool = False) -> Results:
+        """Results of one instance of a node, or of all its instances in the design."""
         row, flags = self.row(path)
         times = self.packed.multiplicity(path) if all_instances else 1
-        return metrics_from_row(c.scale(row, float(times)), flags, self.packed.pue)
+        return results_from_row(c.scale(row, float(times)), flags, self.packed.pue)
 
     def cabinets_over_limit(self, most: int = 20) -> list[Path]:
         """Up to `most` cabinet nodes whose power exceeds their cooling kind's limit, hottest first."""
@@ -56,13 +56,13 @@ class Evaluation:
             return None
         return self.packed.node_paths[int(cabinets[np.argmax(self.unit[cabinets, c.COL["it_power_w"]])])]
 
-    def totals(self) -> Metrics:
-        """Metrics of the whole design; with a row layout, the floor area follows from its rows."""
+    def totals(self) -> Results:
+        """Results of the whole design; with a row layout, the floor area follows from its rows."""
         row, flags = self.row(())
         whole = c.scale(row, float(self.packed.multiplicity(())))
         floor = self.packed.floor
         area = None if floor is None else floor.area_m2(round(whole[c.COL["cabinets"]]))
-        return metrics_from_row(whole, flags, self.packed.pue, area)
+        return results_from_row(whole, flags, self.packed.pue, area)
 
 
 def run(packed: PackedDesign) -> Evaluation:
@@ -87,3 +87,15 @@ def evaluate(design: Design, catalog: Catalog | None = None) -> Evaluation:
         raise DesignError(problems)
     parts, _ = resolve_parts(design, catalog)
     return run(pack(design, parts, catalog))
+
+
+def preset_results(catalog: Catalog | None = None) -> list[tuple[str, str, Results]]:
+    """Every preset's name, design name and totals, for the lists of presets."""
+    from ascend_tui.model import presets
+
+    catalog = catalog or load_catalog()
+    rows = []
+    for name in presets.preset_names():
+        design = presets.load(name, catalog)
+        rows.append((name, design.name, evaluate(design, catalog).totals()))
+    return rows

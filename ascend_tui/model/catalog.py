@@ -10,30 +10,39 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from ascend_tui.model.metrics import BY_KEY
 from ascend_tui.model.problems import DesignError, Problem
 
 PART_KINDS = ("accelerator", "cpu", "switch", "transceiver", "other")
 
-# Per-part figures, in the units the catalog states them.
-FIGURES: dict[str, str] = {
-    "fp8_tflops": "TFLOP/s",
-    "fp4_tflops": "TFLOP/s",
-    "bf16_tflops": "TFLOP/s",
-    "hbm_gb": "GB",
-    "hbm_tbps": "TB/s",
-    "scaleup_gbps": "GB/s",
-    "scaleout_gbps": "GB/s",
-    "power_w": "W",
-}
-FIGURE_LABELS: dict[str, str] = {
-    "fp8_tflops": "FP8",
-    "fp4_tflops": "FP4",
-    "bf16_tflops": "BF16",
-    "hbm_gb": "HBM",
-    "hbm_tbps": "HBM bandwidth",
-    "scaleup_gbps": "Scale-up",
-    "scaleout_gbps": "Scale-out",
-    "power_w": "Power",
+
+@dataclass(frozen=True)
+class PartFigure:
+    """A per-part figure the catalog may state, in the unit it states it in. Each adds up into a
+    design metric, whose short label names it, unless it has a label of its own."""
+
+    key: str
+    unit: str
+    metric: str
+    own_label: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.own_label or BY_KEY[self.metric].short_label
+
+
+FIGURES: dict[str, PartFigure] = {
+    f.key: f
+    for f in (
+        PartFigure("fp8_tflops", "TFLOP/s", "fp8_pflops"),
+        PartFigure("fp4_tflops", "TFLOP/s", "fp4_pflops"),
+        PartFigure("bf16_tflops", "TFLOP/s", "bf16_pflops"),
+        PartFigure("hbm_gb", "GB", "hbm_capacity_tb"),
+        PartFigure("hbm_tbps", "TB/s", "hbm_bandwidth_tbps"),
+        PartFigure("scaleup_gbps", "GB/s", "scaleup_bandwidth_tbps"),
+        PartFigure("scaleout_gbps", "GB/s", "scaleout_bandwidth_tbps"),
+        PartFigure("power_w", "W", "it_power_kw", own_label="Power"),
+    )
 }
 PRECISIONS = ("fp8_tflops", "fp4_tflops", "bf16_tflops")
 # An accelerator must say something about each of these; other kinds need only power.
@@ -93,11 +102,25 @@ class CoolingKind:
 
 
 @dataclass(frozen=True)
+class CatalogChange:
+    """A figure that changed in a catalog version: what it was before, and why it moved."""
+
+    version: int
+    part: str
+    figure: str
+    was: float
+    why: str
+
+
+@dataclass(frozen=True)
 class Catalog:
-    """Parts and cooling kinds by id."""
+    """Parts and cooling kinds by id; `version` goes up whenever a figure changes, and `changes`
+    records each change, so that a design made with an older catalog can say what moved."""
 
     parts: Mapping[str, Part]
     cooling: Mapping[str, CoolingKind]
+    version: int = 1
+    changes: tuple[CatalogChange, ...] = ()
 
 
 def parse_figure(raw: Any, where: str, key: tuple[str | int, ...]) -> Figure | Problem:
@@ -207,9 +230,37 @@ def parse_catalog(data: dict[str, Any], source: str) -> Catalog:
             problems.append(limit)
         else:
             cooling[cid] = CoolingKind(cid, str(raw.get("name", cid)), limit)
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        problems.append(Problem("catalog", "`version` must be a whole number of at least 1", ("version",)))
+        version = 1
+    changes = []
+    for i, raw in enumerate(data.get("changes", [])):
+        change = _parse_change(raw, parts, version, ("changes", i))
+        if isinstance(change, Problem):
+            problems.append(change)
+        else:
+            changes.append(change)
     if problems:
         raise DesignError(problems, source)
-    return Catalog(parts, cooling)
+    return Catalog(parts, cooling, version, tuple(changes))
+
+
+def _parse_change(
+    raw: Any, parts: Mapping[str, Part], version: int, key: tuple[str | int, ...]
+) -> CatalogChange | Problem:
+    """One recorded change of a figure, checked against the catalog it belongs to."""
+    where = f"changes[{key[-1]}]"
+    if not isinstance(raw, dict) or set(raw) != {"version", "part", "figure", "was", "why"}:
+        return Problem(where, "a change has exactly `version`, `part`, `figure`, `was` and `why`", key)
+    v, was = raw["version"], raw["was"]
+    if isinstance(v, bool) or not isinstance(v, int) or not 1 < v <= version:
+        return Problem(where, f"`version` must be between 2 and the catalog's version ({version})", key)
+    if raw["part"] not in parts or raw["figure"] not in FIGURES:
+        return Problem(where, f"no figure {raw['figure']!r} of a part {raw['part']!r} in the catalog", key)
+    if isinstance(was, bool) or not isinstance(was, (int, float)) or not isinstance(raw["why"], str):
+        return Problem(where, "`was` must be a number and `why` a sentence", key)
+    return CatalogChange(v, raw["part"], raw["figure"], float(was), raw["why"])
 
 
 @cache

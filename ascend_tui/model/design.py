@@ -11,18 +11,6 @@ FORMAT_VERSION = 1
 CABINET_ROLES = ("compute", "network")
 # Cabinet properties that a preset may mark as estimated rather than published.
 CABINET_ESTIMABLE = ("footprint_m2", "power_overhead")
-# Targets and limits a design may carry: key -> (what, unit). `min_` keys are targets to reach,
-# `max_` keys are limits not to exceed.
-TARGETS: dict[str, tuple[str, str]] = {
-    "min_fp8_ef": ("FP8 compute", "EF"),
-    "min_fp4_ef": ("FP4 compute", "EF"),
-    "min_bf16_ef": ("BF16 compute", "EF"),
-    "min_hbm_capacity_tb": ("HBM capacity", "TB"),
-    "max_it_power_kw": ("IT power", "kW"),
-    "max_facility_power_kw": ("Facility power", "kW"),
-    "max_floor_area_m2": ("Floor area", "m²"),
-    "max_cabinet_kw": ("Power per cabinet", "kW"),
-}
 MAX_COUNT = 10**9
 
 
@@ -130,6 +118,9 @@ class Design:
     parts: dict[str, CustomPart] = field(default_factory=dict)
     targets: dict[str, float] = field(default_factory=dict)
     floor: FloorLayout | None = None
+    # The catalog version the file was saved with (None: not recorded). Where it came from, not
+    # what the design is: two designs that differ only here are equal.
+    catalog_version: int | None = field(default=None, compare=False)
 
 
 def children(node: Node) -> list[Node]:

@@ -15,7 +15,6 @@ import tomli_w
 from ascend_tui.model.catalog import FIGURES, Catalog, figure_to_toml, load_catalog, parse_figure
 from ascend_tui.model.design import (
     FORMAT_VERSION,
-    TARGETS,
     Cabinet,
     Cluster,
     CustomPart,
@@ -26,12 +25,13 @@ from ascend_tui.model.design import (
     Supernode,
 )
 from ascend_tui.model.locate import find_line, key_lines
+from ascend_tui.model.metrics import TARGETS
 from ascend_tui.model.problems import DesignError, Problem, did_you_mean
 from ascend_tui.model.validate import check_count, check_design
 
 Key = tuple[str | int, ...]
 ROOT_KINDS = ("cluster", "supernode", "cabinet")
-TOP_KEYS = ("format", "name", "notes", "pue", "targets", "floor", "parts", *ROOT_KINDS)
+TOP_KEYS = ("format", "catalog_version", "name", "notes", "pue", "targets", "floor", "parts", *ROOT_KINDS)
 FLOOR_KEYS = ("cabinets_per_row", "cabinet_width_m", "cabinet_depth_m", "aisle_m")
 NODE_KEYS = {
     "cluster": ("name", "count", "supernodes"),
@@ -211,7 +211,19 @@ class _Reader:
                 ),
                 **{k: self.number(raw, k, "floor", ("floor",), getattr(defaults, k)) for k in FLOOR_KEYS[1:]},
             )
+        catalog_version = data.get("catalog_version")
+        if catalog_version is not None and (
+            isinstance(catalog_version, bool) or not isinstance(catalog_version, int) or catalog_version < 1
+        ):
+            self.problem(
+                "design",
+                f"`catalog_version` must be a whole number, got {catalog_version!r}; "
+                "remove it if you do not know the version",
+                ("catalog_version",),
+            )
+            catalog_version = None
         return Design(
+            catalog_version=catalog_version,
             floor=floor,
             name=self.string(data, "name", "design", (), root.name),
             root=root,
@@ -288,7 +300,12 @@ def _node_to_toml(node: Root) -> dict[str, Any]:
 
 def design_to_toml(design: Design) -> dict[str, Any]:
     """The design as plain TOML data, in the documented key order."""
-    out: dict[str, Any] = {"format": FORMAT_VERSION, "name": design.name, "pue": design.pue}
+    out: dict[str, Any] = {
+        "format": FORMAT_VERSION,
+        "catalog_version": load_catalog().version,  # the figures it is evaluated with from now on
+        "name": design.name,
+        "pue": design.pue,
+    }
     if design.notes:
         out["notes"] = design.notes
     if design.targets:

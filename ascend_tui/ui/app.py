@@ -16,13 +16,12 @@ from textual.app import App
 from textual.binding import Binding
 
 from ascend_tui.engine.evaluate import Evaluation
-from ascend_tui.engine.metrics import Metrics
 from ascend_tui.engine.planning import check_targets
+from ascend_tui.engine.results import Results
 from ascend_tui.model import presets
 from ascend_tui.model.autosave import Autosave, Recovered
 from ascend_tui.model.catalog import load_catalog
 from ascend_tui.model.design import (
-    TARGETS,
     Cabinet,
     Cluster,
     FloorLayout,
@@ -35,12 +34,13 @@ from ascend_tui.model.design import (
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.session import Change, Session
 from ascend_tui.model.toml_format import load_design, save_design
+from ascend_tui.report import target_goal, target_margin
 from ascend_tui.ui.commands import DesignCommands
 from ascend_tui.ui.dialogs import Confirm, CustomPartDialog, HelpScreen, PartPicker, PathPrompt, PresetPicker
 from ascend_tui.ui.main_screen import MainScreen
 from ascend_tui.ui.messages import EvaluationFailed, EvaluationFinished
 from ascend_tui.ui.views import ChartScreen, CompareScreen, FloorScreen, ScaleDialog, TargetsDialog, chart_for
-from ascend_tui.ui.widgets import DesignTree, MetricsPanel, NodeEditor
+from ascend_tui.ui.widgets import DesignTree, MetricsPanel, NodeEditor, TargetRow
 
 if TYPE_CHECKING:
     from ascend_tui.engine.live import Job, LiveEvaluator
@@ -98,7 +98,7 @@ class AscendApp(App[None]):
         self.live: LiveEvaluator | None = None
         self.evaluation: Evaluation | None = None
         self.evaluated_version = -1
-        self.saved_totals: Metrics | None = None
+        self.saved_totals: Results | None = None
         self.baseline_version = self.session.version
         self.selected: Path = ()
         self.last_error = ""
@@ -218,7 +218,7 @@ class AscendApp(App[None]):
         design = self.session.design
         current = self.evaluated_version == self.session.version
         node = node_at(design, self.selected)
-        targets: list[tuple[str, bool, str, str]] = []
+        targets: list[TargetRow] = []
         flagged: set[Path] = set()
         over_limit: list[str] = []
         if current:
@@ -226,11 +226,8 @@ class AscendApp(App[None]):
             flagged.update(hot)
             over_limit = [describe_path(design, p).split(" > ")[-1] for p in hot]
             for check in check_targets(evaluation, design):
-                what, unit = TARGETS[check.key]
-                sign = "≥" if check.key.startswith("min_") else "≤"
-                margin = f"{'margin' if check.met else 'short by'} {abs(check.margin):,.4g} {unit}"
                 responsible = describe_path(design, check.responsible).split(" > ")[-1]
-                targets.append((f"{what} {sign} {check.goal:,.4g} {unit}", check.met, margin, responsible))
+                targets.append(TargetRow(target_goal(check), check.met, target_margin(check), responsible))
                 if not check.met:
                     flagged.add(check.responsible)
             self.main_screen.query_one(DesignTree).flag(design, self.session.parts(), flagged)
@@ -462,15 +459,11 @@ class AscendApp(App[None]):
             return None
         return self.evaluation
 
-    def preset_rows(self) -> list[tuple[str, str, Metrics]]:
+    def preset_rows(self) -> list[tuple[str, str, Results]]:
         """Each preset's name, design name and totals, for the pickers."""
-        from ascend_tui.engine.evaluate import evaluate
+        from ascend_tui.engine.evaluate import preset_results
 
-        rows = []
-        for name in presets.preset_names():
-            design = presets.load(name, self.catalog)
-            rows.append((name, design.name, evaluate(design, self.catalog).totals()))
-        return rows
+        return preset_results(self.catalog)
 
     def open_compare(self) -> None:
         from ascend_tui.compare import compare_designs
