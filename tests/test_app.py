@@ -370,3 +370,12 @@ def test_a_missing_file_fails_before_the_screen_opens(tmp_path):
 
     with pytest.raises(DesignError, match="no preset or file named"):
         make_app(tmp_path, "nope")
+
+
+async def test_a_design_saved_with_another_catalog_version_is_noted_on_opening(tmp_path):
+    later = tmp_path / "later.toml"
+    later.write_text('format = 1\ncatalog_version = 7\nname = "Later"\n[cabinet]\nname = "c"\n')
+    async with make_app(tmp_path, str(later)).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        [note] = [n for n in app._notifications if n.title == "Another catalog version"]
+        assert note.message.startswith("'Later' was saved with catalog version 7, newer than this")

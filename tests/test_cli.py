@@ -263,3 +263,16 @@ def test_metrics_lists_every_registry_entry(capsys):
     assert fp8["targets"] == [{"key": "min_fp8_ef", "unit": "EF", "factor": 0.001}]
     code, out, _ = run_cli(capsys, "metrics")
     assert "fp8_pflops" in out and "min_fp8_ef" in out
+
+
+def test_eval_notes_a_design_saved_with_another_catalog_version(capsys, tmp_path):
+    path = tmp_path / "later.toml"
+    path.write_text(
+        'format = 1\ncatalog_version = 7\nname = "Later"\n[cabinet]\nname = "c"\n[cabinet.parts]\nnvidia-b200 = 8\n'
+    )
+    code, out, err = run_cli(capsys, "eval", str(path), "--json")
+    assert code == 0 and json.loads(out)["chips"] == 8
+    assert err == (
+        "ascend-tui: note: 'Later' was saved with catalog version 7, newer than this ascend-tui's (1); "
+        "its figures may differ from the ones it was made with (upgrade ascend-tui)\n"
+    )

@@ -175,14 +175,19 @@ METRICS: tuple[Metric, ...] = (
     Metric("cpus", "CPUs", COUNT, "Host CPUs."),
     Metric("switches", "Switches", COUNT, "Switch chips or boxes, scale-up and scale-out."),
     Metric("transceivers", "Transceivers", COUNT, "Optical transceivers."),
-    Metric("compute_cabinets", "Compute cabinets", COUNT, "Cabinets whose role is compute."),
-    Metric("network_cabinets", "Network cabinets", COUNT, "Cabinets whose role is network."),
+    Metric(
+        "compute_cabinets", "Compute cabinets", COUNT, "Cabinets whose role is compute.", short="Compute cabs"
+    ),
+    Metric(
+        "network_cabinets", "Network cabinets", COUNT, "Cabinets whose role is network.", short="Network cabs"
+    ),
     Metric("supernodes", "Supernodes", COUNT, "Scale-up domains (supernodes) in the design."),
     Metric(
         "scaleup_domain_chips",
         "Scale-up domain",
         Unit(("chips",), whole=True),
         "Chips in the largest scale-up domain (a lone cabinet or server is its own).",
+        short="Domain size",
     ),
     # --- memory and bandwidth ------------------------------------------------------------------
     Metric(
@@ -199,6 +204,7 @@ METRICS: tuple[Metric, ...] = (
         Unit(("GB/s",)),
         "Scale-up bandwidth per chip, both directions.",
         estimated_by=("scaleup_gbps",),
+        short="Scaleup/chip",
     ),
     Metric(
         "scaleout_bandwidth_tbps",
@@ -215,14 +221,23 @@ METRICS: tuple[Metric, ...] = (
         POWER,
         "Power of the accelerator chips.",
         estimated_by=("power_accelerators_w",),
+        short="Accel. power",
     ),
-    Metric("cpu_power_kw", "Power: CPUs", POWER, "Power of the CPUs.", estimated_by=("power_cpus_w",)),
+    Metric(
+        "cpu_power_kw",
+        "Power: CPUs",
+        POWER,
+        "Power of the CPUs.",
+        short="CPU power",
+        estimated_by=("power_cpus_w",),
+    ),
     Metric(
         "switch_power_kw",
         "Power: switches",
         POWER,
         "Power of the switches.",
         estimated_by=("power_switches_w",),
+        short="Switch power",
     ),
     Metric(
         "optics_power_kw",
@@ -230,6 +245,7 @@ METRICS: tuple[Metric, ...] = (
         POWER,
         "Power of the optical transceivers.",
         estimated_by=("power_optics_w",),
+        short="Optics power",
     ),
     Metric(
         "other_power_kw",
@@ -237,6 +253,7 @@ METRICS: tuple[Metric, ...] = (
         POWER,
         "Power of parts of kind 'other'.",
         estimated_by=("power_other_w",),
+        short="Other power",
     ),
     Metric(
         "overhead_power_kw",
@@ -244,6 +261,7 @@ METRICS: tuple[Metric, ...] = (
         POWER,
         "Each cabinet's overhead fraction times its parts' power.",
         estimated_by=("power_overhead_w",),
+        short="Overhead pwr",
     ),
     Metric("pue", "PUE", NUMBER, "Power usage effectiveness, as the design states it."),
     Metric(
@@ -252,6 +270,7 @@ METRICS: tuple[Metric, ...] = (
         POWER,
         "IT power divided by the number of cabinets.",
         estimated_by=POWER_INPUTS,
+        short="Mean cabinet",
     ),
     Metric(
         "cabinet_power_max_kw",
@@ -318,6 +337,7 @@ METRICS: tuple[Metric, ...] = (
         "Memory capacity per unit of FP8 compute.",
         estimated_by=("hbm_gb", *FP8_INPUTS),
         precision="fp8",
+        short="HBM/FP8 PF",
     ),
     Metric(
         "hbm_bytes_per_fp8_flop",
@@ -326,6 +346,7 @@ METRICS: tuple[Metric, ...] = (
         "Memory bandwidth per unit of FP8 compute (bytes moved per operation).",
         estimated_by=("hbm_tbps", *FP8_INPUTS),
         precision="fp8",
+        short="HBM B/FLOP",
     ),
 )
 

@@ -34,6 +34,7 @@ from ascend_tui.model.design import (
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.session import Change, Session
 from ascend_tui.model.toml_format import load_design, save_design
+from ascend_tui.model.validate import catalog_note
 from ascend_tui.report import target_goal, target_margin
 from ascend_tui.ui.commands import DesignCommands
 from ascend_tui.ui.dialogs import Confirm, CustomPartDialog, HelpScreen, PartPicker, PathPrompt, PresetPicker
@@ -110,6 +111,7 @@ class AscendApp(App[None]):
         await self.push_screen(MainScreen())
         self.metrics_panel.loading = True
         self.update_title()
+        self.note_catalog()
         self.warm_up()
         recovered = self.autosave.read(self.catalog)
         if recovered is not None and recovered.design != self.session.design:
@@ -640,6 +642,13 @@ class AscendApp(App[None]):
         self.source_label = label
         self.autosave.clear()
         self.design_replaced()
+        self.note_catalog()
+
+    def note_catalog(self) -> None:
+        """Say so when the design was saved with another catalog version, and what changed."""
+        note = catalog_note(self.session.design, self.catalog)
+        if note:
+            self.notify(note, title="Another catalog version", timeout=15)
 
     def design_replaced(self) -> None:
         self.baseline_version = self.session.version

@@ -174,7 +174,7 @@ class NodeEditor(VerticalScroll):
             widgets.append(self._field("Name", "name", node.name))
         widgets.append(self._field("Count", "count", str(node.count), integer=True))
         if not path:
-            widgets.append(self._field("PUE", "pue", f"{design.pue:g}", number=True))
+            widgets.append(self._field(BY_KEY["pue"].label, "pue", f"{design.pue:g}", number=True))
         if isinstance(node, Cabinet):
             roles = [(r, r) for r in CABINET_ROLES]
             kinds = [(k.name, cid) for cid, k in catalog.cooling.items()]
