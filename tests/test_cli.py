@@ -268,7 +268,8 @@ def test_metrics_lists_every_registry_entry(capsys):
 def test_eval_notes_a_design_saved_with_another_catalog_version(capsys, tmp_path):
     path = tmp_path / "later.toml"
     path.write_text(
-        'format = 1\ncatalog_version = 7\nname = "Later"\n[cabinet]\nname = "c"\n[cabinet.parts]\nnvidia-b200 = 8\n'
+        'format = 1\ncatalog_version = 7\nname = "Later"\n'
+        '[cabinet]\nname = "c"\n[cabinet.parts]\nnvidia-b200 = 8\n'
     )
     code, out, err = run_cli(capsys, "eval", str(path), "--json")
     assert code == 0 and json.loads(out)["chips"] == 8

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 
 from ascend_tui.engine import columns
 from ascend_tui.engine.evaluate import evaluate, run
-from ascend_tui.engine.results import results_from_row
 from ascend_tui.engine.pack import pack
+from ascend_tui.engine.results import results_from_row
 from ascend_tui.model import presets
 from ascend_tui.model.design import Cabinet, Cluster, Design, FloorLayout, PartCount, Supernode, node_at
 from ascend_tui.model.problems import DesignError
@@ -180,21 +180,46 @@ def test_changing_a_count_in_place_equals_repacking(catalog):
     assert changed["chips"] == 17 * 128 * 32
 
 
-def test_kernels_work_when_no_cache_folder_can_be_written(tmp_path):
+KERNEL_PROBE = """
+import json, sys
+import numba.core.caching as caching
+
+tried = []
+if sys.argv[1] == "unwritable":
+    # Every cache folder Numba tries (NUMBA_CACHE_DIR, the package's __pycache__, the user's
+    # cache) is refused, as a read-only file system would: the tests run as root, so file modes
+    # cannot make a folder unwritable.
+    def refuse(locator):
+        tried.append(type(locator).__name__)
+        raise PermissionError(13, "Permission denied", locator.get_cache_path())
+
+    caching._CacheLocator.ensure_cache_path = refuse
+
+from ascend_tui.engine import kernels
+from ascend_tui.engine.evaluate import evaluate
+from ascend_tui.model import presets
+
+chips = evaluate(presets.load("gb200-nvl72")).totals()["chips"]
+print(json.dumps({"tried": tried, "cache": type(kernels.accumulate._cache).__name__, "chips": chips}))
+"""
+
+
+@pytest.mark.parametrize(("cache", "expected"), [("writable", "FunctionCache"), ("unwritable", "NullCache")])
+def test_kernels_compile_uncached_when_no_cache_folder_can_be_written(tmp_path, cache, expected):
     import json
     import os
     import subprocess
     import sys
 
-    blocked = tmp_path / "a-file"
-    blocked.write_text("")  # a cache folder inside a file cannot be made
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(blocked / "cache")}
-    env.pop("NUMBA_DISABLE_JIT", None)
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("NUMBA_DISABLE_JIT", None)  # the fallback is about compiling
     result = subprocess.run(
-        [sys.executable, "-m", "ascend_tui", "eval", "gb200-nvl72", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
+        [sys.executable, "-c", KERNEL_PROBE, cache], capture_output=True, text=True, env=env
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["chips"] == 72
+    probe = json.loads(result.stdout)
+    assert (probe["cache"], probe["chips"]) == (expected, 72)
+    if cache == "unwritable":  # every locator was asked and refused: the fallback was reached
+        assert {"UserProvidedCacheLocator", "InTreeCacheLocator"} <= {
+            name.lstrip("_") for name in probe["tried"]
+        }
