@@ -22,6 +22,7 @@ from ascend_tui.model import presets
 from ascend_tui.model.autosave import Autosave, Recovered
 from ascend_tui.model.catalog import load_catalog
 from ascend_tui.model.design import (
+    FORMAT_VERSION,
     Cabinet,
     Cluster,
     FloorLayout,
@@ -33,7 +34,7 @@ from ascend_tui.model.design import (
 )
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.session import Change, Session
-from ascend_tui.model.toml_format import load_design, save_design
+from ascend_tui.model.toml_format import KEEP_LAYOUT_MAX_BYTES, format_of, load_design, save_design
 from ascend_tui.model.validate import catalog_note
 from ascend_tui.report import target_goal, target_margin
 from ascend_tui.ui.commands import DesignCommands
@@ -47,6 +48,14 @@ if TYPE_CHECKING:
     from ascend_tui.engine.live import Job, LiveEvaluator
 
 AUTOSAVE_DELAY = 1.0  # seconds after the last edit
+
+
+def _read_text(file: FilePath) -> str | None:
+    """The text of the file a save replaces, or None when there is none to keep."""
+    try:
+        return file.read_text(encoding="utf-8") if file.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 class AscendApp(App[None]):
@@ -574,14 +583,46 @@ class AscendApp(App[None]):
         except OSError as error:
             self.notify(f"Autosave failed: {error.strerror or error}", severity="warning")
 
-    def save_to(self, file: FilePath) -> bool:
+    def save_checked(self, file: FilePath, then: Callable[[], None] | None = None) -> None:
+        """Save to `file`, then run `then`; a file in an older format is rewritten in the current
+        one, which older versions of ascend-tui cannot read, so the user is asked first."""
+        original = _read_text(file)
+        found = format_of(original) if original is not None else None
+        if found is None or found >= FORMAT_VERSION:
+            if self.save_to(file, original) and then is not None:
+                then()
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "rewrite" and self.save_to(file, original) and then is not None:
+                then()
+
+        self.push_screen(
+            Confirm(
+                "Rewrite in the current format?",
+                f"{file} is a format {found} design file. Saving rewrites it as format "
+                f"{FORMAT_VERSION}, which versions of ascend-tui before it cannot open, and "
+                "without its comments.",
+                [("rewrite", f"Save as format {FORMAT_VERSION}"), ("cancel", "Cancel")],
+            ),
+            answered,
+        )
+
+    def save_to(self, file: FilePath, original: str | None = None) -> bool:
+        """Write the design to `file`; `original`, the text it replaces, keeps its comments."""
         try:
-            written = save_design(self.session.design, file)
+            written = save_design(self.session.design, file, original)
         except OSError as error:
             self.notify(
                 f"Could not save to {file}: {error.strerror or error}", title="Save failed", severity="error"
             )
             return False
+        if original is not None and len(original.encode("utf-8")) > KEEP_LAYOUT_MAX_BYTES:
+            self.notify(
+                f"{file} is over {KEEP_LAYOUT_MAX_BYTES // 1000} kB, so it was written afresh, "
+                "without comments it had.",
+                severity="warning",
+            )
         self.session.mark_saved(written)
         self.source_label = str(written)
         self.saved_totals = self.evaluation.totals() if self.evaluation else None
@@ -597,14 +638,14 @@ class AscendApp(App[None]):
         if self.session.file is None:
             self.action_save_as()
         else:
-            self.save_to(self.session.file)
+            self.save_checked(self.session.file)
 
     def action_save_as(self, then: Callable[[], None] | None = None) -> None:
         initial = str(self.session.file or f"{self.session.design.name.lower().replace(' ', '-')}.toml")
 
         def chosen(file: FilePath | None) -> None:
-            if file is not None and self.save_to(file) and then is not None:
-                then()
+            if file is not None:
+                self.save_checked(file, then)
 
         self.push_screen(PathPrompt("Save design as", initial), chosen)
 
@@ -618,8 +659,8 @@ class AscendApp(App[None]):
             if choice == "save":
                 if self.session.file is None:
                     self.action_save_as(then)
-                elif self.save_to(self.session.file):
-                    then()
+                else:
+                    self.save_checked(self.session.file, then)
             elif choice == "discard":
                 then()
 
