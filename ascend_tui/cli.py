@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (shell completion with the optional `completion` extra)
 """The command line: open the app, or evaluate, list, export and compare designs headlessly.
 
 Heavy modules (numba, textual) are imported inside the commands that need them, so that
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -75,7 +77,7 @@ def _command_parser() -> argparse.ArgumentParser:
         )
 
     p = command("eval", "evaluate a design or preset", "ascend-tui eval atlas-950-superpod --json")
-    p.add_argument("design", help="design file or preset name")
+    _designs(p.add_argument("design", help="design file or preset name"))
     p.add_argument("--json", action="store_true", help="print JSON (decimal units) instead of a table")
     p.add_argument(
         "--check",
@@ -96,7 +98,7 @@ def _command_parser() -> argparse.ArgumentParser:
         "write a preset or design as an editable TOML design",
         "ascend-tui export gb200-nvl72 -o nvl72.toml",
     )
-    p.add_argument("design", help="preset name or design file")
+    _designs(p.add_argument("design", help="preset name or design file"))
     p.add_argument("-o", "--output", required=True, help="file to write (.toml)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p = command(
@@ -104,7 +106,7 @@ def _command_parser() -> argparse.ArgumentParser:
         "compare designs side by side, with ratios to a baseline",
         "ascend-tui compare gb200-nvl72 cloudmatrix-384 --baseline 1",
     )
-    p.add_argument("designs", nargs="+", help="two or more design files or preset names")
+    _designs(p.add_argument("designs", nargs="+", help="two or more design files or preset names"))
     p.add_argument("--baseline", type=int, default=1, help="which design is the baseline (1-based)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p = command(
@@ -112,7 +114,7 @@ def _command_parser() -> argparse.ArgumentParser:
         "how many of a block reach a target or fit a budget",
         "ascend-tui scale atlas-950-superpod compute min_fp8_ef=10",
     )
-    p.add_argument("design", help="design file or preset name")
+    _designs(p.add_argument("design", help="design file or preset name"))
     p.add_argument("block", help="the supernode or cabinet to scale, by name (or names joined with /)")
     keys = ", ".join(k for k, t in TARGETS.items() if scalable(t))
     p.add_argument("goal", help=f"KEY=VALUE with KEY one of {keys}")
@@ -125,6 +127,33 @@ def _command_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--markdown", action="store_true", help="print the README's table of metrics")
     return parser
+
+
+def _designs(action: argparse.Action) -> None:
+    """Let shell completion offer preset names and .toml files for a design argument."""
+
+    def complete(prefix: str, **_: object) -> list[str]:
+        from ascend_tui.model.presets import preset_names
+
+        folder, _slash, start = prefix.rpartition("/")
+        files = Path(folder or ".").glob(f"{start}*")
+        found = [str(f) + ("/" if f.is_dir() else "") for f in files if f.is_dir() or f.suffix == ".toml"]
+        return [n for n in preset_names() if n.startswith(prefix)] + sorted(found)
+
+    action.completer = complete  # type: ignore[attr-defined]
+
+
+def shell_completion(**options: Any) -> None:
+    """Answer a shell's completion request and exit (argcomplete, from the optional `completion`
+    extra); does nothing when no shell asked or argcomplete is not installed. Completes commands,
+    options, and preset names and .toml files where a command takes a design."""
+    if "_ARGCOMPLETE" not in os.environ:
+        return
+    try:
+        import argcomplete
+    except ImportError:
+        return
+    argcomplete.autocomplete(_command_parser(), **options)
 
 
 def _print_json(payload: dict[str, Any]) -> None:
@@ -426,6 +455,7 @@ HANDLERS = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 2 bad input, 3 a target missed with
     `eval --check`, 1 a bug)."""
+    shell_completion()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in COMMANDS:

@@ -277,3 +277,34 @@ def test_eval_notes_a_design_saved_with_another_catalog_version(capsys, tmp_path
         "ascend-tui: note: 'Later' was saved with catalog version 7, newer than this ascend-tui's (1); "
         "its figures may differ from the ones it was made with (upgrade ascend-tui)\n"
     )
+
+
+def complete(line: str, cwd: Path = ROOT) -> list[str]:
+    """What shell completion offers for a command line typed so far: the command run as a shell
+    runs it for completion (argcomplete's protocol), its answer read from a file."""
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        answer = Path(folder) / "answer"
+        env = {
+            **os.environ,
+            "_ARGCOMPLETE": "1",
+            "COMP_LINE": line,
+            "COMP_POINT": str(len(line)),
+            "_ARGCOMPLETE_IFS": "\n",
+            "_ARGCOMPLETE_STDOUT_FILENAME": str(answer),
+        }
+        result = subprocess.run([sys.executable, "-m", "ascend_tui"], env=env, cwd=cwd, capture_output=True)
+        assert result.returncode == 0, result.stderr
+        return sorted(word.rstrip(" ") for word in answer.read_text().split("\n"))  # one gets a space
+
+
+def test_shell_completion_offers_commands_and_preset_names(tmp_path):
+    assert complete("ascend-tui ") == sorted(["--help", "-h", *COMMANDS])
+    assert complete("ascend-tui ev") == ["eval"]
+    assert complete("ascend-tui eval atlas-95") == ["atlas-950-supercluster", "atlas-950-superpod"]
+    assert complete("ascend-tui eval --") == ["--check", "--help", "--json"]
+    (tmp_path / "mine.toml").write_text("")
+    (tmp_path / "notes.txt").write_text("")
+    assert complete("ascend-tui compare gb200-nvl72 m", cwd=tmp_path) == ["mine.toml"]
