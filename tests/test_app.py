@@ -426,3 +426,21 @@ async def test_a_file_in_an_older_format_is_rewritten_only_after_asking(tmp_path
         assert not app.session.dirty
     assert path.read_text().startswith("format = 2\n")
     assert load_design(path) == app.session.design
+
+
+async def test_saving_a_large_file_afresh_says_its_comments_went(tmp_path, monkeypatch):
+    from ascend_tui.model import toml_format
+    from ascend_tui.ui import app as app_module
+    from tests.test_keep_layout import HAND
+
+    limit = len(HAND.encode()) - 1  # as if the hand-written file were over the limit
+    monkeypatch.setattr(toml_format, "KEEP_LAYOUT_MAX_BYTES", limit)
+    monkeypatch.setattr(app_module, "KEEP_LAYOUT_MAX_BYTES", limit)
+    path = tmp_path / "pod.toml"
+    path.write_text(HAND)
+    async with make_app(tmp_path, str(path)).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "plus", "ctrl+s")
+        await pilot.pause()
+        assert any("written afresh, without comments it had" in n.message for n in app._notifications)
+    assert "#" not in path.read_text() and load_design(path) == app.session.design
