@@ -444,3 +444,19 @@ async def test_saving_a_large_file_afresh_says_its_comments_went(tmp_path, monke
         await pilot.pause()
         assert any("written afresh, without comments it had" in n.message for n in app._notifications)
     assert "#" not in path.read_text() and load_design(path) == app.session.design
+
+
+async def test_save_as_over_another_file_replaces_it_whole(tmp_path):
+    from tests.test_keep_layout import HAND
+
+    other = tmp_path / "other.toml"
+    other.write_text(HAND)  # someone else's design, with its comments
+    async with make_app(tmp_path, "gb200-nvl72").run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(other)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, Confirm)
+    assert "#" not in other.read_text() and load_design(other) == app.session.design

@@ -584,9 +584,12 @@ class AscendApp(App[None]):
             self.notify(f"Autosave failed: {error.strerror or error}", severity="warning")
 
     def save_checked(self, file: FilePath, then: Callable[[], None] | None = None) -> None:
-        """Save to `file`, then run `then`; a file in an older format is rewritten in the current
-        one, which older versions of ascend-tui cannot read, so the user is asked first."""
-        original = _read_text(file)
+        """Save to `file`, then run `then`. Saving over the design's own file keeps its comments
+        and layout; if that file is in an older format, it is rewritten in the current one, which
+        older versions of ascend-tui cannot read, so the user is asked first. Another file chosen
+        with Save as is replaced whole."""
+        own = self.session.file is not None and file.resolve() == self.session.file.resolve()
+        original = _read_text(file) if own else None
         found = format_of(original) if original is not None else None
         if found is None or found >= FORMAT_VERSION:
             if self.save_to(file, original) and then is not None:
