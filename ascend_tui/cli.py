@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (shell completion with the optional `completion` extra)
 """The command line: open the app, or evaluate, list, export and compare designs headlessly.
 
 Heavy modules (numba, textual) are imported inside the commands that need them, so that
@@ -8,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ascend_tui import __version__
 from ascend_tui.model.problems import DesignError, Problem
 
 if TYPE_CHECKING:
@@ -23,8 +24,25 @@ if TYPE_CHECKING:
     from ascend_tui.model.design import Design
     from ascend_tui.model.design import Path as NodePath
 
-COMMANDS = ("eval", "presets", "parts", "export", "compare", "scale")
+COMMANDS = ("eval", "presets", "parts", "export", "compare", "scale", "metrics")
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_TARGETS_MISSED = 0, 1, 2, 3
+# The version of every JSON output's shape; raise it when a key changes meaning or goes away.
+JSON_SCHEMA = 1
+
+
+def version() -> str:
+    """The installed package's version (one place: pyproject.toml)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("ascend-tui")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def _example(*lines: str) -> str:
+    return "example:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def _app_parser() -> argparse.ArgumentParser:
@@ -32,45 +50,118 @@ def _app_parser() -> argparse.ArgumentParser:
         prog="ascend-tui",
         description="Design AI compute clusters from the chip up. With no command, opens the app "
         "on FILE (a design or preset name), or on the Atlas 950 SuperPoD.",
-        epilog="commands: " + ", ".join(COMMANDS) + " (`ascend-tui COMMAND --help` for each)",
+        epilog="commands: "
+        + ", ".join(COMMANDS)
+        + " (`ascend-tui COMMAND --help` for each)\n\n"
+        + _example("ascend-tui cloudmatrix-384"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", nargs="?", help="design file or preset name to open")
-    parser.add_argument("--version", action="version", version=f"ascend-tui {__version__}")
+    parser.add_argument("--version", action="version", version=f"ascend-tui {version()}")
     return parser
 
 
 def _command_parser() -> argparse.ArgumentParser:
+    from ascend_tui.model.metrics import TARGETS, scalable
+
     parser = argparse.ArgumentParser(prog="ascend-tui")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("eval", help="evaluate a design or preset")
-    p.add_argument("design", help="design file or preset name")
+
+    def command(name: str, help: str, *example: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=help,
+            description=help[:1].upper() + help[1:] + ".",
+            epilog=_example(*example),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = command("eval", "evaluate a design or preset", "ascend-tui eval atlas-950-superpod --json")
+    _designs(p.add_argument("design", help="design file or preset name"))
     p.add_argument("--json", action="store_true", help="print JSON (decimal units) instead of a table")
     p.add_argument(
         "--check",
         action="store_true",
         help="exit with status 3 if any of the design's targets or limits is missed",
     )
-    p = sub.add_parser("presets", help="list presets with their headline figures")
+    p = command("presets", "list presets with their headline figures", "ascend-tui presets --json")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = sub.add_parser("parts", help="list the part catalog, or one part's figures with their sources")
+    p = command(
+        "parts",
+        "list the part catalog, or one part's figures with their sources",
+        "ascend-tui parts ascend-910c",
+    )
     p.add_argument("part", nargs="?", help="a part id: show its figures, each with its source")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = sub.add_parser("export", help="write a preset or design as an editable TOML design")
-    p.add_argument("design", help="preset name or design file")
+    p = command(
+        "export",
+        "write a preset or design as an editable TOML design",
+        "ascend-tui export gb200-nvl72 -o nvl72.toml",
+    )
+    _designs(p.add_argument("design", help="preset name or design file"))
     p.add_argument("-o", "--output", required=True, help="file to write (.toml)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
-    p = sub.add_parser("compare", help="compare designs side by side, with ratios to a baseline")
-    p.add_argument("designs", nargs="+", help="two or more design files or preset names")
+    p = command(
+        "compare",
+        "compare designs side by side, with ratios to a baseline",
+        "ascend-tui compare gb200-nvl72 cloudmatrix-384 --baseline 1",
+    )
+    _designs(p.add_argument("designs", nargs="+", help="two or more design files or preset names"))
     p.add_argument("--baseline", type=int, default=1, help="which design is the baseline (1-based)")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = sub.add_parser("scale", help="how many of a block reach a target or fit a budget")
-    p.add_argument("design", help="design file or preset name")
+    p = command(
+        "scale",
+        "how many of a block reach a target or fit a budget",
+        "ascend-tui scale atlas-950-superpod compute min_fp8_ef=10",
+    )
+    _designs(p.add_argument("design", help="design file or preset name"))
     p.add_argument("block", help="the supernode or cabinet to scale, by name (or names joined with /)")
-    p.add_argument(
-        "goal", help="KEY=VALUE, e.g. min_fp8_ef=10 or max_it_power_kw=20000 (keys as in [targets])"
+    keys = ", ".join(k for k, t in TARGETS.items() if scalable(t))
+    p.add_argument("goal", help=f"KEY=VALUE with KEY one of {keys}")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = command(
+        "metrics",
+        "list every metric: key (as in JSON), label, unit, targets and meaning",
+        "ascend-tui metrics --json",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--markdown", action="store_true", help="print the README's table of metrics")
     return parser
+
+
+def _designs(action: argparse.Action) -> None:
+    """Let shell completion offer preset names and .toml files for a design argument."""
+
+    def complete(prefix: str, **_: object) -> list[str]:
+        from ascend_tui.model.presets import preset_names
+
+        folder, _slash, start = prefix.rpartition("/")
+        files = Path(folder or ".").glob(f"{start}*")
+        found = [str(f) + ("/" if f.is_dir() else "") for f in files if f.is_dir() or f.suffix == ".toml"]
+        return [n for n in preset_names() if n.startswith(prefix)] + sorted(found)
+
+    action.completer = complete  # type: ignore[attr-defined]
+
+
+def shell_completion(**options: Any) -> None:
+    """Answer a shell's completion request and exit (argcomplete, from the optional `completion`
+    extra); does nothing when no shell asked or argcomplete is not installed. Completes commands,
+    options, and preset names and .toml files where a command takes a design."""
+    if "_ARGCOMPLETE" not in os.environ:
+        return
+    try:
+        import argcomplete
+    except ImportError:
+        return
+    argcomplete.autocomplete(_command_parser(), **options)
+
+
+def _print_json(payload: dict[str, Any]) -> None:
+    """JSON on stdout, headed by the schema version and the version of the catalog it used."""
+    from ascend_tui.model.catalog import load_catalog
+
+    out = {"schema": JSON_SCHEMA, "catalog_version": load_catalog().version, **payload}
+    print(json.dumps(out, indent=2))
 
 
 def _console() -> Console:
@@ -81,6 +172,16 @@ def _console() -> Console:
     return console if console.is_terminal else Console(width=200)
 
 
+def _note_catalog(design: Design) -> None:
+    """Say on stderr when the design was made with another catalog version, and what changed."""
+    from ascend_tui.model.catalog import load_catalog
+    from ascend_tui.model.validate import catalog_note
+
+    note = catalog_note(design, load_catalog())
+    if note:
+        print(f"ascend-tui: note: {note}", file=sys.stderr)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from ascend_tui.engine.evaluate import evaluate
     from ascend_tui.engine.planning import check_targets
@@ -88,8 +189,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from ascend_tui.model.design import describe_path
 
     design = presets.load(args.design)
+    _note_catalog(design)
     evaluation = evaluate(design)
-    metrics = evaluation.totals()
+    results = evaluation.totals()
     checks = check_targets(evaluation, design)
     missed = [c for c in checks if not c.met]
     code = EXIT_TARGETS_MISSED if args.check and missed else EXIT_OK
@@ -105,24 +207,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
             }
             for c in checks
         ]
-        print(json.dumps({"design": design.name, **metrics.as_dict(), "targets": targets}, indent=2))
+        _print_json({"design": design.name, **results.as_dict(), "targets": targets})
         return code
-    from ascend_tui.model.design import TARGETS
-    from ascend_tui.report import ESTIMATE_NOTE, metrics_table
+    from ascend_tui.report import ESTIMATE_NOTE, metrics_table, target_line
 
     console = _console()
-    console.print(metrics_table(metrics, title=design.name))
+    console.print(metrics_table(results, title=design.name))
     for c in checks:
-        what, unit = TARGETS[c.key]
-        sign = "≥" if c.key.startswith("min_") else "≤"
-        mark, how = ("[green]met[/]", "margin") if c.met else ("[bold red]missed[/]", "short by")
-        where = "" if c.met else f"; look at {describe_path(design, c.responsible)}"
+        console.print(target_line(c, describe_path(design, c.responsible)))
+    if results["cabinets_over_cooling_limit"]:
         console.print(
-            f"Target: {what} {sign} {c.goal:,.4g} {unit}: {mark}, {how} {abs(c.margin):,.4g} {unit}{where}"
-        )
-    if metrics.cabinets_over_cooling_limit:
-        console.print(
-            f"[yellow]warning:[/] {metrics.cabinets_over_cooling_limit:,} cabinets draw more "
+            f"[yellow]warning:[/] {results.count('cabinets_over_cooling_limit'):,} cabinets draw more "
             "than their cooling kind can take (see `ascend-tui parts` for the limits)"
         )
     console.print(f"[dim]{ESTIMATE_NOTE}[/]")
@@ -132,28 +227,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_presets(args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from ascend_tui.engine.evaluate import evaluate
-    from ascend_tui.model import presets
-    from ascend_tui.report import HEADLINE, show
+    from ascend_tui.engine.evaluate import preset_results
+    from ascend_tui.report import preset_cells, preset_headers
 
-    rows = []
-    for name in presets.preset_names():
-        design = presets.load(name)
-        rows.append((name, design.name, evaluate(design).totals()))
+    rows = preset_results()
     if args.json:
-        print(json.dumps([{"preset": n, "design": d, **m.as_dict()} for n, d, m in rows], indent=2))
+        _print_json({"presets": [{"preset": n, "design": d, **r.as_dict()} for n, d, r in rows]})
         return EXIT_OK
-    shown = [
-        s
-        for s in HEADLINE
-        if s.key not in ("hbm_bandwidth_tbps", "scaleup_bandwidth_tbps", "facility_power_kw")
-    ]
     table = Table(title="Presets")
-    table.add_column("preset")
-    for spec in shown:
-        table.add_column(spec.label, justify="right")
-    for name, _, m in rows:
-        table.add_row(name, *(show(m, s.key) for s in shown))
+    for i, header in enumerate(preset_headers()):
+        table.add_column(header, justify="left" if i == 0 else "right")
+    for name, _, results in rows:
+        table.add_row(*preset_cells(name, results))
     _console().print(table)
     return EXIT_OK
 
@@ -161,7 +246,7 @@ def cmd_presets(args: argparse.Namespace) -> int:
 def cmd_parts(args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from ascend_tui.model.catalog import FIGURE_LABELS, FIGURES, load_catalog
+    from ascend_tui.model.catalog import FIGURES, load_catalog
 
     catalog = load_catalog()
     if args.part is not None:
@@ -193,13 +278,13 @@ def cmd_parts(args: argparse.Namespace) -> int:
             cid: {"name": k.name, "max_cabinet_kw": k.max_cabinet_kw.value, "basis": k.max_cabinet_kw.basis}
             for cid, k in catalog.cooling.items()
         }
-        print(json.dumps({"parts": out, "cooling": cooling}, indent=2))
+        _print_json({"parts": out, "cooling": cooling})
         return EXIT_OK
     table = Table(title="Part catalog (~ estimate, — no units for that precision)")
     table.add_column("id")
     table.add_column("kind")
-    for figure, unit in FIGURES.items():
-        table.add_column(f"{FIGURE_LABELS[figure]}\n{unit}", justify="right")
+    for spec in FIGURES.values():
+        table.add_column(f"{spec.label}\n{spec.unit}", justify="right")
     for pid, part in catalog.parts.items():
         cells = []
         for figure in FIGURES:
@@ -253,7 +338,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     designs = [presets.load(d) for d in args.designs]
     comparison = compare_designs(designs, args.designs, baseline=args.baseline - 1)
     if args.json:
-        print(json.dumps(comparison.as_dict(), indent=2))
+        _print_json(comparison.as_dict())
     else:
         _console().print(compare_table(comparison))
     return EXIT_OK
@@ -285,12 +370,13 @@ def find_block(design: Design, name: str) -> NodePath:
 def cmd_scale(args: argparse.Namespace) -> int:
     from ascend_tui.engine.planning import plan_count
     from ascend_tui.model import presets
-    from ascend_tui.model.design import TARGETS, describe_path
+    from ascend_tui.model.design import describe_path
+    from ascend_tui.model.metrics import TARGETS, scalable
 
     design = presets.load(args.design)
     key, _, value = args.goal.partition("=")
-    if key not in TARGETS or key == "max_cabinet_kw":
-        options = ", ".join(k for k in TARGETS if k != "max_cabinet_kw")
+    if key not in TARGETS or not scalable(TARGETS[key]):
+        options = ", ".join(k for k, t in TARGETS.items() if scalable(t))
         raise DesignError([Problem("", f"the goal must be KEY=VALUE with KEY one of {options}")])
     try:
         goal = float(value)
@@ -308,13 +394,39 @@ def cmd_scale(args: argparse.Namespace) -> int:
             "before": plan.before.as_dict(),
             "after": plan.after.as_dict() if plan.after else None,
         }
-        print(json.dumps(out, indent=2))
+        _print_json(out)
         return EXIT_OK
     from ascend_tui.report import describe_plan
 
     console = _console()
     console.print(f"Scaling {where} to {key} = {goal:g}")
     console.print(describe_plan(plan))
+    return EXIT_OK
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from ascend_tui.model.metrics import METRICS
+    from ascend_tui.report import metrics_markdown, metrics_reference
+
+    if args.markdown:
+        print(metrics_markdown(), end="")
+    elif args.json:
+        entries = [
+            {
+                "key": m.key,
+                "label": m.label,
+                "short_label": m.short_label,
+                "units": list(m.unit.symbols),
+                "whole": m.unit.whole,
+                "headline": m.headline,
+                "description": m.description,
+                "targets": [{"key": t.key, "unit": t.unit, "factor": t.factor} for t in m.targets],
+            }
+            for m in METRICS
+        ]
+        _print_json({"metrics": entries})
+    else:
+        _console().print(metrics_reference())
     return EXIT_OK
 
 
@@ -336,12 +448,14 @@ HANDLERS = {
     "export": cmd_export,
     "compare": cmd_compare,
     "scale": cmd_scale,
+    "metrics": cmd_metrics,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 2 bad input, 3 a target missed with
     `eval --check`, 1 a bug)."""
+    shell_completion()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in COMMANDS:

@@ -9,9 +9,10 @@ from typing import Any
 from rich.table import Table
 
 from ascend_tui.engine.evaluate import evaluate
-from ascend_tui.engine.metrics import Metrics
+from ascend_tui.engine.results import Results
 from ascend_tui.model.design import Design
-from ascend_tui.report import BY_KEY, HEADLINE, show
+from ascend_tui.model.metrics import BY_KEY, HEADLINE
+from ascend_tui.report import show
 
 # Figures that are compared per chip, per kW of IT power and per m² as well as in total.
 NORMALISED = (
@@ -29,10 +30,10 @@ def _ratio(a: float, b: float) -> float | None:
     return a / b if b and math.isfinite(a) and math.isfinite(b) else None
 
 
-def normalised(metrics: Metrics, key: str, basis: str) -> float:
+def normalised(results: Results, key: str, basis: str) -> float:
     """A figure per unit of a basis (chips, kW, m²), NaN where the basis is zero."""
-    base = float(getattr(metrics, BASES[basis]))
-    return float(getattr(metrics, key)) / base if base else math.nan
+    base = float(results[BASES[basis]])
+    return float(results[key]) / base if base else math.nan
 
 
 @dataclass(frozen=True)
@@ -41,17 +42,17 @@ class Comparison:
 
     labels: list[str]
     names: list[str]
-    metrics: list[Metrics]
+    metrics: list[Results]
     baseline: int
 
     def ratio(self, index: int, key: str, basis: str | None = None) -> float | None:
         """Design `index` against the baseline, in total or per basis; None where undefined."""
         mine, base = self.metrics[index], self.metrics[self.baseline]
-        precision = BY_KEY[key].precision if key in BY_KEY else None
+        precision = BY_KEY[key].precision
         if precision and not (mine.supported(precision) and base.supported(precision)):
             return None
         if basis is None:
-            return _ratio(float(getattr(mine, key)), float(getattr(base, key)))
+            return _ratio(float(mine[key]), float(base[key]))
         return _ratio(normalised(mine, key, basis), normalised(base, key, basis))
 
     def as_dict(self) -> dict[str, Any]:
@@ -88,11 +89,11 @@ def compare_table(comparison: Comparison) -> Table:
     table.add_column("metric")
     for i, name in enumerate(c.names):
         table.add_column(name + (" (baseline)" if i == c.baseline else ""), justify="right")
-    for spec in HEADLINE:
+    for metric in HEADLINE:
         table.add_row(
-            spec.label,
+            metric.label,
             *(
-                show(m, spec.key) + ("" if i == c.baseline else f"  {times(c.ratio(i, spec.key))}")
+                show(m, metric.key) + ("" if i == c.baseline else f"  {times(c.ratio(i, metric.key))}")
                 for i, m in enumerate(c.metrics)
             ),
         )

@@ -1,90 +1,28 @@
-"""Metrics for people: labels, units that scale (PF, EF, ZF; kW, MW) and tables."""
+"""Results for people: values in units that scale (PF, EF, ZF; kW, MW), targets and tables.
+
+Labels, units and target names come from the metric registry (`model/metrics.py`)."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from rich.table import Table
 from rich.text import Text
 
-from ascend_tui.engine.metrics import Metrics
-from ascend_tui.engine.planning import ScalePlan
-from ascend_tui.model.catalog import FIGURE_LABELS, FIGURES, Part
+from ascend_tui.engine.planning import ScalePlan, TargetCheck
+from ascend_tui.engine.results import Results
+from ascend_tui.model.catalog import FIGURES, Part
+from ascend_tui.model.metrics import BY_KEY, METRICS, TARGETS, Metric, Unit, metric_of
 
 
-@dataclass(frozen=True)
-class MetricSpec:
-    """How to show one metric: its Metrics field, a label and a unit family."""
-
-    key: str
-    label: str
-    unit: str  # a family name in SCALES, or a literal unit
-    precision: str | None = None  # 'fp8', 'fp4' or 'bf16' for compute figures
-    short: str = ""  # a label for narrow panels, where the full one would be cut
-
-
-# Base unit first; each step is x1000.
-SCALES: dict[str, tuple[str, ...]] = {
-    "flops": ("PF", "EF", "ZF"),
-    "bytes": ("TB", "PB", "EB"),
-    "rate": ("TB/s", "PB/s", "EB/s"),
-    "power": ("kW", "MW", "GW"),
-}
-
-HEADLINE = (
-    MetricSpec("fp8_pflops", "FP8", "flops", "fp8"),
-    MetricSpec("fp4_pflops", "FP4", "flops", "fp4"),
-    MetricSpec("bf16_pflops", "BF16", "flops", "bf16"),
-    MetricSpec("hbm_capacity_tb", "HBM", "bytes"),
-    MetricSpec("hbm_bandwidth_tbps", "HBM bandwidth", "rate", short="HBM BW"),
-    MetricSpec("scaleup_bandwidth_tbps", "Scale-up bandwidth", "rate", short="Scale-up BW"),
-    MetricSpec("it_power_kw", "IT power", "power"),
-    MetricSpec("facility_power_kw", "Facility power", "power", short="Facility"),
-    MetricSpec("floor_area_m2", "Floor area", "m²"),
-    MetricSpec("chips", "Chips", "count"),
-    MetricSpec("cabinets", "Cabinets", "count"),
-)
-DETAIL = (
-    MetricSpec("cpus", "CPUs", "count"),
-    MetricSpec("switches", "Switches", "count"),
-    MetricSpec("transceivers", "Transceivers", "count"),
-    MetricSpec("compute_cabinets", "Compute cabinets", "count"),
-    MetricSpec("network_cabinets", "Network cabinets", "count"),
-    MetricSpec("supernodes", "Supernodes", "count"),
-    MetricSpec("scaleup_domain_chips", "Scale-up domain", "chips"),
-    MetricSpec("hbm_capacity_tb_binary", "HBM (binary, GB/1024)", "TB"),  # as vendors quote it, unscaled
-    MetricSpec("scaleup_bandwidth_per_chip_gbps", "Scale-up per chip", "GB/s"),
-    MetricSpec("scaleout_bandwidth_tbps", "Scale-out bandwidth", "rate"),
-    MetricSpec("accelerator_power_kw", "Power: accelerators", "power"),
-    MetricSpec("cpu_power_kw", "Power: CPUs", "power"),
-    MetricSpec("switch_power_kw", "Power: switches", "power"),
-    MetricSpec("optics_power_kw", "Power: optics", "power"),
-    MetricSpec("other_power_kw", "Power: other parts", "power"),
-    MetricSpec("overhead_power_kw", "Power: cabinet overhead", "power"),
-    MetricSpec("pue", "PUE", ""),
-    MetricSpec("cabinet_power_mean_kw", "Cabinet power, mean", "power"),
-    MetricSpec("cabinet_power_max_kw", "Cabinet power, max", "power"),
-    MetricSpec("cabinets_over_cooling_limit", "Cabinets over cooling limit", "count"),
-    MetricSpec("fp8_pflops_per_m2", "FP8 per m²", "PF/m²", "fp8"),
-    MetricSpec("fp8_pflops_per_kw", "FP8 per kW", "PF/kW", "fp8"),
-    MetricSpec("fp8_tflops_per_w", "FP8 per watt", "TF/W", "fp8"),
-    MetricSpec("bf16_pflops_per_kw", "BF16 per kW", "PF/kW", "bf16"),
-    MetricSpec("hbm_gb_per_fp8_pflop", "HBM per FP8 PF", "GB/PF", "fp8"),
-    MetricSpec("hbm_bytes_per_fp8_flop", "HBM bytes per FP8 FLOP", "B/FLOP", "fp8"),
-)
-ALL = HEADLINE + DETAIL
-BY_KEY = {s.key: s for s in ALL}
-
-
-def scaled(value: float, family: str) -> str:
+def scaled(value: float, unit: Unit) -> str:
     """A value in the largest unit of its family that keeps it at or above 1: 8192 PF -> 8.19 EF."""
-    units = SCALES[family]
+    symbols = unit.symbols
     step = 0
-    while step < len(units) - 1 and abs(value) >= 1000:
+    while step < len(symbols) - 1 and abs(value) >= 1000:
         value /= 1000
         step += 1
-    return f"{_number(value)} {units[step]}"
+    return f"{_number(value)} {symbols[step]}"
 
 
 def _number(value: float) -> str:
@@ -99,53 +37,112 @@ def _number(value: float) -> str:
     return f"{value:.3g}"
 
 
-def format_value(spec: MetricSpec, value: float) -> str:
+def format_value(metric: Metric, value: float) -> str:
     """A metric value with its unit, without estimate or support marks."""
     if isinstance(value, float) and math.isnan(value):
         return "n/a"
-    if spec.unit in SCALES:
-        return scaled(value, spec.unit)
-    if spec.unit == "count":
-        return f"{int(value):,}"
-    if spec.unit == "chips":
-        return f"{int(value):,} chips"
-    return f"{_number(value)} {spec.unit}".rstrip()
+    unit = metric.unit
+    if unit.whole:
+        return f"{int(value):,} {' '.join(unit.symbols)}".rstrip()
+    if len(unit.symbols) > 1:
+        return scaled(value, unit)
+    return f"{_number(value)} {' '.join(unit.symbols)}".rstrip()
 
 
-def show(metrics: Metrics, key: str) -> str:
+def show(results: Results, key: str) -> str:
     """A metric as the user sees it: `~` marks an estimate; a precision no chip has says so."""
-    spec = BY_KEY[key]
-    if spec.precision and metrics.chips and not metrics.supported(spec.precision):
-        return f"no {spec.precision.upper()} units"
-    text = format_value(spec, getattr(metrics, key))
-    if key in metrics.estimated:
+    metric = BY_KEY[key]
+    precision = metric.precision
+    if precision and results["chips"] and not results.supported(precision):
+        return f"no {precision.upper()} units"
+    text = format_value(metric, results[key])
+    if key in results.estimated:
         text = "~" + text
-    if spec.precision and key.startswith(spec.precision) and metrics.unsupported_chips.get(spec.precision):
-        text += f" ({metrics.unsupported_chips[spec.precision]:,} chips without)"
+    if precision and key.startswith(precision) and results.unsupported_chips.get(precision):
+        text += f" ({results.unsupported_chips[precision]:,} chips without)"
     return text
 
 
-def change(spec: MetricSpec, now: float, before: float) -> str:
+def change(metric: Metric, now: float, before: float) -> str:
     """The signed change of a metric in its own units, or '' when it did not move."""
     if math.isnan(now) or math.isnan(before) or now == before:
         return ""
     delta = now - before
     sign = "+" if delta > 0 else "−"
-    text = format_value(spec, abs(delta))
+    text = format_value(metric, abs(delta))
     return f"{sign}{text}"
 
 
-def metrics_table(metrics: Metrics, title: str | None = None, detail: bool = True) -> Table:
-    """A two-column table of metrics for the terminal."""
+def metrics_table(results: Results, title: str | None = None) -> Table:
+    """Every metric of the registry, in its order, as a two-column table for the terminal."""
     table = Table(title=title, show_header=False, box=None, pad_edge=False)
     table.add_column("metric", style="bold")
     table.add_column("value", justify="right")
-    for spec in HEADLINE + (DETAIL if detail else ()):
-        table.add_row(spec.label, show(metrics, spec.key))
+    for metric in METRICS:
+        table.add_row(metric.label, show(results, metric.key))
     return table
 
 
+def target_goal(check: TargetCheck) -> str:
+    """A target as people say it: `FP8 compute ≥ 10 EF`."""
+    target = TARGETS[check.key]
+    sign = "≥" if target.at_least else "≤"
+    return f"{metric_of(target).label} {sign} {check.goal:,.4g} {target.unit}"
+
+
+def target_margin(check: TargetCheck) -> str:
+    """How far inside the goal a design is, or how far short: `margin 200 m²`, `short by 1.8 EF`."""
+    how = "margin" if check.met else "short by"
+    return f"{how} {abs(check.margin):,.4g} {TARGETS[check.key].unit}"
+
+
+def target_line(check: TargetCheck, responsible: str) -> Text:
+    """One target for the command line: `Target: FP8 compute ≥ 10 EF: met, margin 1 EF`, and
+    on a miss the node to look at."""
+    text = Text(f"Target: {target_goal(check)}: ")
+    text.append("met" if check.met else "missed", "green" if check.met else "bold red")
+    text.append(f", {target_margin(check)}")
+    if not check.met:
+        text.append(f"; look at {responsible}")
+    return text
+
+
+# The figures a list of presets shows for each (the command line's table and the app's picker).
+PRESET_COLUMNS = (
+    "fp8_pflops",
+    "fp4_pflops",
+    "bf16_pflops",
+    "hbm_capacity_tb",
+    "it_power_kw",
+    "floor_area_m2",
+    "chips",
+    "cabinets",
+)
+
+
+def preset_headers() -> list[str]:
+    """The column headers of a presets list."""
+    return ["preset", *(BY_KEY[key].short_label for key in PRESET_COLUMNS)]
+
+
+def preset_cells(name: str, results: Results) -> list[str]:
+    """One preset's row: its name and its headline figures."""
+    return [name, *(show(results, key) for key in PRESET_COLUMNS)]
+
+
 ESTIMATE_NOTE = "~ marks a figure that rests on at least one estimate (see `ascend-tui parts`)."
+
+
+# What a scale-to-target answer shows, before and after.
+PLAN_FIGURES = (
+    "fp8_pflops",
+    "bf16_pflops",
+    "it_power_kw",
+    "facility_power_kw",
+    "floor_area_m2",
+    "chips",
+    "cabinets",
+)
 
 
 def describe_plan(plan: ScalePlan) -> Table | Text:
@@ -156,15 +153,7 @@ def describe_plan(plan: ScalePlan) -> Table | Text:
     table.add_column("")
     table.add_column("now", justify="right")
     table.add_column("with that count", justify="right")
-    for key in (
-        "fp8_pflops",
-        "bf16_pflops",
-        "it_power_kw",
-        "facility_power_kw",
-        "floor_area_m2",
-        "chips",
-        "cabinets",
-    ):
+    for key in PLAN_FIGURES:
         table.add_row(BY_KEY[key].label, show(plan.before, key), show(plan.after, key))
     return table
 
@@ -181,11 +170,43 @@ def part_specs(part: Part) -> Table:
     table.add_column("figure", style="bold", no_wrap=True)
     table.add_column("value", justify="right", no_wrap=True)
     table.add_column("basis", overflow="fold", ratio=1)
-    for name, unit in FIGURES.items():
+    for name, figure in FIGURES.items():
         f = part.figures.get(name)
         if f is None:
             continue
-        value = "no units" if not f.supported else ("~" if f.estimate else "") + f"{f.value:g} {unit}"
+        value = "no units" if not f.supported else ("~" if f.estimate else "") + f"{f.value:g} {figure.unit}"
         basis = f.basis + (f" — {f.note}" if f.note else "")
-        table.add_row(FIGURE_LABELS[name], value, Text(basis, "dim" if f.estimate else ""))
+        table.add_row(figure.label, value, Text(basis, "dim" if f.estimate else ""))
     return table
+
+
+def unit_text(metric: Metric) -> str:
+    """The units a metric is written in, for the reference: `PF, EF, ZF`, `count`."""
+    symbols = ", ".join(metric.unit.symbols)
+    if metric.unit.whole:
+        return f"count ({symbols})" if symbols else "count"
+    return symbols or "number"
+
+
+def metrics_reference() -> Table:
+    """Every metric with its key, label, unit, targets and meaning."""
+    table = Table(title="Metrics (keys as in JSON; targets as in a design's [targets])", expand=True)
+    table.add_column("key", no_wrap=True)
+    table.add_column("metric")
+    table.add_column("unit")
+    table.add_column("targets")
+    table.add_column("meaning", ratio=1)
+    for m in METRICS:
+        label = Text(m.label, "bold" if m.headline else "")
+        table.add_row(m.key, label, unit_text(m), " ".join(t.key for t in m.targets), m.description)
+    return table
+
+
+def metrics_markdown() -> str:
+    """The README's table of metrics, made from the registry."""
+    lines = ["| key | metric | unit | target keys | meaning |", "|---|---|---|---|---|"]
+    for m in METRICS:
+        label = f"**{m.label}**" if m.headline else m.label
+        targets = ", ".join(f"`{t.key}`" for t in m.targets)
+        lines.append(f"| `{m.key}` | {label} | {unit_text(m)} | {targets} | {m.description} |")
+    return "\n".join(lines) + "\n"

@@ -370,3 +370,93 @@ def test_a_missing_file_fails_before_the_screen_opens(tmp_path):
 
     with pytest.raises(DesignError, match="no preset or file named"):
         make_app(tmp_path, "nope")
+
+
+async def test_a_design_saved_with_another_catalog_version_is_noted_on_opening(tmp_path):
+    later = tmp_path / "later.toml"
+    later.write_text('format = 1\ncatalog_version = 7\nname = "Later"\n[cabinet]\nname = "c"\n')
+    async with make_app(tmp_path, str(later)).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        [note] = [n for n in app._notifications if n.title == "Another catalog version"]
+        assert note.message.startswith("'Later' was saved with catalog version 7, newer than this")
+
+
+async def test_saving_a_hand_written_file_keeps_its_comments(tmp_path):
+    from tests.test_keep_layout import HAND
+
+    path = tmp_path / "pod.toml"
+    path.write_text(HAND)
+    async with make_app(tmp_path, str(path)).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "plus")  # the compute cabinets: 4 -> 5
+        await settled(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not app.session.dirty
+    assert path.read_text() == HAND.replace("count = 4\n", "count = 5\n")
+
+
+async def test_a_file_in_an_older_format_is_rewritten_only_after_asking(tmp_path, monkeypatch):
+    from ascend_tui.model import toml_format
+    from ascend_tui.ui import app as app_module
+    from tests.test_keep_layout import HAND
+
+    monkeypatch.setattr(toml_format, "FORMAT_VERSION", 2)  # the day format 2 exists
+    monkeypatch.setattr(app_module, "FORMAT_VERSION", 2)
+    path = tmp_path / "pod.toml"
+    path.write_text(HAND)
+    async with make_app(tmp_path, str(path)).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "plus")
+        await settled(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        assert app.screen.message == (
+            f"{path} is a format 1 design file. Saving rewrites it as format 2, which versions of "
+            "ascend-tui before it cannot open, and without its comments."
+        )
+        await pilot.click("#choice-cancel")
+        await pilot.pause()
+        assert path.read_text() == HAND and app.session.dirty
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.click("#choice-rewrite")
+        await pilot.pause()
+        assert not app.session.dirty
+    assert path.read_text().startswith("format = 2\n")
+    assert load_design(path) == app.session.design
+
+
+async def test_saving_a_large_file_afresh_says_its_comments_went(tmp_path, monkeypatch):
+    from ascend_tui.model import toml_format
+    from ascend_tui.ui import app as app_module
+    from tests.test_keep_layout import HAND
+
+    limit = len(HAND.encode()) - 1  # as if the hand-written file were over the limit
+    monkeypatch.setattr(toml_format, "KEEP_LAYOUT_MAX_BYTES", limit)
+    monkeypatch.setattr(app_module, "KEEP_LAYOUT_MAX_BYTES", limit)
+    path = tmp_path / "pod.toml"
+    path.write_text(HAND)
+    async with make_app(tmp_path, str(path)).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "plus", "ctrl+s")
+        await pilot.pause()
+        assert any("written afresh, without comments it had" in n.message for n in app._notifications)
+    assert "#" not in path.read_text() and load_design(path) == app.session.design
+
+
+async def test_save_as_over_another_file_replaces_it_whole(tmp_path):
+    from tests.test_keep_layout import HAND
+
+    other = tmp_path / "other.toml"
+    other.write_text(HAND)  # someone else's design, with its comments
+    async with make_app(tmp_path, "gb200-nvl72").run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(other)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, Confirm)
+    assert "#" not in other.read_text() and load_design(other) == app.session.design

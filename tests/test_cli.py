@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from ascend_tui.cli import main
+import ascend_tui
+from ascend_tui.cli import COMMANDS, JSON_SCHEMA, _command_parser, main
 from ascend_tui.model import presets
+from ascend_tui.model.catalog import load_catalog
+from ascend_tui.model.metrics import METRICS
 from ascend_tui.model.toml_format import load_design
 
+ROOT = Path(__file__).resolve().parent.parent
 REQUIRED_KEYS = (
     "chips",
     "cpus",
@@ -126,7 +131,7 @@ def test_unknown_options_exit_2(capsys):
 
 def test_presets_lists_every_preset_with_headline_figures(capsys):
     code, out, _ = run_cli(capsys, "presets", "--json")
-    rows = {r["preset"]: r for r in json.loads(out)}
+    rows = {r["preset"]: r for r in json.loads(out)["presets"]}
     assert code == 0 and set(rows) == set(presets.preset_names())
     assert rows["gb200-nvl72"]["fp4_pflops"] == 720.0
     code, out, _ = run_cli(capsys, "presets")
@@ -197,3 +202,109 @@ def test_scale_refuses_unknown_blocks_and_goals(capsys):
     assert code == 2 and "KEY=VALUE with KEY one of min_fp8_ef" in err
     code, _, err = run_cli(capsys, "scale", "atlas-950-superpod", "compute", "min_fp8_ef=lots")
     assert code == 2 and "'lots' is not a number" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["eval", "gb200-nvl72", "--json"],
+        ["presets", "--json"],
+        ["parts", "--json"],
+        ["parts", "nvidia-b200", "--json"],
+        ["compare", "gb200-nvl72", "h100-8gpu-server", "--json"],
+        ["scale", "gb200-nvl72", "GB200 NVL72", "min_fp8_ef=1", "--json"],
+        ["metrics", "--json"],
+    ],
+)
+def test_every_json_output_carries_the_schema_and_catalog_versions(capsys, argv):
+    code, out, _ = run_cli(capsys, *argv)
+    data = json.loads(out)
+    assert code == 0
+    assert list(data)[:2] == ["schema", "catalog_version"]
+    assert data["schema"] == JSON_SCHEMA == 1
+    assert data["catalog_version"] == load_catalog().version == 1
+
+
+def test_version_comes_from_the_installed_package_metadata(capsys):
+    import tomllib
+    from importlib.metadata import version
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert run_cli(capsys, "--version") == (0, f"ascend-tui {version('ascend-tui')}\n", "")
+    assert version("ascend-tui") == pyproject["project"]["version"]
+    assert not hasattr(ascend_tui, "__version__")  # one version, in pyproject.toml
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_help_ends_with_an_example_that_works(capsys, tmp_path, monkeypatch, command):
+    with pytest.raises(SystemExit):
+        _command_parser().parse_args([command, "--help"])
+    lines = capsys.readouterr().out.rstrip("\n").splitlines()
+    assert lines[-2] == "example:"
+    example = lines[-1].strip().split()
+    assert example[:2] == ["ascend-tui", command]
+    monkeypatch.chdir(tmp_path)  # `export` writes its file here
+    code, out, err = run_cli(capsys, *example[1:])
+    assert code == 0, err
+    assert out or command == "export"
+
+
+def test_the_main_help_ends_with_an_example(capsys):
+    code, out, _ = run_cli(capsys, "--help")
+    assert code == 0 and out.endswith("example:\n  ascend-tui cloudmatrix-384\n")
+
+
+def test_metrics_lists_every_registry_entry(capsys):
+    code, out, _ = run_cli(capsys, "metrics", "--json")
+    entries = json.loads(out)["metrics"]
+    assert code == 0 and [e["key"] for e in entries] == [m.key for m in METRICS]
+    fp8 = entries[0]
+    assert fp8["label"] == "FP8 compute" and fp8["units"] == ["PF", "EF", "ZF"]
+    assert fp8["targets"] == [{"key": "min_fp8_ef", "unit": "EF", "factor": 0.001}]
+    code, out, _ = run_cli(capsys, "metrics")
+    assert "fp8_pflops" in out and "min_fp8_ef" in out
+
+
+def test_eval_notes_a_design_saved_with_another_catalog_version(capsys, tmp_path):
+    path = tmp_path / "later.toml"
+    path.write_text(
+        'format = 1\ncatalog_version = 7\nname = "Later"\n'
+        '[cabinet]\nname = "c"\n[cabinet.parts]\nnvidia-b200 = 8\n'
+    )
+    code, out, err = run_cli(capsys, "eval", str(path), "--json")
+    assert code == 0 and json.loads(out)["chips"] == 8
+    assert err == (
+        "ascend-tui: note: 'Later' was saved with catalog version 7, newer than this ascend-tui's (1); "
+        "its figures may differ from the ones it was made with (upgrade ascend-tui)\n"
+    )
+
+
+def complete(line: str, cwd: Path = ROOT) -> list[str]:
+    """What shell completion offers for a command line typed so far: the command run as a shell
+    runs it for completion (argcomplete's protocol), its answer read from a file."""
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        answer = Path(folder) / "answer"
+        env = {
+            **os.environ,
+            "_ARGCOMPLETE": "1",
+            "COMP_LINE": line,
+            "COMP_POINT": str(len(line)),
+            "_ARGCOMPLETE_IFS": "\n",
+            "_ARGCOMPLETE_STDOUT_FILENAME": str(answer),
+        }
+        result = subprocess.run([sys.executable, "-m", "ascend_tui"], env=env, cwd=cwd, capture_output=True)
+        assert result.returncode == 0, result.stderr
+        return sorted(word.rstrip(" ") for word in answer.read_text().split("\n"))  # one gets a space
+
+
+def test_shell_completion_offers_commands_and_preset_names(tmp_path):
+    assert complete("ascend-tui ") == sorted(["--help", "-h", *COMMANDS])
+    assert complete("ascend-tui ev") == ["eval"]
+    assert complete("ascend-tui eval atlas-95") == ["atlas-950-supercluster", "atlas-950-superpod"]
+    assert complete("ascend-tui eval --") == ["--check", "--help", "--json"]
+    (tmp_path / "mine.toml").write_text("")
+    (tmp_path / "notes.txt").write_text("")
+    assert complete("ascend-tui compare gb200-nvl72 m", cwd=tmp_path) == ["mine.toml"]

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 
 from ascend_tui.engine import columns
 from ascend_tui.engine.evaluate import evaluate, run
-from ascend_tui.engine.metrics import metrics_from_row
 from ascend_tui.engine.pack import pack
+from ascend_tui.engine.results import results_from_row
 from ascend_tui.model import presets
 from ascend_tui.model.design import Cabinet, Cluster, Design, FloorLayout, PartCount, Supernode, node_at
 from ascend_tui.model.problems import DesignError
@@ -35,27 +35,33 @@ def small_pod() -> Design:
 def test_a_small_pod_by_hand():
     m = evaluate(small_pod()).totals()
     # per cabinet: 4 x 700 W + 180 W = 2,980 W, plus 50% overhead = 4,470 W; 2 x 3 cabinets
-    assert (m.chips, m.cpus, m.cabinets, m.supernodes, m.scaleup_domain_chips) == (24, 6, 6, 2, 12)
-    assert m.fp8_pflops == 24.0
-    assert m.fp4_pflops == 48.0
-    assert m.bf16_pflops == 12.0
-    assert m.hbm_capacity_tb == pytest.approx(3.456)
-    assert m.hbm_capacity_tb_binary == pytest.approx(3456 / 1024)
-    assert m.hbm_bandwidth_tbps == 96.0
-    assert m.scaleup_bandwidth_tbps == 48.0
-    assert m.scaleup_bandwidth_per_chip_gbps == 2000.0
-    assert m.accelerator_power_kw == pytest.approx(16.8)
-    assert m.cpu_power_kw == pytest.approx(1.08)
-    assert m.overhead_power_kw == pytest.approx(8.94)
-    assert m.it_power_kw == pytest.approx(26.82)
-    assert m.facility_power_kw == pytest.approx(40.23)
-    assert m.cabinet_power_mean_kw == pytest.approx(4.47)
-    assert m.cabinet_power_max_kw == pytest.approx(4.47)
-    assert m.floor_area_m2 == 12.0
-    assert m.fp8_tflops_per_w == pytest.approx(24000 / 26820)
-    assert m.hbm_gb_per_fp8_pflop == pytest.approx(3456 / 24)
-    assert m.hbm_bytes_per_fp8_flop == pytest.approx(96e12 / 24e15)
-    assert m.cabinets_over_cooling_limit == 0
+    assert (m["chips"], m["cpus"], m["cabinets"], m["supernodes"], m["scaleup_domain_chips"]) == (
+        24,
+        6,
+        6,
+        2,
+        12,
+    )
+    assert m["fp8_pflops"] == 24.0
+    assert m["fp4_pflops"] == 48.0
+    assert m["bf16_pflops"] == 12.0
+    assert m["hbm_capacity_tb"] == pytest.approx(3.456)
+    assert m["hbm_capacity_tb_binary"] == pytest.approx(3456 / 1024)
+    assert m["hbm_bandwidth_tbps"] == 96.0
+    assert m["scaleup_bandwidth_tbps"] == 48.0
+    assert m["scaleup_bandwidth_per_chip_gbps"] == 2000.0
+    assert m["accelerator_power_kw"] == pytest.approx(16.8)
+    assert m["cpu_power_kw"] == pytest.approx(1.08)
+    assert m["overhead_power_kw"] == pytest.approx(8.94)
+    assert m["it_power_kw"] == pytest.approx(26.82)
+    assert m["facility_power_kw"] == pytest.approx(40.23)
+    assert m["cabinet_power_mean_kw"] == pytest.approx(4.47)
+    assert m["cabinet_power_max_kw"] == pytest.approx(4.47)
+    assert m["floor_area_m2"] == 12.0
+    assert m["fp8_tflops_per_w"] == pytest.approx(24000 / 26820)
+    assert m["hbm_gb_per_fp8_pflop"] == pytest.approx(3456 / 24)
+    assert m["hbm_bytes_per_fp8_flop"] == pytest.approx(96e12 / 24e15)
+    assert m["cabinets_over_cooling_limit"] == 0
     assert "it_power_kw" in m.estimated and "fp8_pflops" not in m.estimated
     assert "bf16_pflops" in m.estimated  # the 950DT's BF16 is not published
 
@@ -63,11 +69,11 @@ def test_a_small_pod_by_hand():
 def test_node_metrics_per_instance_and_in_the_design():
     evaluation = evaluate(small_pod())
     cabinet = evaluation.node((0,))
-    assert (cabinet.chips, cabinet.it_power_kw) == (4, pytest.approx(4.47))
-    assert evaluation.node((0,), all_instances=True).chips == 24
+    assert (cabinet["chips"], cabinet["it_power_kw"]) == (4, pytest.approx(4.47))
+    assert evaluation.node((0,), all_instances=True)["chips"] == 24
     chips = evaluation.node((0, 0))
-    assert (chips.chips, chips.accelerator_power_kw) == (4, pytest.approx(2.8))
-    assert evaluation.node((0, 0), all_instances=True).chips == 24
+    assert (chips["chips"], chips["accelerator_power_kw"]) == (4, pytest.approx(2.8))
+    assert evaluation.node((0, 0), all_instances=True)["chips"] == 24
 
 
 def test_a_cabinet_over_its_cooling_limit_is_counted():
@@ -75,8 +81,8 @@ def test_a_cabinet_over_its_cooling_limit_is_counted():
     hot = Cabinet("hot", 5, cooling="air", parts=[PartCount("nvidia-h100-sxm", 60)])  # 42 kW > 40 kW
     evaluation = evaluate(Design("d", Supernode("s", 1, [cool, hot])))
     m = evaluation.totals()
-    assert m.cabinets_over_cooling_limit == 5
-    assert m.cabinet_power_max_kw == pytest.approx(56.0)
+    assert m["cabinets_over_cooling_limit"] == 5
+    assert m["cabinet_power_max_kw"] == pytest.approx(56.0)
     assert evaluation.cabinets_over_limit() == [(1,)]
     assert evaluation.hottest_cabinet() == (0,)
 
@@ -84,7 +90,7 @@ def test_a_cabinet_over_its_cooling_limit_is_counted():
 def test_chips_without_a_precision_contribute_nothing_and_are_counted():
     mixed = Cabinet("mixed", 1, parts=[PartCount("ascend-910c", 2), PartCount("ascend-950dt", 3)])
     m = evaluate(Design("d", mixed)).totals()
-    assert m.fp8_pflops == 3.0
+    assert m["fp8_pflops"] == 3.0
     assert m.unsupported_chips == {"fp8": 2, "fp4": 2, "bf16": 0}
     assert m.supported("fp8")
     only_910c = evaluate(Design("d", Cabinet("c", 1, parts=[PartCount("ascend-910c", 2)]))).totals()
@@ -97,18 +103,18 @@ def test_a_row_layout_sets_the_floor_area():
     design.floor = FloorLayout(cabinets_per_row=8, cabinet_width_m=0.6, cabinet_depth_m=1.2, aisle_m=1.2)
     m = evaluate(design).totals()
     # 2 x 10 = 20 cabinets in rows of 8: 3 rows of 4.8 m, each 1.2 m deep plus a 1.2 m aisle
-    assert m.floor_area_m2 == pytest.approx(3 * 4.8 * 2.4)
-    assert m.footprint_area_m2 == 40.0
+    assert m["floor_area_m2"] == pytest.approx(3 * 4.8 * 2.4)
+    assert m["footprint_area_m2"] == 40.0
     assert "floor_area_m2" not in m.estimated
 
 
 def test_a_lone_cabinet_is_its_own_scale_up_domain():
-    assert evaluate(presets.load("h100-8gpu-server")).totals().scaleup_domain_chips == 8
+    assert evaluate(presets.load("h100-8gpu-server")).totals()["scaleup_domain_chips"] == 8
 
 
 def test_empty_designs_evaluate_to_zero_without_dividing_by_zero():
     m = evaluate(Design("empty", Cluster("c", 1, []))).totals()
-    assert m.chips == 0 and m.it_power_kw == 0
+    assert m["chips"] == 0 and m["it_power_kw"] == 0
     assert m.as_dict()["fp8_tflops_per_w"] is None
 
 
@@ -138,7 +144,7 @@ def assert_matches_reference(design: Design, catalog) -> None:
     whole = columns.scale(root, design.root.count)
     cabinets = round(whole[columns.COL["cabinets"]])
     area = None if design.floor is None else design.floor.area_m2(cabinets)
-    want = metrics_from_row(whole, evaluation.row(())[1], design.pue, area)
+    want = results_from_row(whole, evaluation.row(())[1], design.pue, area)
     got = evaluation.totals()
     for key, value in want.as_dict().items():
         assert got.as_dict()[key] == (
@@ -171,24 +177,49 @@ def test_changing_a_count_in_place_equals_repacking(catalog):
         node_at(design, path).count = count  # type: ignore[union-attr]
     changed = run(packed).totals()
     assert changed == evaluate(copy.deepcopy(design), catalog).totals()
-    assert changed.chips == 17 * 128 * 32
+    assert changed["chips"] == 17 * 128 * 32
 
 
-def test_kernels_work_when_no_cache_folder_can_be_written(tmp_path):
+KERNEL_PROBE = """
+import json, sys
+import numba.core.caching as caching
+
+tried = []
+if sys.argv[1] == "unwritable":
+    # Every cache folder Numba tries (NUMBA_CACHE_DIR, the package's __pycache__, the user's
+    # cache) is refused, as a read-only file system would: the tests run as root, so file modes
+    # cannot make a folder unwritable.
+    def refuse(locator):
+        tried.append(type(locator).__name__)
+        raise PermissionError(13, "Permission denied", locator.get_cache_path())
+
+    caching._CacheLocator.ensure_cache_path = refuse
+
+from ascend_tui.engine import kernels
+from ascend_tui.engine.evaluate import evaluate
+from ascend_tui.model import presets
+
+chips = evaluate(presets.load("gb200-nvl72")).totals()["chips"]
+print(json.dumps({"tried": tried, "cache": type(kernels.accumulate._cache).__name__, "chips": chips}))
+"""
+
+
+@pytest.mark.parametrize(("cache", "expected"), [("writable", "FunctionCache"), ("unwritable", "NullCache")])
+def test_kernels_compile_uncached_when_no_cache_folder_can_be_written(tmp_path, cache, expected):
     import json
     import os
     import subprocess
     import sys
 
-    blocked = tmp_path / "a-file"
-    blocked.write_text("")  # a cache folder inside a file cannot be made
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(blocked / "cache")}
-    env.pop("NUMBA_DISABLE_JIT", None)
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("NUMBA_DISABLE_JIT", None)  # the fallback is about compiling
     result = subprocess.run(
-        [sys.executable, "-m", "ascend_tui", "eval", "gb200-nvl72", "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
+        [sys.executable, "-c", KERNEL_PROBE, cache], capture_output=True, text=True, env=env
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["chips"] == 72
+    probe = json.loads(result.stdout)
+    assert (probe["cache"], probe["chips"]) == (expected, 72)
+    if cache == "unwritable":  # every locator was asked and refused: the fallback was reached
+        assert {"UserProvidedCacheLocator", "InTreeCacheLocator"} <= {
+            name.lstrip("_") for name in probe["tried"]
+        }

@@ -60,8 +60,8 @@ def test_a_hand_written_design_loads(catalog):
     design = parse_design(GOOD)
     assert design.root.count == 2
     m = evaluate(design).totals()
-    assert m.chips == 2 * 4 * 8
-    assert m.hbm_capacity_tb == pytest.approx(64 * 256 / 1000)  # the custom part's own HBM
+    assert m["chips"] == 2 * 4 * 8
+    assert m["hbm_capacity_tb"] == pytest.approx(64 * 256 / 1000)  # the custom part's own HBM
 
 
 def test_every_preset_round_trips_to_an_equal_design_and_evaluation(preset_name):
@@ -214,3 +214,19 @@ def test_a_failed_save_leaves_the_old_file_whole_and_no_temporary(tmp_path, monk
         save_design(design, target)
     assert target.read_text() == GOOD
     assert sorted(p.name for p in tmp_path.iterdir()) == ["design.toml"]
+
+
+def test_a_saved_design_records_the_catalog_version_it_was_made_with(tmp_path):
+    design = presets.load("gb200-nvl72")
+    assert design.catalog_version is None  # presets go with the catalog they ship with
+    text = dumps_design(design)
+    assert text.startswith("format = 1\ncatalog_version = 1\n")
+    again = parse_design(text)
+    assert again.catalog_version == 1 and again == design
+
+
+def test_a_bad_catalog_version_is_refused_with_its_line():
+    assert problems_of(GOOD.replace("format = 1\n", 'format = 1\ncatalog_version = "new"\n')) == [
+        "design.toml:2: design: `catalog_version` must be a whole number, got 'new'; "
+        "remove it if you do not know the version"
+    ]

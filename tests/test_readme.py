@@ -20,8 +20,8 @@ def example() -> str:
 def test_the_format_example_loads_and_evaluates():
     design = parse_design(example())
     m = evaluate(design).totals()
-    assert m.chips == 2 * 4 * 8
-    assert m.hbm_capacity_tb == 64 * 256 / 1000
+    assert m["chips"] == 2 * 4 * 8
+    assert m["hbm_capacity_tb"] == 64 * 256 / 1000
     assert design.targets["max_cabinet_kw"] == 60.0
 
 

@@ -11,10 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ascend_tui.engine.evaluate import Evaluation, evaluate, run
-from ascend_tui.engine.metrics import Metrics
+from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import Catalog, load_catalog
 from ascend_tui.model.design import (
-    TARGETS,
     Cabinet,
     Design,
     PartCount,
@@ -24,27 +23,15 @@ from ascend_tui.model.design import (
     edited_copy,
     node_at,
 )
+from ascend_tui.model.metrics import TARGETS, metric_of, scalable
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.validate import check_count
 
-# Target key -> the Metrics field it reads and the factor from that field to the target's unit.
-TARGET_FIELDS: dict[str, tuple[str, float]] = {
-    "min_fp8_ef": ("fp8_pflops", 1e-3),
-    "min_fp4_ef": ("fp4_pflops", 1e-3),
-    "min_bf16_ef": ("bf16_pflops", 1e-3),
-    "min_hbm_capacity_tb": ("hbm_capacity_tb", 1.0),
-    "max_it_power_kw": ("it_power_kw", 1.0),
-    "max_facility_power_kw": ("facility_power_kw", 1.0),
-    "max_floor_area_m2": ("floor_area_m2", 1.0),
-    "max_cabinet_kw": ("cabinet_power_max_kw", 1.0),
-}
-assert set(TARGET_FIELDS) == set(TARGETS)
 
-
-def target_value(metrics: Metrics, key: str) -> float:
+def target_value(results: Results, key: str) -> float:
     """The figure a target or limit speaks of, in the target's unit."""
-    name, factor = TARGET_FIELDS[key]
-    return float(getattr(metrics, name)) * factor
+    target = TARGETS[key]
+    return float(results[target.metric]) * target.factor
 
 
 @dataclass(frozen=True)
@@ -60,10 +47,10 @@ class TargetCheck:
 
 
 def responsible_node(evaluation: Evaluation, design: Design, key: str) -> Path:
-    """The node behind a figure: the hottest cabinet for the cabinet limit, otherwise the path of
+    """The node behind a figure: the hottest cabinet for a peak (the cabinet limit), otherwise the path of
     largest contributors from the top down to a cabinet."""
-    name, _ = TARGET_FIELDS[key]
-    if key == "max_cabinet_kw":
+    target = TARGETS[key]
+    if metric_of(target).peak:  # the largest over cabinets: the cabinet that draws the most
         return evaluation.hottest_cabinet() or ()
     path: Path = ()
     node = design.root
@@ -71,7 +58,7 @@ def responsible_node(evaluation: Evaluation, design: Design, key: str) -> Path:
         kids = [i for i, k in enumerate(children(node)) if not isinstance(k, PartCount)]
         if not kids:
             break
-        best = max(kids, key=lambda i: float(getattr(evaluation.node((*path, i), all_instances=True), name)))
+        best = max(kids, key=lambda i: float(evaluation.node((*path, i), all_instances=True)[target.metric]))
         path = (*path, best)
         node = node_at(design, path)  # type: ignore[assignment]
     return path
@@ -83,9 +70,9 @@ def check_targets(evaluation: Evaluation, design: Design) -> list[TargetCheck]:
     out = []
     for key, goal in design.targets.items():
         value = target_value(totals, key)
-        wanted_min = key.startswith("min_")
-        met = value >= goal if wanted_min else value <= goal
-        margin = value - goal if wanted_min else goal - value
+        at_least = TARGETS[key].at_least
+        met = value >= goal if at_least else value <= goal
+        margin = value - goal if at_least else goal - value
         out.append(TargetCheck(key, goal, value, met, margin, responsible_node(evaluation, design, key)))
     return out
 
@@ -99,11 +86,11 @@ class ScalePlan:
     goal: float
     count: int | None  # None when no count can do it
     reason: str
-    before: Metrics
-    after: Metrics | None
+    before: Results
+    after: Results | None
 
 
-def _with_count(design: Design, path: Path, count: int, catalog: Catalog) -> Metrics:
+def _with_count(design: Design, path: Path, count: int, catalog: Catalog) -> Results:
     changed = edited_copy(design)
     copy_path(changed, path).count = count
     return evaluate(changed, catalog).totals()
@@ -114,7 +101,7 @@ def plan_count(
 ) -> ScalePlan:
     """The count of the node at `path` that meets a target or the largest that fits a limit."""
     catalog = catalog or load_catalog()
-    if key not in TARGET_FIELDS or key == "max_cabinet_kw":
+    if key not in TARGETS or not scalable(TARGETS[key]):
         raise DesignError([Problem("plan", f"cannot plan a count for {key!r}")])
     node = node_at(design, path)
     if isinstance(node, PartCount) or not math.isfinite(goal) or goal <= 0:
@@ -124,7 +111,7 @@ def plan_count(
     times_parent = evaluation.packed.multiplicity(path) // node.count
     per_block = target_value(evaluation.node(path), key) * times_parent
     fixed = target_value(before, key) - per_block * node.count
-    wanted_min = key.startswith("min_")
+    wanted_min = TARGETS[key].at_least
     if per_block <= 0:
         return ScalePlan(path, key, goal, None, "this block adds nothing to that figure", before, None)
     estimate = (goal - fixed) / per_block
@@ -174,7 +161,7 @@ def _boundary(ok: Callable[[int], bool], start: int, lowest: bool) -> int | None
     return yes
 
 
-def sweep(evaluation: Evaluation, path: Path, counts: list[int]) -> list[Metrics]:
+def sweep(evaluation: Evaluation, path: Path, counts: list[int]) -> list[Results]:
     """The design's totals with the node at `path` set to each count (the design is unchanged)."""
     packed = replace(evaluation.packed, count=evaluation.packed.count.copy())  # others may hold the arrays
     index = packed.node_index[path]

@@ -1,5 +1,6 @@
-"""Results: the value of every metric for a design or one node of it, from one row of the kernel
-(part weights and block counters) and the sums over parts.
+"""Results: the value of every registry metric (model/metrics.py) for a design or one node of
+it, by the metric's formula over one row of the kernel (part weights and block counters) and the
+sums over parts, in three planes: the value, and the low and high ends of estimate ranges.
 
 Kept apart from the kernels so that views can use these types without compiling anything.
 """
@@ -14,112 +15,9 @@ from typing import Any
 from ascend_tui.engine import columns as c
 from ascend_tui.engine.pack import Floats
 from ascend_tui.engine.sums import COLUMNS, PartMatrix, Sums, sums
+from ascend_tui.model.metrics import METRICS
 
 PRECISION_NAMES = ("fp8", "fp4", "bf16")
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A metric as `factor × numerator ÷ denominator` of sums or counters (no denominator: 1).
-    A ratio with nothing to divide by is NaN."""
-
-    numerator: str
-    denominator: str | None = None
-    factor: float = 1.0
-
-
-def _kw(name: str) -> Formula:
-    return Formula(name, factor=1e-3)
-
-
-# How each metric follows from the sums over parts (engine/sums.py), the kernel's counters
-# (engine/columns.py), `area` (the floor area) and `pue`.
-FORMULAS: dict[str, Formula] = {
-    "chips": Formula("chips"),
-    "accelerator_dies": Formula("dies"),
-    "cpus": Formula("cpus"),
-    "memory_modules": Formula("memory_modules"),
-    "nics": Formula("nics"),
-    "switches": Formula("switches"),
-    "transceivers": Formula("transceivers"),
-    "cables": Formula("cables"),
-    "cooling_units": Formula("cooling_units"),
-    **{name: Formula(name) for name in c.SUMMED if name.endswith("_cabinets")},
-    "cabinets": Formula("cabinets"),
-    "servers": Formula("servers"),
-    "supernodes": Formula("supernodes"),
-    "pods": Formula("pods"),
-    "scaleup_domains": Formula("scaleup_domains"),
-    "scaleup_domain_chips": Formula("max_domain_chips"),
-    **{f"{p}_pflops": Formula(f"{p}_tflops", factor=1e-3) for p in PRECISION_NAMES},
-    **{f"{p}_sparse_pflops": Formula(f"{p}_sparse_tflops", factor=1e-3) for p in PRECISION_NAMES},
-    "hbm_capacity_tb": Formula("hbm_gb", factor=1e-3),
-    "hbm_capacity_tb_binary": Formula("hbm_gb", factor=1 / 1024),
-    "hbm_bandwidth_tbps": Formula("hbm_tbps"),
-    "cpu_memory_tb": Formula("cpu_memory_gb", factor=1e-3),
-    "cpu_memory_bandwidth_tbps": Formula("cpu_memory_tbps"),
-    "fast_memory_tb": Formula("fast_memory_gb", factor=1e-3),
-    "scaleup_bandwidth_tbps": Formula("scaleup_gbps", factor=1e-3),
-    "scaleup_domain_bandwidth_tbps": Formula("max_domain_scaleup_gbps", factor=1e-3),
-    "scaleup_bandwidth_per_chip_gbps": Formula("scaleup_gbps", "chips"),
-    "scaleout_bandwidth_tbps": Formula("scaleout_gbit", factor=1 / 8 * 1e-3),
-    "scaleout_bandwidth_per_chip_gbps": Formula("scaleout_gbit", "chips", 1 / 8),
-    "accelerator_power_kw": _kw("power_accelerator_w"),
-    "cpu_power_kw": _kw("power_cpu_w"),
-    "memory_power_kw": _kw("power_memory_w"),
-    "nic_power_kw": _kw("power_nic_w"),
-    "switch_power_kw": _kw("power_switch_w"),
-    "optics_power_kw": _kw("power_transceiver_w"),
-    "cable_power_kw": _kw("power_cable_w"),
-    "cooling_unit_power_kw": _kw("power_cdu_w"),
-    "other_power_kw": _kw("power_other_w"),
-    "overhead_power_kw": _kw("overhead_power_w"),
-    "it_power_kw": _kw("it_power_w"),
-    "it_power_typical_kw": _kw("it_power_typical_w"),
-    "network_power_kw": _kw("network_power_w"),
-    "network_power_share": Formula("network_power_w", "it_power_w"),
-    "pue": Formula("pue"),
-    "facility_power_kw": Formula("facility_power_w", factor=1e-3),
-    "cabinet_power_mean_kw": Formula("cabinet_power_w", "cabinets", 1e-3),
-    "cabinet_power_max_kw": _kw("max_cabinet_w"),
-    "cabinets_over_cooling_limit": Formula("cabinets_over_cooling_limit"),
-    "power_capacity_kw": _kw("power_capacity_w"),
-    "cabinets_over_power_capacity": Formula("cabinets_over_power_capacity"),
-    "bisection_bandwidth_tbps": Formula("max_bisection_gbit", factor=1 / 8 * 1e-3),
-    "fabric_problems": Formula("fabric_problems"),
-    "floor_area_m2": Formula("area"),
-    "footprint_area_m2": Formula("footprint_m2"),
-    "fp8_pflops_per_m2": Formula("fp8_tflops", "area", 1e-3),
-    "fp8_pflops_per_kw": Formula("fp8_tflops", "it_power_w"),
-    "fp8_tflops_per_w": Formula("fp8_tflops", "it_power_w"),
-    "bf16_pflops_per_kw": Formula("bf16_tflops", "it_power_w"),
-    "hbm_gb_per_fp8_pflop": Formula("hbm_gb", "fp8_tflops", 1e3),
-    "hbm_bytes_per_fp8_flop": Formula("hbm_tbps", "fp8_tflops"),
-}
-# Metrics that count things: whole numbers, without ranges.
-WHOLE = frozenset(
-    {
-        "chips",
-        "accelerator_dies",
-        "cpus",
-        "memory_modules",
-        "nics",
-        "switches",
-        "transceivers",
-        "cables",
-        "cooling_units",
-        "cabinets",
-        *(name for name in c.SUMMED if name.endswith("_cabinets")),
-        "servers",
-        "supernodes",
-        "pods",
-        "scaleup_domains",
-        "scaleup_domain_chips",
-        "cabinets_over_cooling_limit",
-        "cabinets_over_power_capacity",
-        "fabric_problems",
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -212,7 +110,8 @@ def results(
     low: dict[str, float] = {}
     high: dict[str, float] = {}
     marked: set[str] = set()
-    for key, f in FORMULAS.items():
+    for metric in METRICS:
+        key, f, whole = metric.key, metric.formula, metric.unit.whole
         den = f.denominator
         if den is None:
             trio = [f.factor * plane[p][f.numerator] for p in range(3)]
@@ -222,8 +121,8 @@ def results(
                 f.factor * _ratio(plane[1][f.numerator], plane[2][den]),
                 f.factor * _ratio(plane[2][f.numerator], plane[1][den]),
             ]
-        values[key] = float(round(trio[0])) if key in WHOLE else trio[0]
-        if key not in WHOLE and not trio[1] == trio[0] == trio[2] and all(map(math.isfinite, trio)):
+        values[key] = float(round(trio[0])) if whole else trio[0]
+        if not whole and not trio[1] == trio[0] == trio[2] and all(map(math.isfinite, trio)):
             low[key], high[key] = min(trio), max(trio)
         if f.numerator in estimated or den in estimated:
             marked.add(key)

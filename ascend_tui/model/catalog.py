@@ -11,6 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from ascend_tui.model.metrics import BY_KEY
 from ascend_tui.model.problems import DesignError, Problem
 
 PART_KINDS = ("accelerator", "cpu", "memory", "nic", "switch", "transceiver", "cable", "cdu", "other")
@@ -19,10 +20,11 @@ PART_KINDS = ("accelerator", "cpu", "memory", "nic", "switch", "transceiver", "c
 @dataclass(frozen=True)
 class FigureSpec:
     """What a per-part figure means: its unit, which part kinds may state it, and the largest
-    value that is plausible for one part (a larger one is refused as a typo)."""
+    value that is plausible for one part (a larger one is refused as a typo). A figure that adds
+    up into a design metric takes its label from the metric's short label."""
 
     name: str
-    label: str
+    metric: str  # the registry metric it adds up into, or "" with `own_label`
     unit: str
     kinds: tuple[str, ...]
     ceiling: float
@@ -30,37 +32,48 @@ class FigureSpec:
     # converted to this direction.
     direction: str = ""
     whole: bool = False  # a whole number (dies, ports)
+    own_label: str = ""
 
     @property
     def directional(self) -> bool:
         return bool(self.direction)
 
+    @property
+    def label(self) -> str:
+        return self.own_label or BY_KEY[self.metric].short_label
+
 
 _ACC = ("accelerator",)
 # Every per-part figure, in the units the catalog states them.
 FIGURE_SPECS: tuple[FigureSpec, ...] = (
-    FigureSpec("fp8_tflops", "FP8 dense", "TFLOP/s", _ACC, 1e5),
-    FigureSpec("fp4_tflops", "FP4 dense", "TFLOP/s", _ACC, 1e5),
-    FigureSpec("bf16_tflops", "BF16 dense", "TFLOP/s", _ACC, 1e5),
-    FigureSpec("fp8_sparse_tflops", "FP8 sparse", "TFLOP/s", _ACC, 2e5),
-    FigureSpec("fp4_sparse_tflops", "FP4 sparse", "TFLOP/s", _ACC, 2e5),
-    FigureSpec("bf16_sparse_tflops", "BF16 sparse", "TFLOP/s", _ACC, 2e5),
-    FigureSpec("hbm_gb", "HBM", "GB", _ACC, 1e5),
-    FigureSpec("hbm_tbps", "HBM bandwidth", "TB/s", _ACC, 1e3),
-    FigureSpec("scaleup_gbps", "Scale-up", "GB/s", _ACC, 1e5, direction="both"),
-    FigureSpec("dies", "Dies", "per package", _ACC, 64, whole=True),
-    FigureSpec("memory_gb", "Memory", "GB", ("cpu", "memory"), 1e6),
-    FigureSpec("memory_tbps", "Memory bandwidth", "TB/s", ("cpu", "memory"), 100),
-    FigureSpec("ports", "Ports", "ports", ("nic", "switch"), 1e4, whole=True),
+    FigureSpec("fp8_tflops", "fp8_pflops", "TFLOP/s", _ACC, 1e5),
+    FigureSpec("fp4_tflops", "fp4_pflops", "TFLOP/s", _ACC, 1e5),
+    FigureSpec("bf16_tflops", "bf16_pflops", "TFLOP/s", _ACC, 1e5),
+    FigureSpec("fp8_sparse_tflops", "fp8_sparse_pflops", "TFLOP/s", _ACC, 2e5),
+    FigureSpec("fp4_sparse_tflops", "fp4_sparse_pflops", "TFLOP/s", _ACC, 2e5),
+    FigureSpec("bf16_sparse_tflops", "bf16_sparse_pflops", "TFLOP/s", _ACC, 2e5),
+    FigureSpec("hbm_gb", "hbm_capacity_tb", "GB", _ACC, 1e5),
+    FigureSpec("hbm_tbps", "hbm_bandwidth_tbps", "TB/s", _ACC, 1e3),
+    FigureSpec("scaleup_gbps", "scaleup_bandwidth_tbps", "GB/s", _ACC, 1e5, direction="both"),
+    FigureSpec("dies", "accelerator_dies", "per package", _ACC, 64, whole=True),
+    FigureSpec("memory_gb", "cpu_memory_tb", "GB", ("cpu", "memory"), 1e6),
+    FigureSpec("memory_tbps", "cpu_memory_bandwidth_tbps", "TB/s", ("cpu", "memory"), 100),
+    FigureSpec("ports", "", "ports", ("nic", "switch"), 1e4, whole=True, own_label="Ports"),
     FigureSpec(
-        "port_gbps", "Port speed", "Gb/s", ("nic", "switch", "transceiver", "cable"), 1e5, direction="each"
+        "port_gbps",
+        "",
+        "Gb/s",
+        ("nic", "switch", "transceiver", "cable"),
+        1e5,
+        direction="each",
+        own_label="Port speed",
     ),
-    FigureSpec("reach_m", "Reach", "m", ("transceiver", "cable"), 1e6),
-    FigureSpec("cooling_kw", "Cooling capacity", "kW", ("cdu",), 1e5),
-    FigureSpec("power_w", "Power, max", "W", PART_KINDS, 1e7),
-    FigureSpec("power_typical_w", "Power, typical", "W", PART_KINDS, 1e7),
-    FigureSpec("price_usd", "Price", "US$", PART_KINDS, 1e9),
-    FigureSpec("weight_kg", "Weight", "kg", PART_KINDS, 1e5),
+    FigureSpec("reach_m", "", "m", ("transceiver", "cable"), 1e6, own_label="Reach"),
+    FigureSpec("cooling_kw", "", "kW", ("cdu",), 1e5, own_label="Cooling capacity"),
+    FigureSpec("power_w", "", "W", PART_KINDS, 1e7, own_label="Power, max"),
+    FigureSpec("power_typical_w", "", "W", PART_KINDS, 1e7, own_label="Power, typical"),
+    FigureSpec("price_usd", "", "US$", PART_KINDS, 1e9, own_label="Price"),
+    FigureSpec("weight_kg", "", "kg", PART_KINDS, 1e5, own_label="Weight"),
 )
 FIGURES: dict[str, FigureSpec] = {s.name: s for s in FIGURE_SPECS}
 PRECISIONS = ("fp8_tflops", "fp4_tflops", "bf16_tflops")
@@ -191,12 +204,25 @@ class CoolingKind:
 
 
 @dataclass(frozen=True)
+class CatalogChange:
+    """A figure that changed in a catalog version: what it was before, and why it moved."""
+
+    version: int
+    part: str
+    figure: str
+    was: float
+    why: str
+
+
+@dataclass(frozen=True)
 class Catalog:
-    """Parts and cooling kinds by id."""
+    """Parts and cooling kinds by id; `version` goes up whenever a figure changes, and `changes`
+    records each change, so that a design made with an older catalog can say what moved."""
 
     parts: Mapping[str, Part]
     cooling: Mapping[str, CoolingKind]
-    version: str = ""
+    version: int = 1
+    changes: tuple[CatalogChange, ...] = ()
 
 
 Key = tuple[str | int, ...]
@@ -407,9 +433,37 @@ def parse_catalog(data: dict[str, Any], source: str) -> Catalog:
             problems.append(limit)
         else:
             cooling[cid] = CoolingKind(cid, str(raw.get("name", cid)), limit)
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        problems.append(Problem("catalog", "`version` must be a whole number of at least 1", ("version",)))
+        version = 1
+    changes = []
+    for i, raw in enumerate(data.get("changes", [])):
+        change = _parse_change(raw, parts, version, ("changes", i))
+        if isinstance(change, Problem):
+            problems.append(change)
+        else:
+            changes.append(change)
     if problems:
         raise DesignError(problems, source)
-    return Catalog(parts, cooling, str(data.get("version", "")))
+    return Catalog(parts, cooling, version, tuple(changes))
+
+
+def _parse_change(
+    raw: Any, parts: Mapping[str, Part], version: int, key: tuple[str | int, ...]
+) -> CatalogChange | Problem:
+    """One recorded change of a figure, checked against the catalog it belongs to."""
+    where = f"changes[{key[-1]}]"
+    if not isinstance(raw, dict) or set(raw) != {"version", "part", "figure", "was", "why"}:
+        return Problem(where, "a change has exactly `version`, `part`, `figure`, `was` and `why`", key)
+    v, was = raw["version"], raw["was"]
+    if isinstance(v, bool) or not isinstance(v, int) or not 1 < v <= version:
+        return Problem(where, f"`version` must be between 2 and the catalog's version ({version})", key)
+    if raw["part"] not in parts or raw["figure"] not in FIGURES:
+        return Problem(where, f"no figure {raw['figure']!r} of a part {raw['part']!r} in the catalog", key)
+    if isinstance(was, bool) or not isinstance(was, (int, float)) or not isinstance(raw["why"], str):
+        return Problem(where, "`was` must be a number and `why` a sentence", key)
+    return CatalogChange(v, raw["part"], raw["figure"], float(was), raw["why"])
 
 
 @cache

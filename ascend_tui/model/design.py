@@ -35,18 +35,6 @@ CABINET_ROLES = ("compute", "network", "storage", "infrastructure")
 # Cabinet properties that may be marked as estimated rather than published.
 CABINET_ESTIMABLE = ("footprint_m2", "power_overhead", "power_capacity_kw")
 MAX_COUNT = 10**9
-# Targets and limits a design may carry: key -> (what, unit). `min_` keys are targets to reach,
-# `max_` keys are limits not to exceed.
-TARGETS: dict[str, tuple[str, str]] = {
-    "min_fp8_ef": ("FP8 compute", "EF"),
-    "min_fp4_ef": ("FP4 compute", "EF"),
-    "min_bf16_ef": ("BF16 compute", "EF"),
-    "min_hbm_capacity_tb": ("HBM capacity", "TB"),
-    "max_it_power_kw": ("IT power", "kW"),
-    "max_facility_power_kw": ("Facility power", "kW"),
-    "max_floor_area_m2": ("Floor area", "m²"),
-    "max_cabinet_kw": ("Power per cabinet", "kW"),
-}
 
 NodePath = tuple[int, ...]
 
@@ -151,6 +139,9 @@ class Design:
     floor: FloorLayout | None = None
     # Ids of custom parts that reused designs (`use`) brought rather than the file defining them.
     brought: frozenset[str] = field(default=frozenset(), compare=False)
+    # The catalog version the file was saved with (None: not recorded). Where it came from, not
+    # what the design is: two designs that differ only here are equal.
+    catalog_version: int | None = field(default=None, compare=False)
 
 
 def children(node: Node) -> tuple[Node, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from ascend_tui.model.catalog import Catalog
@@ -13,12 +14,12 @@ DEFAULT_PRESET = "atlas-950-superpod"
 
 
 def presets_dir() -> Path:
-    """Where presets live: inside the installed package, or at the top of a source checkout."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "presets", here.parent / "presets"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("no presets folder found beside the ascend_tui package")
+    """The presets shipped inside the package (`ascend_tui/presets`), read like the catalog, with
+    importlib.resources; a source checkout's top-level `presets/` is a link to the same folder."""
+    folder = resources.files("ascend_tui.presets")
+    if not isinstance(folder, Path):  # e.g. imported from a zip: presets are opened as files
+        raise RuntimeError(f"ascend-tui must be installed as files to open its presets, not from {folder}")
+    return folder
 
 
 def preset_names() -> list[str]:

@@ -1,4 +1,5 @@
-"""The design file format (TOML, versioned): read format 1 and 2, write format 2, atomically.
+"""The design file format (TOML, versioned): read format 1 and 2, write format 2 with tomli-w, or
+with tomlkit onto the file's own text so that a person's comments stay; atomically.
 
 A block's table holds its own keys and one array of tables per kind of block it holds
 (`[[cluster.pods]]`, `[[pod.cabinets]]`, `[[cabinet.servers]]`), plus `parts` for cabinets and
@@ -12,12 +13,16 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import tomli_w
+import tomlkit
+from tomlkit.container import Container
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import AoT
 
 from ascend_tui.model.catalog import FIGURES, Catalog, figure_to_toml, load_catalog, parse_figure
 from ascend_tui.model.design import (
@@ -25,7 +30,6 @@ from ascend_tui.model.design import (
     BLOCK_KINDS,
     FORMAT_VERSION,
     HOLDS_PARTS,
-    TARGETS,
     Block,
     CustomPart,
     Design,
@@ -41,11 +45,12 @@ from ascend_tui.model.fabrics import (
     fabric_to_toml,
 )
 from ascend_tui.model.locate import find_line, key_lines
+from ascend_tui.model.metrics import TARGETS
 from ascend_tui.model.problems import DesignError, Problem, did_you_mean
 from ascend_tui.model.validate import check_count, check_design
 
 Key = tuple[str | int, ...]
-TOP_KEYS = ("format", "name", "notes", "pue", "targets", "floor", "parts", *BLOCK_KINDS)
+TOP_KEYS = ("format", "catalog_version", "name", "notes", "pue", "targets", "floor", "parts", *BLOCK_KINDS)
 FLOOR_KEYS = ("cabinets_per_row", "cabinet_width_m", "cabinet_depth_m", "aisle_m")
 COMMON_KEYS = ("name", "count", "scaleup", "use", "estimated", "source", *FABRIC_KEYS)
 CABINET_KEYS = ("role", "cooling", "footprint_m2", "power_capacity_kw")
@@ -335,7 +340,19 @@ class _Reader:
         for pid in set(own) & set(self.brought):
             if own[pid] != self.brought[pid]:
                 self.problem(f"part {pid!r}", "a reused design defines this part differently", ("parts", pid))
+        catalog_version = data.get("catalog_version")
+        if catalog_version is not None and (
+            isinstance(catalog_version, bool) or not isinstance(catalog_version, int) or catalog_version < 1
+        ):
+            self.problem(
+                "design",
+                f"`catalog_version` must be a whole number, got {catalog_version!r}; "
+                "remove it if you do not know the version",
+                ("catalog_version",),
+            )
+            catalog_version = None
         return Design(
+            catalog_version=catalog_version,
             floor=floor,
             name=self.string(data, "name", "design", (), root.name),
             root=root,
@@ -464,7 +481,12 @@ def written_parts(design: Design) -> dict[str, CustomPart]:
 
 def design_to_toml(design: Design) -> dict[str, Any]:
     """The design as plain TOML data, in the documented key order."""
-    out: dict[str, Any] = {"format": FORMAT_VERSION, "name": design.name, "pue": design.pue}
+    out: dict[str, Any] = {
+        "format": FORMAT_VERSION,
+        "catalog_version": load_catalog().version,  # the figures it is evaluated with from now on
+        "name": design.name,
+        "pue": design.pue,
+    }
     if design.notes:
         out["notes"] = design.notes
     if design.targets:
@@ -502,10 +524,128 @@ def dumps_design(design: Design) -> str:
     return tomli_w.dumps(data, multiline_strings=not _has_carriage_return(data))
 
 
-def save_design(design: Design, path: str | os.PathLike[str]) -> Path:
-    """Write the design to a temporary file beside `path`, then rename it over: never half a file."""
+# Above this size a design is written afresh instead of onto the file's own text: tomlkit, which
+# keeps comments and layout, takes 3-4 ms per kB, 26-60× writing afresh (benchmarks/bench_format.py),
+# so 100 kB (about 400 cabinets laid out one by one) costs about 0.3 s.
+KEEP_LAYOUT_MAX_BYTES = 100_000
+
+
+_FORMAT_LINE = re.compile(r"^format\s*=\s*(\d+)\s*(?:#.*)?$")
+
+
+def format_of(text: str) -> int | None:
+    """The format a design file's text declares at its top, or None; quick on large files, as it
+    reads only the lines before the first table."""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            break
+        if m := _FORMAT_LINE.match(line):
+            return int(m.group(1))
+    return None
+
+
+def design_text(design: Design, original: str | None = None, resolve_use: UseResolver | None = None) -> str:
+    """The text to save `design` as. Given the text of the file it replaces (`original`), in the
+    current format and under KEEP_LAYOUT_MAX_BYTES, the design's changes are applied onto that text,
+    so a person's comments, key order and layout stay; otherwise (no file, an older format, a large
+    layout, or text the changes cannot be placed in) the text is written afresh. `resolve_use`
+    finds the designs the original reuses."""
+    fresh = dumps_design(design)
+    if original is None or len(original.encode("utf-8")) > KEEP_LAYOUT_MAX_BYTES:
+        return fresh
+    if format_of(original) != FORMAT_VERSION:
+        return fresh  # an older format is rewritten as the current one
+    try:
+        before = design_to_toml(parse_design(original, resolve_use=resolve_use))
+        recorded = tomllib.loads(original).get("catalog_version")
+        before.pop("catalog_version")
+        if recorded is not None:
+            before["catalog_version"] = recorded
+        document = tomlkit.parse(original)
+        _apply(document, before, design_to_toml(design))
+        text = tomlkit.dumps(document)
+        kept = parse_design(text, resolve_use=resolve_use)
+    except (DesignError, tomllib.TOMLDecodeError, TOMLKitError):
+        return fresh
+    if kept != design or tomllib.loads(text).get("catalog_version") != load_catalog().version:
+        return fresh  # never save what does not read back as the design
+    return text
+
+
+def _apply(table: MutableMapping[str, Any], before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
+    """Change `table` (a tomlkit table that reads as `before`) so that it reads as `after`,
+    touching only what differs; keys `before` has only by default are left out if unchanged."""
+    for key in before:
+        if key not in after and key in table:
+            del table[key]
+    for key, new in after.items():
+        old = before.get(key)
+        if old == new:
+            continue
+        current = table.get(key)
+        if isinstance(new, dict) and isinstance(old, dict) and isinstance(current, MutableMapping):
+            _apply(current, old, new)
+        elif _tables(new) and _tables(old) and isinstance(current, AoT):
+            _apply_tables(current, old, new)
+        elif key not in table and isinstance(table, Container) and not isinstance(new, (dict, list)):
+            # A new top-level key goes after the one before it, not after the last comment.
+            keys = list(after)
+            earlier = [k for k in keys[: keys.index(key)] if k in table]
+            if earlier:
+                table._insert_after(earlier[-1], key, _item(new))
+            else:
+                table[key] = _item(new)
+        else:
+            table[key] = _item(new)
+
+
+def _tables(value: Any) -> TypeGuard[list[dict[str, Any]]]:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def _apply_tables(tables: AoT, before: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
+    """An array of tables (supernodes, cabinets): each new entry is matched to the old one of the
+    same name (or, renamed, the old one left over), changed in place, and kept in the new order."""
+    unused = list(range(len(before)))
+    match: list[int | None] = []
+    for entry in after:
+        same = [i for i in unused if before[i].get("name") == entry.get("name")]
+        i = same[0] if same else None
+        if i is not None:
+            unused.remove(i)
+        match.append(i)
+    # Entries left over on both sides in equal numbers were renamed: pair them in order.
+    new_entries = [j for j, i in enumerate(match) if i is None]
+    if len(new_entries) == len(unused):
+        for j, i in zip(new_entries, unused, strict=True):
+            match[j] = i
+    old = list(tables)
+    for i, entry in zip(match, after, strict=True):
+        if i is not None:
+            _apply(old[i], before[i], entry)
+    new = [old[i] if i is not None else _item(entry) for i, entry in zip(match, after, strict=True)]
+    if len(new) != len(old) or any(a is not b for a, b in zip(new, old, strict=True)):
+        while len(tables):
+            del tables[0]
+        for table in new:
+            tables.append(table)
+
+
+def _item(value: Any) -> Any:
+    """A new TOML value; text with newlines stays multi-line, as a person would write it."""
+    if isinstance(value, str) and "\n" in value and "\r" not in value:
+        return tomlkit.string(value, multiline=True)
+    return tomlkit.item(value)
+
+
+def save_design(
+    design: Design, path: str | os.PathLike[str], original: str | None = None, resolve_use: UseResolver | None = None
+) -> Path:
+    """Write the design to a temporary file beside `path`, then rename it over: never half a file.
+    `original`, the text of the file being replaced, keeps its comments and layout (design_text)."""
     path = Path(path)
-    text = dumps_design(design)
+    text = design_text(design, original, resolve_use)
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:

@@ -12,7 +12,6 @@ from ascend_tui.model.design import (
     CABINET_ROLES,
     HOLDS_PARTS,
     MAX_COUNT,
-    TARGETS,
     Block,
     Design,
     FloorLayout,
@@ -23,6 +22,7 @@ from ascend_tui.model.design import (
     describe_path,
     node_at,
 )
+from ascend_tui.model.metrics import TARGETS
 from ascend_tui.model.fabrics import PLACES, SCALEOUT_TOPOLOGIES, SCALEUP_TOPOLOGIES, NetworkCabinets
 from ascend_tui.model.problems import Problem, did_you_mean
 

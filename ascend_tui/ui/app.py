@@ -16,13 +16,13 @@ from textual.app import App
 from textual.binding import Binding
 
 from ascend_tui.engine.evaluate import Evaluation
-from ascend_tui.engine.metrics import Metrics
 from ascend_tui.engine.planning import check_targets
+from ascend_tui.engine.results import Results
 from ascend_tui.model import presets
 from ascend_tui.model.autosave import Autosave, Recovered
 from ascend_tui.model.catalog import load_catalog
 from ascend_tui.model.design import (
-    TARGETS,
+    FORMAT_VERSION,
     Cabinet,
     Cluster,
     FloorLayout,
@@ -34,18 +34,28 @@ from ascend_tui.model.design import (
 )
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.session import Change, Session
-from ascend_tui.model.toml_format import load_design, save_design
+from ascend_tui.model.toml_format import KEEP_LAYOUT_MAX_BYTES, format_of, load_design, save_design
+from ascend_tui.model.validate import catalog_note
+from ascend_tui.report import target_goal, target_margin
 from ascend_tui.ui.commands import DesignCommands
 from ascend_tui.ui.dialogs import Confirm, CustomPartDialog, HelpScreen, PartPicker, PathPrompt, PresetPicker
 from ascend_tui.ui.main_screen import MainScreen
 from ascend_tui.ui.messages import EvaluationFailed, EvaluationFinished
 from ascend_tui.ui.views import ChartScreen, CompareScreen, FloorScreen, ScaleDialog, TargetsDialog, chart_for
-from ascend_tui.ui.widgets import DesignTree, MetricsPanel, NodeEditor
+from ascend_tui.ui.widgets import DesignTree, MetricsPanel, NodeEditor, TargetRow
 
 if TYPE_CHECKING:
     from ascend_tui.engine.live import Job, LiveEvaluator
 
 AUTOSAVE_DELAY = 1.0  # seconds after the last edit
+
+
+def _read_text(file: FilePath) -> str | None:
+    """The text of the file a save replaces, or None when there is none to keep."""
+    try:
+        return file.read_text(encoding="utf-8") if file.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 class AscendApp(App[None]):
@@ -98,7 +108,7 @@ class AscendApp(App[None]):
         self.live: LiveEvaluator | None = None
         self.evaluation: Evaluation | None = None
         self.evaluated_version = -1
-        self.saved_totals: Metrics | None = None
+        self.saved_totals: Results | None = None
         self.baseline_version = self.session.version
         self.selected: Path = ()
         self.last_error = ""
@@ -110,6 +120,7 @@ class AscendApp(App[None]):
         await self.push_screen(MainScreen())
         self.metrics_panel.loading = True
         self.update_title()
+        self.note_catalog()
         self.warm_up()
         recovered = self.autosave.read(self.catalog)
         if recovered is not None and recovered.design != self.session.design:
@@ -218,7 +229,7 @@ class AscendApp(App[None]):
         design = self.session.design
         current = self.evaluated_version == self.session.version
         node = node_at(design, self.selected)
-        targets: list[tuple[str, bool, str, str]] = []
+        targets: list[TargetRow] = []
         flagged: set[Path] = set()
         over_limit: list[str] = []
         if current:
@@ -226,11 +237,8 @@ class AscendApp(App[None]):
             flagged.update(hot)
             over_limit = [describe_path(design, p).split(" > ")[-1] for p in hot]
             for check in check_targets(evaluation, design):
-                what, unit = TARGETS[check.key]
-                sign = "≥" if check.key.startswith("min_") else "≤"
-                margin = f"{'margin' if check.met else 'short by'} {abs(check.margin):,.4g} {unit}"
                 responsible = describe_path(design, check.responsible).split(" > ")[-1]
-                targets.append((f"{what} {sign} {check.goal:,.4g} {unit}", check.met, margin, responsible))
+                targets.append(TargetRow(target_goal(check), check.met, target_margin(check), responsible))
                 if not check.met:
                     flagged.add(check.responsible)
             self.main_screen.query_one(DesignTree).flag(design, self.session.parts(), flagged)
@@ -462,15 +470,11 @@ class AscendApp(App[None]):
             return None
         return self.evaluation
 
-    def preset_rows(self) -> list[tuple[str, str, Metrics]]:
+    def preset_rows(self) -> list[tuple[str, str, Results]]:
         """Each preset's name, design name and totals, for the pickers."""
-        from ascend_tui.engine.evaluate import evaluate
+        from ascend_tui.engine.evaluate import preset_results
 
-        rows = []
-        for name in presets.preset_names():
-            design = presets.load(name, self.catalog)
-            rows.append((name, design.name, evaluate(design, self.catalog).totals()))
-        return rows
+        return preset_results(self.catalog)
 
     def open_compare(self) -> None:
         from ascend_tui.compare import compare_designs
@@ -579,14 +583,49 @@ class AscendApp(App[None]):
         except OSError as error:
             self.notify(f"Autosave failed: {error.strerror or error}", severity="warning")
 
-    def save_to(self, file: FilePath) -> bool:
+    def save_checked(self, file: FilePath, then: Callable[[], None] | None = None) -> None:
+        """Save to `file`, then run `then`. Saving over the design's own file keeps its comments
+        and layout; if that file is in an older format, it is rewritten in the current one, which
+        older versions of ascend-tui cannot read, so the user is asked first. Another file chosen
+        with Save as is replaced whole."""
+        own = self.session.file is not None and file.resolve() == self.session.file.resolve()
+        original = _read_text(file) if own else None
+        found = format_of(original) if original is not None else None
+        if found is None or found >= FORMAT_VERSION:
+            if self.save_to(file, original) and then is not None:
+                then()
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "rewrite" and self.save_to(file, original) and then is not None:
+                then()
+
+        self.push_screen(
+            Confirm(
+                "Rewrite in the current format?",
+                f"{file} is a format {found} design file. Saving rewrites it as format "
+                f"{FORMAT_VERSION}, which versions of ascend-tui before it cannot open, and "
+                "without its comments.",
+                [("rewrite", f"Save as format {FORMAT_VERSION}"), ("cancel", "Cancel")],
+            ),
+            answered,
+        )
+
+    def save_to(self, file: FilePath, original: str | None = None) -> bool:
+        """Write the design to `file`; `original`, the text it replaces, keeps its comments."""
         try:
-            written = save_design(self.session.design, file)
+            written = save_design(self.session.design, file, original)
         except OSError as error:
             self.notify(
                 f"Could not save to {file}: {error.strerror or error}", title="Save failed", severity="error"
             )
             return False
+        if original is not None and len(original.encode("utf-8")) > KEEP_LAYOUT_MAX_BYTES:
+            self.notify(
+                f"{file} is over {KEEP_LAYOUT_MAX_BYTES // 1000} kB, so it was written afresh, "
+                "without comments it had.",
+                severity="warning",
+            )
         self.session.mark_saved(written)
         self.source_label = str(written)
         self.saved_totals = self.evaluation.totals() if self.evaluation else None
@@ -602,14 +641,14 @@ class AscendApp(App[None]):
         if self.session.file is None:
             self.action_save_as()
         else:
-            self.save_to(self.session.file)
+            self.save_checked(self.session.file)
 
     def action_save_as(self, then: Callable[[], None] | None = None) -> None:
         initial = str(self.session.file or f"{self.session.design.name.lower().replace(' ', '-')}.toml")
 
         def chosen(file: FilePath | None) -> None:
-            if file is not None and self.save_to(file) and then is not None:
-                then()
+            if file is not None:
+                self.save_checked(file, then)
 
         self.push_screen(PathPrompt("Save design as", initial), chosen)
 
@@ -623,8 +662,8 @@ class AscendApp(App[None]):
             if choice == "save":
                 if self.session.file is None:
                     self.action_save_as(then)
-                elif self.save_to(self.session.file):
-                    then()
+                else:
+                    self.save_checked(self.session.file, then)
             elif choice == "discard":
                 then()
 
@@ -647,6 +686,13 @@ class AscendApp(App[None]):
         self.source_label = label
         self.autosave.clear()
         self.design_replaced()
+        self.note_catalog()
+
+    def note_catalog(self) -> None:
+        """Say so when the design was saved with another catalog version, and what changed."""
+        note = catalog_note(self.session.design, self.catalog)
+        if note:
+            self.notify(note, title="Another catalog version", timeout=15)
 
     def design_replaced(self) -> None:
         self.baseline_version = self.session.version

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from rich.console import Group
@@ -12,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Select, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from ascend_tui.engine.metrics import Metrics
+from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import Catalog, Part
 from ascend_tui.model.design import (
     CABINET_ROLES,
@@ -26,7 +27,8 @@ from ascend_tui.model.design import (
     children,
     node_at,
 )
-from ascend_tui.report import BY_KEY, HEADLINE, change, part_specs, show
+from ascend_tui.model.metrics import BY_KEY, HEADLINE
+from ascend_tui.report import change, part_specs, show
 from ascend_tui.ui.messages import EditRequested, NodeSelected
 
 ICONS = {Cluster: "◆", Supernode: "◇", Cabinet: "▤", PartCount: "·"}
@@ -172,7 +174,7 @@ class NodeEditor(VerticalScroll):
             widgets.append(self._field("Name", "name", node.name))
         widgets.append(self._field("Count", "count", str(node.count), integer=True))
         if not path:
-            widgets.append(self._field("PUE", "pue", f"{design.pue:g}", number=True))
+            widgets.append(self._field(BY_KEY["pue"].label, "pue", f"{design.pue:g}", number=True))
         if isinstance(node, Cabinet):
             roles = [(r, r) for r in CABINET_ROLES]
             kinds = [(k.name, cid) for cid, k in catalog.cooling.items()]
@@ -234,21 +236,36 @@ class NodeEditor(VerticalScroll):
             )
 
 
+# Figures the panel shows under the headline ones, and those it shows for the selected node.
+PANEL_MORE = ("cabinet_power_max_kw", "fp8_pflops_per_kw", "hbm_capacity_tb_binary")
+NODE_FIGURES = ("chips", "fp8_pflops", "hbm_capacity_tb", "it_power_kw", "floor_area_m2")
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target as the panel shows it: the goal, met or not, the margin, and the node to look at."""
+
+    goal: str
+    met: bool
+    margin: str
+    responsible: str
+
+
 class MetricsPanel(Static):
     """Live figures for the design, the change since the last save, and the selected node."""
 
     def show_metrics(
         self,
-        totals: Metrics,
-        saved: Metrics | None,
-        targets: list[tuple[str, bool, str, str]],
+        totals: Results,
+        saved: Results | None,
+        targets: list[TargetRow],
         over_limit: list[str],
-        node: Metrics | None,
+        node: Results | None,
         node_label: str,
         times: int,
     ) -> None:
-        """Figures with their change since the last save, targets (label, met, margin, node),
-        cabinets over their cooling limit, and the selected node's own figures when current."""
+        """Figures with their change since the last save, targets, cabinets over their cooling
+        limit, and the selected node's own figures when current."""
         table = Table(box=None, expand=True, show_header=False, pad_edge=False)
         table.add_column("metric", style="bold", no_wrap=True, overflow="ellipsis", ratio=1)
         table.add_column("value", justify="right", no_wrap=True)
@@ -256,43 +273,43 @@ class MetricsPanel(Static):
         self.shown: dict[str, str] = {}
         self.changes: dict[str, str] = {}
         narrow = self.screen.has_class("-narrow")  # the app's width breakpoint, see app.tcss
-        for spec in HEADLINE:
-            value = show(totals, spec.key)
-            self.shown[spec.key] = value
+        for metric in HEADLINE:
+            value = show(totals, metric.key)
+            self.shown[metric.key] = value
             delta = ""
-            if saved is not None and not (spec.precision and not totals.supported(spec.precision)):
-                delta = change(spec, float(getattr(totals, spec.key)), float(getattr(saved, spec.key)))
-            self.changes[spec.key] = delta
+            if saved is not None and not (metric.precision and not totals.supported(metric.precision)):
+                delta = change(metric, float(totals[metric.key]), float(saved[metric.key]))
+            self.changes[metric.key] = delta
             style = "green" if delta.startswith("+") else "red" if delta else ""
-            table.add_row(spec.short if narrow and spec.short else spec.label, value, Text(delta, style))
+            table.add_row(metric.short_label if narrow else metric.label, value, Text(delta, style))
         table.add_row("", "", "")
-        table.add_row("Max cabinet" if narrow else "Cabinet, max", show(totals, "cabinet_power_max_kw"), "")
-        table.add_row("FP8 per kW", show(totals, "fp8_pflops_per_kw"), "")
-        table.add_row(
-            "HBM binary" if narrow else "HBM, binary TB", show(totals, "hbm_capacity_tb_binary"), ""
-        )
-        if totals.cabinets_over_cooling_limit:
+        for key in PANEL_MORE:
+            metric = BY_KEY[key]
+            self.shown[key] = show(totals, key)
+            table.add_row(metric.short_label if narrow else metric.label, self.shown[key], "")
+        if totals["cabinets_over_cooling_limit"]:
             table.add_row(
                 Text("⚠ over cooling limit", "bold yellow"),
-                Text(f"{totals.cabinets_over_cooling_limit:,} cabinets", "yellow"),
+                Text(f"{totals.count('cabinets_over_cooling_limit'):,} cabinets", "yellow"),
                 "",
             )
             for label in over_limit[:3]:
                 table.add_row(Text(f"  look at {label}", "dim"), "", "")
         if targets:
             table.add_row("", "", "")
-        for label, met, margin, responsible in targets:
-            table.add_row(Text(("✔ " if met else "✘ ") + label, "green" if met else "bold red"), "", "")
-            table.add_row(Text(f"  {margin}", "green" if met else "red"), "", "")
-            if not met:
-                table.add_row(Text(f"  look at {responsible}", "dim"), "", "")
+        for row in targets:
+            table.add_row(
+                Text(("✔ " if row.met else "✘ ") + row.goal, "green" if row.met else "bold red"), "", ""
+            )
+            table.add_row(Text(f"  {row.margin}", "green" if row.met else "red"), "", "")
+            if not row.met:
+                table.add_row(Text(f"  look at {row.responsible}", "dim"), "", "")
         if node is not None:
             table.add_row("", "", "")
             table.add_row(
                 Text(f"{node_label}" + (f" ×{times:,}" if times > 1 else ""), "bold underline"), "", ""
             )
-            for key in ("chips", "fp8_pflops", "hbm_capacity_tb", "it_power_kw", "floor_area_m2"):
-                spec = BY_KEY[key]
-                table.add_row(f"  {spec.label} each", show(node, key), "")
+            for key in NODE_FIGURES:
+                table.add_row(f"  {BY_KEY[key].short_label} each", show(node, key), "")
         legend = Text("\n~ rests on an estimate · changes since the last save", "dim")
         self.update(Group(table, legend))
