@@ -21,8 +21,7 @@ from ascend_tui.model.problems import DesignError, Problem
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ascend_tui.model.design import Design
-    from ascend_tui.model.design import Path as NodePath
+    from ascend_tui.model.design import Design, NodePath
 
 COMMANDS = ("eval", "presets", "parts", "export", "compare", "scale", "metrics")
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_TARGETS_MISSED = 0, 1, 2, 3
@@ -345,12 +344,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def find_block(design: Design, name: str) -> NodePath:
-    """The path of the supernode or cabinet named `name` (or `a/b` for b under a); DesignError
-    lists the candidates when the name is missing or matches more than one node."""
-    from ascend_tui.model.design import Cabinet, Supernode, children, walk
+    """The path of the block named `name` (or `a/b` for b under a); DesignError lists the
+    candidates when the name is missing or matches more than one block."""
+    from ascend_tui.model.design import Block, children, walk
 
     wanted = name.split("/")
-    blocks = [(p, n) for p, n in walk(design) if isinstance(n, (Supernode, Cabinet))]
+    blocks = [(p, n) for p, n in walk(design) if isinstance(n, Block)]
 
     def names(path: NodePath) -> list[str]:
         node, out = design.root, [design.root.name]
@@ -363,7 +362,7 @@ def find_block(design: Design, name: str) -> NodePath:
     if len(found) == 1:
         return found[0]
     known = sorted({"/".join(names(p)) for p, _ in blocks})
-    why = "matches more than one node" if found else "names no supernode or cabinet"
+    why = "matches more than one block" if found else "names no block"
     raise DesignError([Problem("", f"{name!r} {why}; use one of: {', '.join(known[:12])}")])
 
 

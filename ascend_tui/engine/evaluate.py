@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -42,6 +43,8 @@ class Evaluation:
     rows: Floats
     flags: Ints
     fabric_out: Floats  # what each fabric derives for one instance of its block
+    # Held while an editor recomputes the arrays in place (engine/live.py) and while they are read.
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     @cached_property
     def matrix(self) -> PartMatrix:
@@ -57,7 +60,8 @@ class Evaluation:
         out = np.zeros((1, self.rows.shape[1]))
         out_flags = np.zeros(1, dtype=np.int64)
         targets = np.array([block], dtype=np.int64)
-        block_rows.pick(1)(*self.packed.tree_inputs(), *self.outputs(), targets, out, out_flags)
+        args = (*self.packed.tree_inputs(), *self.outputs(), targets, out, out_flags)
+        block_rows.pick(1)(*args)
         return out[0], int(out_flags[0])
 
     def row(self, path: NodePath) -> tuple[Floats, int]:
@@ -73,14 +77,16 @@ class Evaluation:
 
     def node(self, path: NodePath = (), *, all_instances: bool = False) -> Results:
         """Results of one instance of a node, or of all its instances in the design."""
-        row, flags = self.row(path)
-        times = self.packed.multiplicity(path) if all_instances else 1
+        with self.lock:
+            row, flags = self.row(path)
+            times = self.packed.multiplicity(path) if all_instances else 1
         return row_results(self.matrix, row, flags, float(times), self.packed.pue)
 
     def totals(self) -> Results:
         """Results of the whole design; with a row layout, the floor area follows from its rows."""
         p = self.packed
-        row, flags = self.rows[p.slot[p.root]], int(self.flags[p.slot[p.root]])
+        with self.lock:
+            row, flags = self.rows[p.slot[p.root]].copy(), int(self.flags[p.slot[p.root]])
         times = float(p.count[p.root])
         floor = p.floor
         area = None
@@ -94,9 +100,11 @@ class Evaluation:
         from ascend_tui.engine import kernels as k
 
         out = []
+        with self.lock:
+            fabric_out = self.fabric_out.copy()
         for f, name in enumerate(self.packed.fabric_names):
             params = dict(zip(k.FABRIC_PARAMS, self.packed.fabrics[f], strict=True))
-            derived = dict(zip(k.FABRIC_OUTPUTS, map(float, self.fabric_out[f]), strict=True))
+            derived = dict(zip(k.FABRIC_OUTPUTS, map(float, fabric_out[f]), strict=True))
             scaleout = params["kind"] == k.SCALEOUT_FAT_TREE
             problem = ""
             if not derived["feasible"]:
@@ -118,7 +126,9 @@ class Evaluation:
         from ascend_tui.engine.kernels import cabinet_powers
 
         out = np.empty(len(self.packed.parent))
-        cabinet_powers.pick(self.packed.work)(*self.packed.tree_inputs(), *self.outputs(), out)
+        with self.lock:
+            args = (*self.packed.tree_inputs(), *self.outputs(), out)
+            cabinet_powers.pick(self.packed.work)(*args)
         return out
 
     def cabinets_over_limit(self, most: int = 20) -> list[NodePath]:
@@ -139,14 +149,17 @@ class Evaluation:
 def run(packed: PackedDesign) -> Evaluation:
     """Run the kernel over packed arrays; refuse totals that float64 cannot count exactly, and
     totals that are not finite."""
-    from ascend_tui.engine.kernels import accumulate  # compiled or loaded from cache on first use
-
-    from ascend_tui.engine.kernels import FABRIC_OUTPUTS, row_width
+    from ascend_tui.engine.kernels import (
+        FABRIC_OUTPUTS,
+        accumulate,  # compiled or loaded from cache on first use
+        row_width,
+    )
 
     rows = np.zeros((packed.rows, row_width(len(packed.parts))))
     flags = np.zeros(packed.rows, dtype=np.int64)
     fabric_out = np.zeros((len(packed.fabrics), len(FABRIC_OUTPUTS)))
-    accumulate.pick(packed.work)(*packed.tree_inputs(), rows, flags, fabric_out)
+    args = (*packed.tree_inputs(), rows, flags, fabric_out)
+    accumulate.pick(packed.work)(*args)
     evaluation = Evaluation(packed, rows, flags, fabric_out)
     check_totals(evaluation.totals())
     return evaluation
@@ -173,3 +186,15 @@ def evaluate(design: Design, catalog: Catalog | None = None) -> Evaluation:
         raise DesignError(problems)
     parts, _ = resolve_parts(design, catalog)
     return run(pack(design, parts, catalog))
+
+
+def preset_results(catalog: Catalog | None = None) -> list[tuple[str, str, Results]]:
+    """Every preset's name, design name and totals, for the lists of presets."""
+    from ascend_tui.model import presets
+
+    catalog = catalog or load_catalog()
+    rows = []
+    for name in presets.preset_names():
+        design = presets.load(name, catalog)
+        rows.append((name, design.name, evaluate(design, catalog).totals()))
+    return rows

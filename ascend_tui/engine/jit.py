@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,11 +83,11 @@ def _compile(function: F, signature: str) -> F:
         namespace[h.__name__] = numba.njit(inline="always", nogil=True)(_rebound(h, namespace))
     target = _rebound(function, namespace)
     try:
-        return numba.njit(signature, cache=True, nogil=True)(target)  # type: ignore[no-any-return]
+        return cast(F, numba.njit(signature, cache=True, nogil=True)(target))
     except RuntimeError as error:
         if "cannot cache" not in str(error):
             raise
-        return numba.njit(signature, cache=False, nogil=True)(target)  # type: ignore[no-any-return]
+        return cast(F, numba.njit(signature, cache=False, nogil=True)(target))
 
 
 def compile_all(*kernels: Kernel[Any]) -> None:

@@ -48,6 +48,8 @@ SUMMED = (
 MAXED = (
     "max_domain_chips",
     "max_domain_scaleup_gbps",
+    "max_domain_scaleup_gbps_low",
+    "max_domain_scaleup_gbps_high",
     "max_cabinet_w",
     "max_cabinet_w_low",
     "max_cabinet_w_high",
@@ -72,6 +74,8 @@ COUNTERS = SUMMED + MAXED
     FABRIC_PROBLEMS,
     DOMAIN_CHIPS,
     DOMAIN_SCALEUP,
+    DOMAIN_SCALEUP_LOW,
+    DOMAIN_SCALEUP_HIGH,
     MAX_CABINET,
     MAX_CABINET_LOW,
     MAX_CABINET_HIGH,
@@ -81,10 +85,19 @@ COUNTERS = SUMMED + MAXED
 # Block kinds, as model.design.BLOCK_KINDS orders them.
 CLUSTER, POD, SUPERNODE, CABINET, SERVER = range(5)
 
-# Rows of the per-part array: maximum power (value, low, high), 1 for an accelerator, scale-up
-# GB/s both ways, NIC ports.
-PART_POWER, PART_POWER_LOW, PART_POWER_HIGH, PART_CHIP, PART_SCALEUP, PART_NIC_PORTS = range(6)
-PART_INFO = 6
+# Rows of the per-part array: maximum power and scale-up GB/s both ways (each as value, low and
+# high), 1 for an accelerator, NIC ports.
+(
+    PART_POWER,
+    PART_POWER_LOW,
+    PART_POWER_HIGH,
+    PART_SCALEUP,
+    PART_SCALEUP_LOW,
+    PART_SCALEUP_HIGH,
+    PART_CHIP,
+    PART_NIC_PORTS,
+) = range(8)
+PART_INFO = 8
 
 # Fabric parameters, one row per fabric (part indices are -1 where a fabric names no such part).
 FABRIC_PARAMS = (
@@ -231,6 +244,8 @@ def _own_counters(
     power_high: float,
     chips: float,
     scaleup_gbps: float,
+    scaleup_low: float,
+    scaleup_high: float,
     dst: Floats,
     base: int,
     times: float,
@@ -262,6 +277,8 @@ def _own_counters(
         dst[base + DOMAINS] += times
         dst[base + DOMAIN_CHIPS] = max(dst[base + DOMAIN_CHIPS], chips)
         dst[base + DOMAIN_SCALEUP] = max(dst[base + DOMAIN_SCALEUP], scaleup_gbps)
+        dst[base + DOMAIN_SCALEUP_LOW] = max(dst[base + DOMAIN_SCALEUP_LOW], scaleup_low)
+        dst[base + DOMAIN_SCALEUP_HIGH] = max(dst[base + DOMAIN_SCALEUP_HIGH], scaleup_high)
 
 
 @helper
@@ -446,7 +463,7 @@ def _add_parts_only(
     """Add `times` instances of block c, which holds only parts, into the row at `p_slot`."""
     parts = part_info.shape[1]
     factor = 1.0 + overhead[c]
-    power = power_low = power_high = chips = scaleup_gbps = 0.0
+    power = power_low = power_high = chips = scaleup_gbps = scaleup_low = scaleup_high = 0.0
     row = rows[p_slot]
     for j in range(leaf_start[c], leaf_end[c]):
         q = leaf_part[j]
@@ -458,9 +475,11 @@ def _add_parts_only(
         power_high += n * part_info[PART_POWER_HIGH, q]
         chips += n * part_info[PART_CHIP, q]
         scaleup_gbps += n * part_info[PART_SCALEUP, q]
+        scaleup_low += n * part_info[PART_SCALEUP_LOW, q]
+        scaleup_high += n * part_info[PART_SCALEUP_HIGH, q]
     _own_counters(
         c, kind, scaleup, role, footprint, limit_w, capacity_w, factor * power, factor * power_low,
-        factor * power_high, chips, scaleup_gbps, row, 2 * parts, times,
+        factor * power_high, chips, scaleup_gbps, scaleup_low, scaleup_high, row, 2 * parts, times,
     )  # fmt: skip
     flags[p_slot] |= bits[c]
 
@@ -504,16 +523,18 @@ def _finish(
         factor = 1.0 + overhead[i]
         for q in range(parts):
             row[parts + q] *= factor
-    power = power_low = power_high = chips = scaleup_gbps = 0.0
+    power = power_low = power_high = chips = scaleup_gbps = scaleup_low = scaleup_high = 0.0
     for q in range(parts):
         power += row[parts + q] * part_info[PART_POWER, q]
         power_low += row[parts + q] * part_info[PART_POWER_LOW, q]
         power_high += row[parts + q] * part_info[PART_POWER_HIGH, q]
         chips += row[q] * part_info[PART_CHIP, q]
         scaleup_gbps += row[q] * part_info[PART_SCALEUP, q]
+        scaleup_low += row[q] * part_info[PART_SCALEUP_LOW, q]
+        scaleup_high += row[q] * part_info[PART_SCALEUP_HIGH, q]
     _own_counters(
         i, kind, scaleup, role, footprint, limit_w, capacity_w, power, power_low, power_high, chips,
-        scaleup_gbps, row, 2 * parts, 1.0,
+        scaleup_gbps, scaleup_low, scaleup_high, row, 2 * parts, 1.0,
     )  # fmt: skip
     flags[slot[i]] |= bits[i]
 

@@ -22,7 +22,8 @@ from ascend_tui.model.validate import resolve_parts
 
 @dataclass(frozen=True)
 class Job:
-    """One evaluation to run off the UI thread: a design to pack, or one count to change."""
+    """One evaluation to run off the UI thread: the design at `version`, and if only one count
+    changed since the design at `version - 1`, which node and its new count."""
 
     version: int
     design: Design
@@ -31,36 +32,44 @@ class Job:
 
 
 class LiveEvaluator:
-    """Turns edits into evaluation jobs, recomputing only what a count change touches."""
+    """Turns edits into evaluations, recomputing only what a count change touches.
+
+    Jobs may run in any order (each in its own worker thread); the kept arrays say which design
+    version they hold, and a count change is applied to them only when they hold the design just
+    before it. Anything else packs afresh, so a late or early job is slower, never wrong.
+    """
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
         self.current: Evaluation | None = None
-
-    def job(self, design: Design, version: int, count_change: NodePath | None = None, count: int = 0) -> Job:
-        """A job for the design as it now is; `count_change` names a node whose count alone changed."""
-        return Job(version, design, count_change, count)
+        self.holds = -1  # the design version the kept arrays hold
 
     def run(self, job: Job) -> Evaluation:
-        """Evaluate (safe to call from a worker thread); a count change reuses the last result's
-        arrays when there is one."""
+        """Evaluate (safe to call from a worker thread)."""
         with self.lock:
             current = self.current
-            if job.count_change is None or current is None:
+            incremental = job.count_change is not None and current is not None and self.holds == job.version - 1
+            self.holds = -1  # until this job is done, the arrays hold no version for sure
+            if not incremental or current is None or job.count_change is None:
                 parts, _ = resolve_parts(job.design, self.catalog)
                 self.current = run(pack(job.design, parts, self.catalog))
-                return self.current
-            from ascend_tui.engine.kernels import recompute
+            else:
+                from ascend_tui.engine.kernels import recompute
 
-            packed = current.packed
-            holder = packed.set_count(job.count_change, job.count)
-            blocks = packed.ancestors_with_rows(holder)
-            recompute.pick(len(blocks) * 64)(*packed.tree_inputs(), *current.outputs(), blocks)
-            check_totals(current.totals())
-            return current
+                packed = current.packed
+                holder = packed.set_count(job.count_change, job.count)
+                blocks = packed.ancestors_with_rows(holder)
+                with current.lock:
+                    args = (*packed.tree_inputs(), *current.outputs(), blocks)
+                    recompute.pick(len(blocks) * 64)(*args)
+                check_totals(current.totals())
+            self.holds = job.version
+            assert self.current is not None
+            return self.current
 
     def forget(self) -> None:
-        """Drop the kept arrays (after a result was refused): the next job packs afresh."""
+        """Drop the kept arrays: the next job packs afresh."""
         with self.lock:
             self.current = None
+            self.holds = -1

@@ -340,6 +340,7 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
         info[k.PART_POWER_LOW, q], info[k.PART_POWER_HIGH, q] = part.bounds("power_w")
         info[k.PART_CHIP, q] = 1.0 if part.kind == "accelerator" else 0.0
         info[k.PART_SCALEUP, q] = part.value("scaleup_gbps")
+        info[k.PART_SCALEUP_LOW, q], info[k.PART_SCALEUP_HIGH, q] = part.bounds("scaleup_gbps")
         if part.kind == "nic":
             info[k.PART_NIC_PORTS, q] = part.value("ports") if "ports" in part.figures else 1.0
     for q, label in enumerate(derived):

@@ -84,8 +84,9 @@ def results(
     for k, name in enumerate(c.COUNTERS):
         for p in range(3):
             plane[p][name] = float(counters[k])
-    top = c.COUNTERS.index("max_cabinet_w")
-    plane[1]["max_cabinet_w"], plane[2]["max_cabinet_w"] = float(counters[top + 1]), float(counters[top + 2])
+    for name in ("max_cabinet_w", "max_domain_scaleup_gbps"):  # maxima kept in three planes
+        at = c.COUNTERS.index(name)
+        plane[1][name], plane[2][name] = float(counters[at + 1]), float(counters[at + 2])
     for k, column in enumerate(COLUMNS):
         plane[0][column.name] = float(s.value[k])
         plane[1][column.name] = float(s.low[k])

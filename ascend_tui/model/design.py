@@ -235,6 +235,16 @@ def replace_at(design: Design, path: NodePath, change: Callable[[Node], Node]) -
     return replace(design, root=root)
 
 
+def replace_block(design: Design, path: NodePath, change: Callable[[Block], Block]) -> Design:
+    """`replace_at` for a block."""
+
+    def on_block(node: Node) -> Node:
+        assert isinstance(node, Block), node
+        return change(node)
+
+    return replace_at(design, path, on_block)
+
+
 def describe_path(design: Design, path: NodePath) -> str:
     """The human path of a node: `cluster 'X' > supernode 'Y' > cabinet 'compute'`."""
     labels = [design.root.label]

@@ -20,13 +20,13 @@ from ascend_tui.model.design import (
     CustomPart,
     Design,
     FloorLayout,
-    Node,
     NodePath,
     PartCount,
     children,
     describe_path,
     node_at,
     replace_at,
+    replace_block,
     walk,
     with_block_inserted,
     without_child,
@@ -185,7 +185,7 @@ class Session:
         block = self._block(path, "name")
         return self.apply(
             f"rename {block.label} to {name!r}",
-            lambda d: replace_at(d, path, lambda n: replace(n, name=name)),
+            lambda d: replace_block(d, path, lambda b: replace(b, name=name)),
             self._subtree(path),
         )
 
@@ -201,7 +201,7 @@ class Session:
             raise DesignError([Problem(block.label, f"only cabinets have {field_name}")])
         return self.apply(
             f"{field_name} of {block.label}",
-            lambda d: replace_at(d, path, lambda n: replace(n, **{field_name: value})),
+            lambda d: replace_block(d, path, lambda b: replace(b, **{field_name: value})),  # type: ignore[arg-type]
             self._subtree(path),
         )
 
@@ -215,7 +215,7 @@ class Session:
         _, index = with_block_inserted(parent, fresh)
 
         def add(d: Design) -> Design:
-            return replace_at(d, path, lambda n: with_block_inserted(n, fresh)[0])  # type: ignore[arg-type]
+            return replace_block(d, path, lambda b: with_block_inserted(b, fresh)[0])
 
         new_path = (*path, index)
         return self.apply(f"add {fresh.label}", add, self._subtree(new_path)), new_path
@@ -230,7 +230,7 @@ class Session:
         new_path = (*path, len(children(block)))
 
         def add(d: Design) -> Design:
-            return replace_at(d, path, lambda n: replace(n, parts=(*n.parts, PartCount(part, 1))))  # type: ignore[union-attr]
+            return replace_block(d, path, lambda b: replace(b, parts=(*b.parts, PartCount(part, 1))))
 
         return self.apply(f"add part {part!r}", add, self._subtree(path)), new_path
 
@@ -240,7 +240,7 @@ class Session:
         node = node_at(self.design, path)
 
         def remove(d: Design) -> Design:
-            return replace_at(d, path[:-1], lambda n: without_child(n, path[-1]))  # type: ignore[arg-type]
+            return replace_block(d, path[:-1], lambda b: without_child(b, path[-1]))
 
         return self.apply(f"remove {node.label}", remove, self._nothing)
 
@@ -260,7 +260,7 @@ class Session:
         twin_path = (*path[:-1], path[-1] + 1)
 
         def duplicate(d: Design) -> Design:
-            return replace_at(d, path[:-1], lambda n: with_block_inserted(n, twin, after=path[-1])[0])  # type: ignore[arg-type]
+            return replace_block(d, path[:-1], lambda b: with_block_inserted(b, twin, after=path[-1])[0])
 
         return self.apply(f"duplicate {block.label}", duplicate, self._subtree(twin_path)), twin_path
 
@@ -278,7 +278,7 @@ class Session:
             )
         return self.apply(
             f"part {node.part!r} to {part!r}",
-            lambda d: replace_at(d, path, lambda n: replace(n, part=part)),
+            lambda d: replace_at(d, path, lambda n: PartCount(part, n.count)),
             self._subtree(path[:-1]),
         )
 
@@ -290,8 +290,7 @@ class Session:
         if not places:
             raise DesignError([Problem("design", f"no block holds {old!r}")])
 
-        def merged(block: Node) -> Node:
-            assert isinstance(block, Block)
+        def merged(block: Block) -> Block:
             counts: dict[str, int] = {}
             for pc in block.parts:
                 pid = new if pc.part == old else pc.part
@@ -300,7 +299,7 @@ class Session:
 
         def swap(d: Design) -> Design:
             for path in places:
-                d = replace_at(d, path, merged)
+                d = replace_block(d, path, merged)
             return d
 
         return self.apply(f"swap {old!r} for {new!r}", swap, lambda d: check_design(d, self.catalog)), len(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ascend_tui.model.catalog import PART_KINDS, Catalog, Part, figure_problems
+from ascend_tui.model.catalog import FIGURES, PART_KINDS, Catalog, Part, figure_problems
 from ascend_tui.model.design import (
     ALLOWED_BLOCKS,
     BLOCK_KINDS,
@@ -21,9 +21,10 @@ from ascend_tui.model.design import (
     children,
     describe_path,
     node_at,
+    part_ids,
 )
-from ascend_tui.model.metrics import TARGETS
 from ascend_tui.model.fabrics import PLACES, SCALEOUT_TOPOLOGIES, SCALEUP_TOPOLOGIES, NetworkCabinets
+from ascend_tui.model.metrics import TARGETS
 from ascend_tui.model.problems import Problem, did_you_mean
 
 MAX_FOOTPRINT_M2 = 1000.0  # one cabinet larger than this is a typo
@@ -217,7 +218,7 @@ def _part_of_kind(
 
 
 def _cabinet_problems(cabinets: NetworkCabinets, catalog: Catalog) -> list[tuple[str, tuple[str, ...]]]:
-    found = []
+    found: list[tuple[str, tuple[str, ...]]] = []
     if cabinets.cooling not in catalog.cooling:
         found.append((f"unknown cooling kind {cabinets.cooling!r}", ("cabinets", "cooling")))
     for name, high in (("footprint_m2", MAX_FOOTPRINT_M2), ("power_overhead", MAX_OVERHEAD)):
@@ -407,3 +408,46 @@ def check_floor(floor: FloorLayout) -> list[Problem]:
         if why:
             problems.append(Problem("floor", why, ("floor", name)))
     return problems
+
+
+def catalog_figures_used(design: Design, catalog: Catalog) -> set[tuple[str, str]]:
+    """The (catalog part, figure) pairs the design's evaluation reads: every figure of a catalog
+    part a cabinet holds, and those of a custom part's base that the custom part does not replace."""
+    out: set[tuple[str, str]] = set()
+    for pid in part_ids(design):
+        replaced: set[str] = set()
+        seen: set[str] = set()
+        while pid in design.parts and pid not in seen and pid not in catalog.parts:
+            seen.add(pid)
+            custom = design.parts[pid]
+            replaced |= set(custom.figures)
+            if custom.base is None:
+                break
+            pid = custom.base
+        if pid in catalog.parts:
+            out |= {(pid, f) for f in catalog.parts[pid].figures if f not in replaced}
+    return out
+
+
+def catalog_note(design: Design, catalog: Catalog) -> str | None:
+    """What to tell the user when a design was saved with another catalog version: which figures
+    it uses have changed since, or that none has; None when the versions agree or none is recorded."""
+    made_with, now = design.catalog_version, catalog.version
+    if made_with is None or made_with == now:
+        return None
+    if made_with > now:
+        return (
+            f"'{design.name}' was saved with catalog version {made_with}, newer than this ascend-tui's "
+            f"({now}); its figures may differ from the ones it was made with (upgrade ascend-tui)"
+        )
+    used = catalog_figures_used(design, catalog)
+    changed = [ch for ch in catalog.changes if made_with < ch.version and (ch.part, ch.figure) in used]
+    head = f"'{design.name}' was saved with catalog version {made_with}; this is version {now}"
+    if not changed:
+        return f"{head}, and none of the figures it uses has changed since"
+    moves = "; ".join(
+        f"{ch.part} {FIGURES[ch.figure].label}: {ch.was:g} -> "
+        f"{catalog.parts[ch.part].value(ch.figure):g} {FIGURES[ch.figure].unit} ({ch.why})"
+        for ch in changed
+    )
+    return f"{head}, and figures it uses have changed: {moves}"

@@ -9,26 +9,27 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path as FilePath
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 
 from ascend_tui.engine.evaluate import Evaluation
+from ascend_tui.engine.live import Job, LiveEvaluator
 from ascend_tui.engine.planning import check_targets
 from ascend_tui.engine.results import Results
 from ascend_tui.model import presets
 from ascend_tui.model.autosave import Autosave, Recovered
 from ascend_tui.model.catalog import load_catalog
 from ascend_tui.model.design import (
+    ALLOWED_BLOCKS,
     FORMAT_VERSION,
-    Cabinet,
-    Cluster,
+    HOLDS_PARTS,
+    Block,
     FloorLayout,
+    NodePath,
     PartCount,
-    Path,
-    Supernode,
+    children,
     describe_path,
     node_at,
 )
@@ -43,9 +44,6 @@ from ascend_tui.ui.main_screen import MainScreen
 from ascend_tui.ui.messages import EvaluationFailed, EvaluationFinished
 from ascend_tui.ui.views import ChartScreen, CompareScreen, FloorScreen, ScaleDialog, TargetsDialog, chart_for
 from ascend_tui.ui.widgets import DesignTree, MetricsPanel, NodeEditor, TargetRow
-
-if TYPE_CHECKING:
-    from ascend_tui.engine.live import Job, LiveEvaluator
 
 AUTOSAVE_DELAY = 1.0  # seconds after the last edit
 
@@ -105,12 +103,12 @@ class AscendApp(App[None]):
         self.session = Session(load_design(file, self.catalog), self.catalog, None if is_preset else file)
         self.source_label = f"preset {file.stem}" if is_preset else str(file)
         self.autosave = autosave or Autosave()
-        self.live: LiveEvaluator | None = None
+        self.live: LiveEvaluator | None = None  # set on mount
         self.evaluation: Evaluation | None = None
         self.evaluated_version = -1
         self.saved_totals: Results | None = None
         self.baseline_version = self.session.version
-        self.selected: Path = ()
+        self.selected: NodePath = ()
         self.last_error = ""
         self._autosave_timer: object | None = None
 
@@ -121,6 +119,8 @@ class AscendApp(App[None]):
         self.metrics_panel.loading = True
         self.update_title()
         self.note_catalog()
+        self.live = LiveEvaluator(self.catalog)
+        self.request_evaluation(Change("start"))
         self.warm_up()
         recovered = self.autosave.read(self.catalog)
         if recovered is not None and recovered.design != self.session.design:
@@ -153,18 +153,14 @@ class AscendApp(App[None]):
                 return
             self.notify(f"The autosaved design is kept at {kept}", title="Kept", timeout=10)
 
-    @work(thread=True, exclusive=True, group="warm-up", description="load the kernels")
+    @work(thread=True, exclusive=True, group="warm-up", description="compile the kernels")
     def warm_up(self) -> None:
-        """Import (and if needed compile) the kernels off the UI thread, then evaluate."""
-        import ascend_tui.engine.kernels  # noqa: F401 - compiles, or loads the cached machine code
-        from ascend_tui.engine.live import LiveEvaluator
+        """Compile (or load from Numba's cache) the kernels off the UI thread, so that edits of
+        large designs are quick; until then small designs evaluate as plain Python."""
+        from ascend_tui.engine import kernels
+        from ascend_tui.engine.jit import compile_all
 
-        live = LiveEvaluator(self.catalog)
-        self.call_from_thread(self.engine_ready, live)
-
-    def engine_ready(self, live: LiveEvaluator) -> None:
-        self.live = live
-        self.request_evaluation(Change("start"))
+        compile_all(kernels.accumulate, kernels.recompute, kernels.block_rows, kernels.cabinet_powers)
 
     # --- evaluation ----------------------------------------------------------------------------
 
@@ -175,7 +171,7 @@ class AscendApp(App[None]):
         count = 0
         if change.count_only is not None:
             count = node_at(session.design, change.count_only).count
-        self.run_job(self.live.job(session.design, session.version, change.count_only, count))
+        self.run_job(Job(session.version, session.design, change.count_only, count))
 
     # A description, because Textual otherwise reprs the arguments: a whole design on big layouts.
     @work(thread=True, exclusive=True, group="evaluate", description="evaluate the design")
@@ -191,7 +187,6 @@ class AscendApp(App[None]):
     def on_evaluation_finished(self, message: EvaluationFinished) -> None:
         if message.version != self.session.version or self.live is None:
             return  # an edit overtook this result
-        self.live.accept(message.evaluation)
         self.evaluation = message.evaluation
         self.evaluated_version = message.version
         if self.baseline_version == message.version:
@@ -230,7 +225,7 @@ class AscendApp(App[None]):
         current = self.evaluated_version == self.session.version
         node = node_at(design, self.selected)
         targets: list[TargetRow] = []
-        flagged: set[Path] = set()
+        flagged: set[NodePath] = set()
         over_limit: list[str] = []
         if current:
             hot = evaluation.cabinets_over_limit()
@@ -256,12 +251,12 @@ class AscendApp(App[None]):
         mark = " ●" if self.session.dirty else ""
         self.sub_title = f"{self.session.design.name} — {self.source_label}{mark}"
 
-    def redraw(self, select: Path) -> None:
+    def redraw(self, select: NodePath) -> None:
         screen = self.main_screen
         parts = self.session.parts()
         self.select(screen.query_one(DesignTree).rebuild(self.session.design, parts, select))
 
-    def select(self, path: Path) -> None:
+    def select(self, path: NodePath) -> None:
         self.selected = path
         screen = self.main_screen
         screen.query_one(NodeEditor).show_node(self.session.design, path, self.session.parts(), self.catalog)
@@ -282,7 +277,7 @@ class AscendApp(App[None]):
 
     # --- edits ---------------------------------------------------------------------------------
 
-    def apply(self, edit: Callable[[], Change], select: Path | None = None) -> bool:
+    def apply(self, edit: Callable[[], Change], select: NodePath | None = None) -> bool:
         """Run a session edit; on refusal say why in place and change nothing."""
         try:
             change = edit()
@@ -296,7 +291,7 @@ class AscendApp(App[None]):
         self.after_change(change, self.selected if select is None else select)
         return True
 
-    def after_change(self, change: Change, select: Path) -> None:
+    def after_change(self, change: Change, select: NodePath) -> None:
         tree = self.main_screen.query_one(DesignTree)
         if change.count_only is not None:
             tree.relabel(self.session.design, self.session.parts(), change.count_only)
@@ -307,7 +302,7 @@ class AscendApp(App[None]):
         self.request_evaluation(change)
         self.schedule_autosave()
 
-    def edit_field(self, path: Path, field: str, text: str) -> None:
+    def edit_field(self, path: NodePath, field: str, text: str) -> None:
         """Apply what was typed in one of the editor's fields; typing the value it has is no edit."""
         session = self.session
         try:
@@ -328,7 +323,10 @@ class AscendApp(App[None]):
                 self.apply(lambda: session.rename(path, text))
         elif field in ("role", "cooling"):
             if getattr(node, field) != text:
-                self.apply(lambda: session.set_cabinet(path, field, text))
+                self.apply(lambda: session.set_field(path, field, text))
+        elif field == "scaleup":
+            if isinstance(node, Block) and node.scaleup != (text == "yes"):
+                self.apply(lambda: session.set_field(path, "scaleup", text == "yes"))
         elif field == "pue":
             try:
                 pue = float(text)
@@ -344,7 +342,7 @@ class AscendApp(App[None]):
                 self.apply(lambda: self._refuse(f"{field} must be a number, got {text!r}"))
                 return
             if value != getattr(node, field):
-                self.apply(lambda: session.set_cabinet(path, field, value))
+                self.apply(lambda: session.set_field(path, field, value))
 
     @staticmethod
     def _refuse(message: str) -> Change:
@@ -363,23 +361,43 @@ class AscendApp(App[None]):
         self.apply(lambda: self.session.set_count(self.selected, max(1, round(node.count * factor))))
 
     def add_child(self) -> None:
+        """Ask what to add under the selected block (a part entry's block): a block of a kind it
+        may hold, or a part from the catalog."""
         self.sync_selection()
         node = node_at(self.session.design, self.selected)
-        if isinstance(node, PartCount):
-            self.selected = self.selected[:-1]
-            node = node_at(self.session.design, self.selected)
-        path = self.selected
-        if isinstance(node, Cabinet):
+        path = self.selected if isinstance(node, Block) else self.selected[:-1]
+        block = node_at(self.session.design, path)
+        assert isinstance(block, Block)
+        choices = [(kind, kind) for kind in ALLOWED_BLOCKS[block.kind]]
+        if block.kind in HOLDS_PARTS:
+            choices.append(("part", "part from the catalog"))
 
-            def add_part(part: str | None) -> None:
-                if part:
-                    self.apply(lambda: self.session.add_child(path, part)[0], select=(*path, len(node.parts)))
+        def add_part(part: str | None) -> None:
+            if part:
+                self.apply(lambda: self.session.add_part(path, part)[0], select=(*path, len(children(block))))
 
-            self.push_screen(PartPicker(self.session.parts(), f"Add a part to {node.label}"), add_part)
+        def chosen(what: str | None) -> None:
+            if what == "part":
+                self.push_screen(PartPicker(self.session.parts(), f"Add a part to {block.label}"), add_part)
+            elif what in ALLOWED_BLOCKS[block.kind]:
+                self.apply_add_block(path, what)
+
+        if len(choices) == 1:
+            chosen(choices[0][0])
             return
-        assert isinstance(node, (Cluster, Supernode))
-        new_path = (*path, len(node.supernodes if isinstance(node, Cluster) else node.cabinets))
-        self.apply(lambda: self.session.add_child(path)[0], select=new_path)
+        self.push_screen(Confirm(f"Add to {block.label}", "What to add?", choices), chosen)
+
+    def apply_add_block(self, path: NodePath, kind: str) -> None:
+        """Add a block of `kind` under the block at `path` and select it."""
+        selected: list[NodePath] = []
+
+        def add() -> Change:
+            change, new_path = self.session.add_block(path, kind)
+            selected.append(new_path)
+            return change
+
+        if self.apply(add):
+            self.redraw(selected[0])
 
     def duplicate(self) -> None:
         self.sync_selection()
@@ -409,7 +427,7 @@ class AscendApp(App[None]):
         used = sorted({n.part for n in self._part_entries()})
         parts = self.session.parts()
         if not used:
-            self.notify("No cabinet holds a part yet.", severity="warning")
+            self.notify("No block holds a part yet.", severity="warning")
             return
 
         def chosen_old(old: str | None) -> None:
@@ -529,7 +547,7 @@ class AscendApp(App[None]):
             if targets is not None:
                 self.apply(lambda: self.session.set_targets(targets))
 
-        self.push_screen(TargetsDialog(self.session.design.targets), chosen)
+        self.push_screen(TargetsDialog(dict(self.session.design.targets)), chosen)
 
     def scale_to_target(self) -> None:
         self.sync_selection()

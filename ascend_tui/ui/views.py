@@ -22,7 +22,7 @@ from ascend_tui.engine.evaluate import Evaluation
 from ascend_tui.engine.planning import ScalePlan, plan_count, sweep
 from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import Catalog
-from ascend_tui.model.design import Cabinet, Design, FloorLayout, Path, node_at, walk
+from ascend_tui.model.design import Block, Design, FloorLayout, NodePath, node_at, walk
 from ascend_tui.model.metrics import BY_KEY, TARGETS, Target, metric_of, scalable
 from ascend_tui.model.problems import DesignError
 from ascend_tui.report import describe_plan, format_value, show
@@ -123,7 +123,7 @@ class ScaleDialog(ModalScreen[int | None]):
     AUTO_FOCUS = "#scale-goal"  # the goal defaults to FP8: type a value and press Enter
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
-    def __init__(self, design: Design, path: Path, catalog: Catalog) -> None:
+    def __init__(self, design: Design, path: NodePath, catalog: Catalog) -> None:
         super().__init__()
         self.design, self.path, self.catalog = design, path, catalog
         self.plan: ScalePlan | None = None
@@ -217,7 +217,7 @@ def chart_counts(current: int, points: int = 40) -> list[int]:
     return sorted({*range(1, top + 1, step), current, top})
 
 
-def chart_for(evaluation: Evaluation, path: Path, label: str, current: int) -> ChartScreen:
+def chart_for(evaluation: Evaluation, path: NodePath, label: str, current: int) -> ChartScreen:
     """A chart of the design as the count of the node at `path` runs from 1 to twice its value."""
     counts = chart_counts(current)
     return ChartScreen(label, counts, sweep(evaluation, path, counts), current)
@@ -240,7 +240,7 @@ def floor_cells(design: Design, evaluation: Evaluation, catalog: Catalog) -> tup
     number of cabinets one cell stands for."""
     groups: list[tuple[FloorCell, int]] = []
     for path, node in walk(design):
-        if isinstance(node, Cabinet):
+        if isinstance(node, Block) and node.is_cabinet:
             cell = FloorCell(
                 node.role,
                 evaluation.node(path)["it_power_kw"],

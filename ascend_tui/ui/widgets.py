@@ -17,13 +17,11 @@ from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import Catalog, Part
 from ascend_tui.model.design import (
     CABINET_ROLES,
-    Cabinet,
-    Cluster,
+    Block,
     Design,
     Node,
+    NodePath,
     PartCount,
-    Path,
-    Supernode,
     children,
     node_at,
 )
@@ -31,24 +29,24 @@ from ascend_tui.model.metrics import BY_KEY, HEADLINE
 from ascend_tui.report import change, part_specs, show
 from ascend_tui.ui.messages import EditRequested, NodeSelected
 
-ICONS = {Cluster: "◆", Supernode: "◇", Cabinet: "▤", PartCount: "·"}
+ICONS = {"cluster": "◆", "pod": "◈", "supernode": "◇", "cabinet": "▤", "server": "▭", "part": "·"}
 # How many lines the tree fills in before it leaves branches collapsed (filled in on expanding),
 # so that huge explicit layouts stay quick to draw.
 EXPAND_LIMIT = 400
 
 
 def node_label(node: Node, parts: dict[str, Part]) -> Text:
-    """A tree line: icon, name and count."""
-    icon = ICONS[type(node)]
+    """A tree line: icon, name and count; a scale-up domain is marked ⇄."""
     if isinstance(node, PartCount):
         part = parts.get(node.part)
         name = part.name if part else node.part
-        return Text.assemble(f"{icon} ", (f"{node.count:,}", "bold"), " × ", name)
-    return Text.assemble(f"{icon} ", node.name, (f"  ×{node.count:,}", "bold"))
+        return Text.assemble(f"{ICONS['part']} ", (f"{node.count:,}", "bold"), " × ", name)
+    domain = " ⇄" if node.scaleup else ""
+    return Text.assemble(f"{ICONS[node.kind]} ", node.name, (domain, "cyan"), (f"  ×{node.count:,}", "bold"))
 
 
-class DesignTree(Tree[Path]):
-    """cluster > supernodes > cabinets > parts, each line with its count.
+class DesignTree(Tree[NodePath]):
+    """The design's blocks and parts, each line with its count.
 
     Branches are filled in when first expanded, and only small ones start expanded, so that a
     design laid out cabinet by cabinet opens as quickly as a compressed one.
@@ -58,14 +56,14 @@ class DesignTree(Tree[Path]):
         super().__init__("design", data=(), **kwargs)  # type: ignore[arg-type]
         self.show_root = True
         self.guide_depth = 2
-        self._by_path: dict[Path, TreeNode[Path]] = {}
-        self._unfilled: set[Path] = set()
-        self.flagged: set[Path] = set()
+        self._by_path: dict[NodePath, TreeNode[NodePath]] = {}
+        self._unfilled: set[NodePath] = set()
+        self.flagged: set[NodePath] = set()
         self.design: Design | None = None
         self.parts: dict[str, Part] = {}
         self._budget = EXPAND_LIMIT
 
-    def rebuild(self, design: Design, parts: dict[str, Part], select: Path) -> Path:
+    def rebuild(self, design: Design, parts: dict[str, Part], select: NodePath) -> NodePath:
         """Redraw the whole tree and put the cursor on `select` (or its nearest ancestor, returned)."""
         self.design, self.parts = design, parts
         self.clear()
@@ -79,7 +77,7 @@ class DesignTree(Tree[Path]):
         self.root.expand()
         return self.select_path(select)
 
-    def _fill(self, path: Path) -> None:
+    def _fill(self, path: NodePath) -> None:
         """Add the children of the node at `path`; expand the small ones while the budget lasts."""
         assert self.design is not None
         self._unfilled.discard(path)
@@ -102,13 +100,13 @@ class DesignTree(Tree[Path]):
                 self._budget -= size
                 self._fill(kid_path)
 
-    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Path]) -> None:
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodePath]) -> None:
         event.stop()
         if event.node.data in self._unfilled:
             self._budget = EXPAND_LIMIT
             self._fill(event.node.data)
 
-    def relabel(self, design: Design, parts: dict[str, Part], path: Path) -> None:
+    def relabel(self, design: Design, parts: dict[str, Part], path: NodePath) -> None:
         """Redraw one line (after a count change)."""
         if path in self._by_path:
             label = node_label(node_at(design, path), parts)
@@ -116,13 +114,13 @@ class DesignTree(Tree[Path]):
                 label = Text.assemble(("⚠ ", "bold red"), label)
             self._by_path[path].set_label(label)
 
-    def flag(self, design: Design, parts: dict[str, Part], paths: set[Path]) -> None:
+    def flag(self, design: Design, parts: dict[str, Part], paths: set[NodePath]) -> None:
         """Mark the nodes responsible for unmet targets (and unmark the others)."""
         before, self.flagged = self.flagged, set(paths)
         for path in before ^ self.flagged:
             self.relabel(design, parts, path)
 
-    def select_path(self, path: Path) -> Path:
+    def select_path(self, path: NodePath) -> NodePath:
         """Move the cursor to `path` (filling in and expanding its ancestors) once the lines are
         laid out; a path that no longer exists falls back to its nearest ancestor, returned."""
         assert self.design is not None
@@ -141,11 +139,11 @@ class DesignTree(Tree[Path]):
         return path
 
     @property
-    def selected_path(self) -> Path:
+    def selected_path(self) -> NodePath:
         node = self.cursor_node
         return node.data if node is not None and node.data is not None else ()
 
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Path]) -> None:
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodePath]) -> None:
         event.stop()
         if event.node.data is not None:
             self.post_message(NodeSelected(event.node.data))
@@ -154,7 +152,7 @@ class DesignTree(Tree[Path]):
 class NodeEditor(VerticalScroll):
     """The selected node's fields (Enter applies a field) and, for parts, their specs and sources."""
 
-    def show_node(self, design: Design, path: Path, parts: dict[str, Part], catalog: Catalog) -> None:
+    def show_node(self, design: Design, path: NodePath, parts: dict[str, Part], catalog: Catalog) -> None:
         """Show the form for the node at `path` (recomposed on the next refresh)."""
         self.path = path
         self._form = list(self._widgets(design, path, parts, catalog))
@@ -164,18 +162,31 @@ class NodeEditor(VerticalScroll):
         yield from getattr(self, "_form", [])
 
     def _widgets(
-        self, design: Design, path: Path, parts: dict[str, Part], catalog: Catalog
+        self, design: Design, path: NodePath, parts: dict[str, Part], catalog: Catalog
     ) -> list[Static | Horizontal | Label]:
         node = node_at(design, path)
         widgets: list[Static | Horizontal | Label] = [
             Static(Text(node.label[:1].upper() + node.label[1:], "bold"), id="node-title")
         ]
-        if not isinstance(node, PartCount):
+        if isinstance(node, Block):
             widgets.append(self._field("Name", "name", node.name))
         widgets.append(self._field("Count", "count", str(node.count), integer=True))
         if not path:
             widgets.append(self._field(BY_KEY["pue"].label, "pue", f"{design.pue:g}", number=True))
-        if isinstance(node, Cabinet):
+        if isinstance(node, Block):
+            choices = [("yes: a scale-up domain", "yes"), ("no", "no")]
+            widgets.append(
+                Horizontal(
+                    Label("Scale-up", classes="field-label"),
+                    Select(
+                        choices, value="yes" if node.scaleup else "no", allow_blank=False, id="field-scaleup", compact=True
+                    ),
+                    classes="field",
+                )
+            )
+        if isinstance(node, Block) and node.kind == "server":
+            widgets.append(self._field("Overhead", "power_overhead", f"{node.power_overhead:g}", number=True))
+        if isinstance(node, Block) and node.is_cabinet:
             roles = [(r, r) for r in CABINET_ROLES]
             kinds = [(k.name, cid) for cid, k in catalog.cooling.items()]
             widgets += [
@@ -192,8 +203,8 @@ class NodeEditor(VerticalScroll):
                 self._field("Footprint m²", "footprint_m2", f"{node.footprint_m2:g}", number=True),
                 self._field("Overhead", "power_overhead", f"{node.power_overhead:g}", number=True),
             ]
-            if node.source:
-                widgets.append(Static(Text(node.source, "dim"), classes="source"))
+        if isinstance(node, Block) and node.source:
+            widgets.append(Static(Text(node.source, "dim"), classes="source"))
         if isinstance(node, PartCount) and node.part in parts:
             widgets.append(Static(part_specs(parts[node.part]), id="part-specs"))
         if not path and design.notes.strip():
