@@ -21,6 +21,7 @@ from ascend_tui.model.problems import DesignError, Problem
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ascend_tui.model.catalog import Figure
     from ascend_tui.model.design import Design, NodePath
 
 COMMANDS = ("eval", "presets", "parts", "export", "compare", "scale", "metrics")
@@ -242,10 +243,40 @@ def cmd_presets(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _figure_cell(f: Figure | None) -> str:
+    """A figure in a catalog table: its value, ~ for an estimate, — no units, n/p not published."""
+    if f is None:
+        return ""
+    if not f.supported:
+        return "—"
+    if not f.published:
+        return "n/p"
+    return ("~" if f.estimate else "") + f"{f.value:g}"
+
+
+def _figure_json(f: Figure) -> dict[str, object]:
+    """A figure for JSON: its value (null where it has none), its range, and where it comes from."""
+    out: dict[str, object] = {
+        "value": f.value if f.counts else None,
+        "supported": f.supported,
+        "published": f.published,
+        "estimate": f.estimate,
+        "basis": f.basis,
+    }
+    if f.ranged:
+        out["low"] = f.low if f.low is not None else f.value
+        out["high"] = f.high if f.high is not None else f.value
+    if f.direction:
+        out["direction"] = f.direction
+    if f.year is not None:
+        out["year"] = f.year
+    return out
+
+
 def cmd_parts(args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from ascend_tui.model.catalog import FIGURES, load_catalog
+    from ascend_tui.model.catalog import FIGURES, PART_KINDS, load_catalog
 
     catalog = load_catalog()
     if args.part is not None:
@@ -266,10 +297,7 @@ def cmd_parts(args: argparse.Namespace) -> int:
                 "name": p.name,
                 "vendor": p.vendor,
                 "status": p.status,
-                "figures": {
-                    k: {"value": f.value, "supported": f.supported, "basis": f.basis}
-                    for k, f in p.figures.items()
-                },
+                "figures": {k: _figure_json(f) for k, f in p.figures.items()},
             }
             for pid, p in catalog.parts.items()
         }
@@ -279,28 +307,24 @@ def cmd_parts(args: argparse.Namespace) -> int:
         }
         _print_json({"parts": out, "cooling": cooling})
         return EXIT_OK
-    table = Table(title="Part catalog (~ estimate, — no units for that precision)")
-    table.add_column("id")
-    table.add_column("kind")
-    for spec in FIGURES.values():
-        table.add_column(f"{spec.label}\n{spec.unit}", justify="right")
-    for pid, part in catalog.parts.items():
-        cells = []
-        for figure in FIGURES:
-            f = part.figures.get(figure)
-            if f is None:
-                cells.append("")
-            elif not f.supported:
-                cells.append("—")
-            else:
-                cells.append(("~" if f.estimate else "") + f"{f.value:g}")
-        table.add_row(pid, part.kind, *cells)
     console = _console()
-    console.print(table)
-    for cid, kind in catalog.cooling.items():
+    for kind in PART_KINDS:  # one table per kind, with the figures that kind has
+        parts = {pid: p for pid, p in catalog.parts.items() if p.kind == kind}
+        if not parts:
+            continue
+        figures = [spec for spec in FIGURES.values() if kind in spec.kinds]
+        table = Table(title=f"{kind} parts", title_justify="left")
+        table.add_column("id", no_wrap=True)
+        for spec in figures:
+            table.add_column(f"{spec.label}\n{spec.unit}", justify="right")
+        for pid, part in parts.items():
+            table.add_row(pid, *(_figure_cell(part.figures.get(spec.name)) for spec in figures))
+        console.print(table)
+    console.print("~ estimate · — no units for that precision · n/p not published")
+    for cid, kind_ in catalog.cooling.items():
         console.print(
-            f"cooling {cid!r}: at most {kind.max_cabinet_kw.value:g} kW per cabinet "
-            f"({kind.max_cabinet_kw.basis})"
+            f"cooling {cid!r}: at most {kind_.max_cabinet_kw.value:g} kW per cabinet "
+            f"({kind_.max_cabinet_kw.basis})"
         )
     console.print(
         "[dim]Sources and rationales: `ascend-tui parts --json`, or the part browser in the app.[/]"

@@ -42,6 +42,8 @@ def format_value(metric: Metric, value: float) -> str:
     if isinstance(value, float) and math.isnan(value):
         return "n/a"
     unit = metric.unit
+    if unit.share:
+        return f"{_number(100 * value)}%"
     if unit.whole:
         return f"{int(value):,} {' '.join(unit.symbols)}".rstrip()
     if len(unit.symbols) > 1:
@@ -49,17 +51,40 @@ def format_value(metric: Metric, value: float) -> str:
     return f"{_number(value)} {' '.join(unit.symbols)}".rstrip()
 
 
-def show(results: Results, key: str) -> str:
-    """A metric as the user sees it: `~` marks an estimate; a precision no chip has says so."""
+def format_range(metric: Metric, low: float, high: float) -> str:
+    """An estimate range in the unit that suits its high end: `380–599 kW`, `1.2–1.5 MW`."""
+    high_text = format_value(metric, high)
+    number, _, symbol = high_text.partition(" ")
+    if metric.unit.share:
+        return f"{_number(100 * low)}–{high_text}"
+    factor = 1.0
+    symbols = metric.unit.symbols
+    if len(symbols) > 1 and symbol in symbols:
+        factor = 1000.0 ** symbols.index(symbol)
+    return f"{_number(low / factor)}–{number} {symbol}".rstrip()
+
+
+def show(results: Results, key: str, ranges: bool = True) -> str:
+    """A metric as the user sees it: `~` marks an estimate, followed by its range where the
+    estimates give one; a precision no chip has says so, and so do chips whose figure is not
+    published."""
     metric = BY_KEY[key]
     precision = metric.precision
     if precision and results["chips"] and not results.supported(precision):
         return f"no {precision.upper()} units"
+    if key.endswith("_sparse_pflops") and not results[key]:
+        return "not published"  # no chip states a sparse figure
     text = format_value(metric, results[key])
     if key in results.estimated:
         text = "~" + text
-    if precision and key.startswith(precision) and results.unsupported_chips.get(precision):
-        text += f" ({results.unsupported_chips[precision]:,} chips without)"
+        span = results.range(key)
+        if ranges and span is not None:
+            text += f" ({format_range(metric, *span)})"
+    if precision and key == f"{precision}_pflops":
+        if results.unsupported_chips.get(precision):
+            text += f" ({results.unsupported_chips[precision]:,} chips without)"
+        if results.unpublished_chips.get(f"{precision}_tflops"):
+            text += f" ({results.unpublished_chips[f'{precision}_tflops']:,} chips not published)"
     return text
 
 
@@ -91,9 +116,11 @@ def target_goal(check: TargetCheck) -> str:
 
 
 def target_margin(check: TargetCheck) -> str:
-    """How far inside the goal a design is, or how far short: `margin 200 m²`, `short by 1.8 EF`."""
-    how = "margin" if check.met else "short by"
-    return f"{how} {abs(check.margin):,.4g} {TARGETS[check.key].unit}"
+    """How far inside the goal a design is, or how far from it: `margin 200 m²`, `short by 1.8 EF`
+    for a target missed, `over by 3 MW` for a limit broken."""
+    target = TARGETS[check.key]
+    how = "margin" if check.met else "short by" if target.at_least else "over by"
+    return f"{how} {abs(check.margin):,.4g} {target.unit}"
 
 
 def target_line(check: TargetCheck, responsible: str) -> Text:
@@ -149,7 +176,10 @@ def describe_plan(plan: ScalePlan) -> Table | Text:
     """The answer of a plan: the count, and what the design then delivers and costs."""
     if plan.count is None or plan.after is None:
         return Text(f"Not possible: {plan.reason}.", "bold red")
-    table = Table(title=f"Count needed: {plan.count:,}", title_justify="left", box=None, show_header=True)
+    title = f"{plan.question}: {plan.count:,}"
+    if plan.limited_by:
+        title += f" (bounded by the design's {plan.limited_by})"
+    table = Table(title=title, title_justify="left", box=None, show_header=True)
     table.add_column("")
     table.add_column("now", justify="right")
     table.add_column("with that count", justify="right")
@@ -174,7 +204,18 @@ def part_specs(part: Part) -> Table:
         f = part.figures.get(name)
         if f is None:
             continue
-        value = "no units" if not f.supported else ("~" if f.estimate else "") + f"{f.value:g} {figure.unit}"
+        if not f.supported:
+            value = "no units"
+        elif not f.published:
+            value = "not published"
+        else:
+            value = ("~" if f.estimate else "") + f"{f.value:g} {figure.unit}"
+            if f.ranged:
+                low = f.value if f.low is None else f.low
+                high = f.value if f.high is None else f.high
+                value += f" ({low:g}–{high:g})"
+            if f.direction:
+                value += f" {'each way' if f.direction == 'each' else 'both ways'}"
         basis = f.basis + (f" — {f.note}" if f.note else "")
         table.add_row(figure.label, value, Text(basis, "dim" if f.estimate else ""))
     return table

@@ -209,6 +209,8 @@ def add_fabric(
         for key, value in part_row(part, 1, plane).items():
             if key in ("it_w", "typical_w", "network_w"):
                 row[key] += n * f * value
+                if key == "it_w":
+                    row["overhead_w"] += n * (f - 1) * value  # the network cabinets' own overhead
             elif key == "nic_gbit":
                 continue  # derived NICs are endpoints of this fabric, counted once below
             else:
@@ -261,6 +263,7 @@ def reference_rows(design: Design, catalog: Catalog, plane: str = "value") -> di
         for fabric in (node.scaleup_fabric, node.scaleout_fabric):
             if fabric is not None:
                 add_fabric(row, fabric, typed_ports, parts, catalog, plane)
+        row["overhead_w"] += node.power_overhead * row["it_w"]  # the overhead of what it holds
         for key in ("it_w", "typical_w", "network_w"):
             row[key] *= 1 + node.power_overhead
         if node.kind == "cabinet":
@@ -290,7 +293,10 @@ def reference_rows(design: Design, catalog: Catalog, plane: str = "value") -> di
 
 
 def ratio(a: float, b: float) -> float:
-    return a / b if b > 0 else math.nan
+    """Undefined with nothing to divide by, or where the quotient overflows."""
+    if b <= 0 or math.isinf(a / b):
+        return math.nan
+    return a / b
 
 
 def reference_metrics(row: Row, pue: float, area: float | None = None) -> dict[str, float]:
@@ -325,7 +331,7 @@ def reference_metrics(row: Row, pue: float, area: float | None = None) -> dict[s
         "scaleout_bandwidth_tbps": r["nic_gbit"] / 8 / 1000,
         "scaleout_bandwidth_per_chip_gbps": ratio(r["nic_gbit"] / 8, r["chips"]),
         **{name: r[name] for name in KIND_POWER.values()},
-        "overhead_power_kw": it_kw - sum(r[name] for name in KIND_POWER.values()),
+        "overhead_power_kw": r["overhead_w"] / 1000,
         "it_power_kw": it_kw,
         "it_power_typical_kw": r["typical_w"] / 1000,
         "network_power_kw": r["network_w"] / 1000,

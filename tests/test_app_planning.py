@@ -89,7 +89,7 @@ async def test_scale_the_compute_cabinets_to_10_ef_and_apply(tmp_path):
         assert dialog.plan is not None and dialog.plan.count == 157
         await pilot.click("#apply")
         app = await settled(pilot)
-        assert app.session.design.root.cabinets[0].count == 157  # type: ignore[union-attr]
+        assert app.session.design.root.blocks[0].count == 157
         assert app.metrics_panel.shown["fp8_pflops"] == "10.0 EF"
 
 

@@ -103,8 +103,13 @@ def test_an_estimate_without_rationale_is_refused():
         parse_catalog(data, "test")
 
 
-def test_the_catalog_has_a_version_and_no_recorded_changes_yet(catalog):
-    assert (catalog.version, catalog.changes) == (1, ())
+def test_the_catalog_records_the_figures_its_version_changed(catalog):
+    assert catalog.version == 2
+    assert [(c.part, c.figure, c.was) for c in catalog.changes] == [
+        ("ub-switch-950", "power_w", 1000.0),
+        ("optic-400g-lpo", "power_w", 8.0),
+        ("optic-800g", "power_w", 14.0),
+    ]
 
 
 def with_change(catalog: Catalog, version: int, part: str, figure: str, was: float) -> Catalog:
@@ -131,20 +136,19 @@ def test_recorded_changes_are_checked():
 def test_a_design_from_another_catalog_version_says_which_figures_changed(catalog):
     design = presets.load("cloudmatrix-384")  # 910C, Kunpeng 920, UB switches, 400G LPO optics
     assert catalog_note(design, catalog) is None  # no version recorded: nothing to say
-    design.catalog_version = 1
-    assert catalog_note(design, catalog) is None
-    newer = with_change(catalog, 2, "ascend-910c", "bf16_tflops", 752.0)
-    assert catalog_note(design, newer) == (
+    assert catalog_note(replace(design, catalog_version=2), catalog) is None
+    # Its fabrics derive 400G LPO optics, whose power catalog 2 changed.
+    assert catalog_note(replace(design, catalog_version=1), catalog) == (
         "'CloudMatrix 384' was saved with catalog version 1; this is version 2, and figures it uses "
-        "have changed: ascend-910c BF16: 752 -> 780 TFLOP/s (new source)"
+        "have changed: optic-400g-lpo Power, max: 8 -> 5 W (8 W is a DSP 400G module's power "
+        "(NVIDIA's is 9 W); linear-drive modules draw about half an 800G LPO's ~8-9 W)"
     )
-    unused = with_change(catalog, 2, "nvidia-b200", "power_w", 900.0)
-    assert catalog_note(design, unused) == (
-        "'CloudMatrix 384' was saved with catalog version 1; this is version 2, "
+    unused = with_change(catalog, 3, "nvidia-b200", "power_w", 900.0)
+    assert catalog_note(replace(design, catalog_version=2), unused) == (
+        "'CloudMatrix 384' was saved with catalog version 2; this is version 3, "
         "and none of the figures it uses has changed since"
     )
-    design.catalog_version = 3
-    assert catalog_note(design, newer) == (
+    assert catalog_note(replace(design, catalog_version=3), catalog) == (
         "'CloudMatrix 384' was saved with catalog version 3, newer than this ascend-tui's (2); "
         "its figures may differ from the ones it was made with (upgrade ascend-tui)"
     )
@@ -152,14 +156,14 @@ def test_a_design_from_another_catalog_version_says_which_figures_changed(catalo
 
 def test_a_change_a_custom_part_overrides_is_not_reported(catalog):
     design = parse_design(
-        'format = 1\ncatalog_version = 1\nname = "d"\n'
+        'format = 2\ncatalog_version = 2\nname = "d"\n'
         '[parts.mine]\nbase = "ascend-950dt"\nhbm_gb = 256\n'
-        '[cabinet]\nname = "c"\n[cabinet.parts]\nmine = 8\n'
+        '[cabinet]\nname = "c"\nscaleup = true\n[cabinet.parts]\nmine = 8\n'
     )
-    assert design.catalog_version == 1
+    assert design.catalog_version == 2
     assert ("ascend-950dt", "hbm_gb") not in catalog_figures_used(design, catalog)
     assert ("ascend-950dt", "fp8_tflops") in catalog_figures_used(design, catalog)
-    hidden = with_change(catalog, 2, "ascend-950dt", "hbm_gb", 128.0)
+    hidden = with_change(catalog, 3, "ascend-950dt", "hbm_gb", 128.0)
     assert "none of the figures it uses has changed" in str(catalog_note(design, hidden))
-    seen = with_change(catalog, 2, "ascend-950dt", "fp8_tflops", 900.0)
+    seen = with_change(catalog, 3, "ascend-950dt", "fp8_tflops", 900.0)
     assert "ascend-950dt FP8: 900 -> 1000 TFLOP/s" in str(catalog_note(design, seen))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -64,12 +65,13 @@ def test_eval_prints_a_readable_table(capsys):
     assert code == 0
     assert "no FP8 units" in out
     assert "300 PF" in out
-    assert "~537 kW" in out
+    assert "~501 kW (380–599 kW)" in out  # IT power with the range its estimates give
 
 
 def test_eval_reports_targets_and_check_fails_when_one_is_missed(capsys, tmp_path):
-    design = presets.load("atlas-950-superpod")
-    design.targets = {"min_fp8_ef": 8.0, "max_floor_area_m2": 900.0}
+    design = replace(
+        presets.load("atlas-950-superpod"), targets={"min_fp8_ef": 8.0, "max_floor_area_m2": 900.0}
+    )
     path = tmp_path / "pod.toml"
     from ascend_tui.model.toml_format import save_design
 
@@ -88,9 +90,8 @@ def test_eval_reports_targets_and_check_fails_when_one_is_missed(capsys, tmp_pat
     }
     assert run_cli(capsys, "eval", str(path), "--check")[0] == 3
     code, out, _ = run_cli(capsys, "eval", str(path))
-    assert "Target: Floor area ≤ 900 m²: missed, short by 100 m²; look at supernode" in out
-    design.targets = {"min_fp8_ef": 8.0}
-    save_design(design, path)
+    assert "Target: Floor area ≤ 900 m²: missed, over by 100 m²; look at supernode" in out
+    save_design(replace(design, targets={"min_fp8_ef": 8.0}), path)
     assert run_cli(capsys, "eval", str(path), "--check")[0] == 0
 
 
@@ -144,15 +145,23 @@ def test_parts_lists_the_catalog_with_sources(capsys):
     assert code == 0
     assert data["parts"]["ascend-910c"]["figures"]["bf16_tflops"]["basis"].startswith("SemiAnalysis")
     assert data["parts"]["ascend-910c"]["figures"]["fp8_tflops"]["supported"] is False
-    assert data["parts"]["ascend-950dt"]["figures"]["power_w"]["basis"].startswith("estimate:")
+    power = data["parts"]["ascend-950dt"]["figures"]["power_w"]
+    assert power["basis"].startswith("estimate:") and (power["low"], power["high"]) == (500.0, 900.0)
+    assert data["parts"]["ascend-910d"]["figures"]["fp8_tflops"] == {
+        "value": None,
+        "supported": True,
+        "published": False,
+        "estimate": False,
+        "basis": "not published: No figure published (WSJ, Apr 2025)",
+    }
     code, out, _ = run_cli(capsys, "parts")
-    assert "ascend-950dt" in out and "cooling 'air'" in out
+    assert "ascend-950dt" in out and "cooling 'air'" in out and "switch parts" in out
 
 
 def test_one_part_with_its_sources(capsys):
     code, out, _ = run_cli(capsys, "parts", "ascend-910c")
     assert code == 0
-    assert "SemiAnalysis, 'CloudMatrix 384' (Apr 2025)" in out and "752 TF" in out
+    assert "SemiAnalysis, 'Huawei AI CloudMatrix 384" in out and "752 TF" in out
     assert "estimate: Not published; two 910B-class dies" in out
     code, out, _ = run_cli(capsys, "parts", "ascend-910c", "--json")
     assert list(json.loads(out)["parts"]) == ["ascend-910c"]
@@ -197,7 +206,7 @@ def test_scale_finds_the_count_for_a_target_by_block_name(capsys):
 
 def test_scale_refuses_unknown_blocks_and_goals(capsys):
     code, _, err = run_cli(capsys, "scale", "atlas-950-superpod", "comp", "min_fp8_ef=10")
-    assert code == 2 and "'comp' names no supernode or cabinet; use one of: Atlas 950 SuperPoD, " in err
+    assert code == 2 and "'comp' names no block; use one of: Atlas 950 SuperPoD, " in err
     code, _, err = run_cli(capsys, "scale", "atlas-950-superpod", "compute", "fp8=10")
     assert code == 2 and "KEY=VALUE with KEY one of min_fp8_ef" in err
     code, _, err = run_cli(capsys, "scale", "atlas-950-superpod", "compute", "min_fp8_ef=lots")
@@ -222,7 +231,7 @@ def test_every_json_output_carries_the_schema_and_catalog_versions(capsys, argv)
     assert code == 0
     assert list(data)[:2] == ["schema", "catalog_version"]
     assert data["schema"] == JSON_SCHEMA == 1
-    assert data["catalog_version"] == load_catalog().version == 1
+    assert data["catalog_version"] == load_catalog().version == 2
 
 
 def test_version_comes_from_the_installed_package_metadata(capsys):
@@ -268,13 +277,13 @@ def test_metrics_lists_every_registry_entry(capsys):
 def test_eval_notes_a_design_saved_with_another_catalog_version(capsys, tmp_path):
     path = tmp_path / "later.toml"
     path.write_text(
-        'format = 1\ncatalog_version = 7\nname = "Later"\n'
-        '[cabinet]\nname = "c"\n[cabinet.parts]\nnvidia-b200 = 8\n'
+        'format = 2\ncatalog_version = 7\nname = "Later"\n'
+        '[server]\nname = "c"\nscaleup = true\n[server.parts]\nnvidia-b200 = 8\n'
     )
     code, out, err = run_cli(capsys, "eval", str(path), "--json")
     assert code == 0 and json.loads(out)["chips"] == 8
     assert err == (
-        "ascend-tui: note: 'Later' was saved with catalog version 7, newer than this ascend-tui's (1); "
+        "ascend-tui: note: 'Later' was saved with catalog version 7, newer than this ascend-tui's (2); "
         "its figures may differ from the ones it was made with (upgrade ascend-tui)\n"
     )
 

@@ -315,7 +315,8 @@ def test_a_reused_design_is_kept_as_a_reference_on_save(tmp_path):
     )
     top = tmp_path / "top.toml"
     top.write_text(
-        "format = 2\nname = 'top'\n[cluster]\nname = 'top'\n[[cluster.supernodes]]\nuse = 'pod.toml'\ncount = 3\n"
+        "format = 2\nname = 'top'\n[cluster]\nname = 'top'\n"
+        "[[cluster.supernodes]]\nuse = 'pod.toml'\ncount = 3\n"
     )
     d = presets.load_file(top)
     assert evaluate(d).totals()["chips"] == 48

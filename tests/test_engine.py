@@ -112,7 +112,9 @@ def test_chips_without_a_precision_contribute_nothing_and_are_counted():
 def test_a_row_layout_sets_the_floor_area():
     design = small_pod()
     design = replace_at(design, (0,), lambda n: replace(n, count=10))
-    design = replace(design, floor=FloorLayout(cabinets_per_row=8, cabinet_width_m=0.6, cabinet_depth_m=1.2, aisle_m=1.2))
+    design = replace(
+        design, floor=FloorLayout(cabinets_per_row=8, cabinet_width_m=0.6, cabinet_depth_m=1.2, aisle_m=1.2)
+    )
     m = evaluate(design).totals()
     # 2 x 10 = 20 cabinets in rows of 8: 3 rows of 4.8 m, each 1.2 m deep plus a 1.2 m aisle
     assert m["floor_area_m2"] == pytest.approx(3 * 4.8 * 2.4)
@@ -143,8 +145,15 @@ def assert_matches_reference(design: Design, catalog) -> None:  # type: ignore[n
     for plane in ("value", "low", "high"):
         want = reference_totals(design, catalog, plane)
         for key, value in want.items():
-            got = {"value": totals.values, "low": totals.low, "high": totals.high}[plane].get(key, totals[key])
-            if plane != "value" and key in totals.values and totals.range(key) is None and key not in totals.low:
+            got = {"value": totals.values, "low": totals.low, "high": totals.high}[plane].get(
+                key, totals[key]
+            )
+            if (
+                plane != "value"
+                and key in totals.values
+                and totals.range(key) is None
+                and key not in totals.low
+            ):
                 got = totals[key]
             if plane != "value" and BY_KEY[key].unit.whole:
                 continue  # counts (of cabinets over a limit, say) are taken at the value, without ranges
@@ -157,14 +166,23 @@ def assert_matches_reference(design: Design, catalog) -> None:  # type: ignore[n
         if path:
             node = evaluation.node(path)
             want = reference_metrics(scaled(row, 1), design.pue)
-            for key in ("chips", "fp8_pflops", "it_power_kw", "cabinets", "scaleup_domains", "footprint_area_m2"):
+            for key in (
+                "chips",
+                "fp8_pflops",
+                "it_power_kw",
+                "cabinets",
+                "scaleup_domains",
+                "footprint_area_m2",
+            ):
                 assert node[key] == pytest.approx(want[key], rel=1e-9, abs=1e-9), (path, key)
 
 
 def _is_ratio(key: str) -> bool:
     """Ratios' ranges mix the planes (low numerator over high denominator); the reference's planes
     are whole evaluations, so only sums are compared plane by plane."""
-    return key.endswith(("_per_kw", "_per_w", "_per_m2", "_share", "_per_fp8_pflop", "_per_fp8_flop", "_mean_kw"))
+    return key.endswith(
+        ("_per_kw", "_per_w", "_per_m2", "_share", "_per_fp8_pflop", "_per_fp8_flop", "_mean_kw")
+    )
 
 
 def test_every_preset_matches_the_reference(preset_name, catalog):
@@ -254,7 +272,8 @@ from ascend_tui.model import presets
 
 compile_all(kernels.accumulate)
 chips = evaluate(presets.load("gb200-nvl72")).totals()["chips"]
-print(json.dumps({"tried": tried, "cache": type(kernels.accumulate.compiled._cache).__name__, "chips": chips}))
+cache = type(kernels.accumulate.compiled._cache).__name__
+print(json.dumps({"tried": tried, "cache": cache, "chips": chips}))
 """
 
 
@@ -267,12 +286,16 @@ def test_kernels_compile_uncached_when_no_cache_folder_can_be_written(tmp_path, 
 
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("NUMBA_DISABLE_JIT", None)  # the fallback is about compiling
-    result = subprocess.run([sys.executable, "-c", KERNEL_PROBE, cache], capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", KERNEL_PROBE, cache], capture_output=True, text=True, env=env
+    )
     assert result.returncode == 0, result.stderr
     probe = json.loads(result.stdout)
     assert (probe["cache"], probe["chips"]) == (expected, 72)
     if cache == "unwritable":  # every locator was asked and refused: the fallback was reached
-        assert {"UserProvidedCacheLocator", "InTreeCacheLocator"} <= {name.lstrip("_") for name in probe["tried"]}
+        assert {"UserProvidedCacheLocator", "InTreeCacheLocator"} <= {
+            name.lstrip("_") for name in probe["tried"]
+        }
 
 
 def test_small_designs_evaluate_without_importing_numba():

@@ -93,7 +93,7 @@ def test_meta_llama_3_at_one_to_seven_above_the_pods():
 
 
 def test_top_of_rack_leaves_use_copper_to_the_servers():
-    m, fabric = network(2, 2048, leaf_in="cabinet")
+    _, fabric = network(2, 2048, leaf_in="cabinet")
     assert fabric.derived["copper_links"] == 2048 and fabric.derived["cables"] == 2048
     assert fabric.derived["transceivers"] == 2 * 2048  # the leaf-spine links only
     assert fabric.derived["network_cabinets"] == 2  # the 32 spines; leaves sit in the racks

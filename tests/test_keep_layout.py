@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 import textwrap
+from dataclasses import replace
 
 import pytest
 
@@ -24,8 +25,8 @@ from ascend_tui.model.toml_format import (
 
 HAND = textwrap.dedent("""\
     # My test pod: two supernodes of 950DT racks.
-    format = 1
-    catalog_version = 1
+    format = 2
+    catalog_version = 2
     name = "Test pod"   # what the app shows
     pue = 1.25          # measured at the site, 2025
 
@@ -37,6 +38,7 @@ HAND = textwrap.dedent("""\
     [supernode]
     name = "pod"
     count = 2           # two halls
+    scaleup = true
 
     # Compute racks
     [[supernode.cabinets]]
@@ -123,7 +125,7 @@ COPY = [
             ],
             [],
         ),
-        (lambda s: s.add_child((1,), "kunpeng-920"), [], ["kunpeng-920 = 1"], []),
+        (lambda s: s.add_part((1,), "kunpeng-920"), [], ["kunpeng-920 = 1"], []),
         (
             lambda s: s.set_part((1, 0), "optic-400g-lpo"),
             ["optic-800g = 16     # one per port"],
@@ -172,9 +174,9 @@ def test_several_edits_in_a_row_keep_the_comments_and_read_back():
         s.rename((0,), "racks")
         s.set_pue(1.4)
         s.set_targets({"max_it_power_kw": 500.0})
-        s.design.notes = "Two lines\nof notes.\n"
 
     session = edited(edits)
+    session.design = replace(session.design, notes="Two lines\nof notes.\n")
     text = design_text(session.design, HAND)
     assert parse_design(text) == session.design
     assert all(c in text for c in COMMENTS)
@@ -182,14 +184,14 @@ def test_several_edits_in_a_row_keep_the_comments_and_read_back():
 
 
 def test_a_file_without_a_catalog_version_gets_one_after_its_format():
-    original = HAND.replace("catalog_version = 1\n", "")
+    original = HAND.replace("catalog_version = 2\n", "")
     session = edited(lambda s: s.set_count((0,), 5))
     assert changes(original, design_text(session.design, original)) == (
         ["count = 4"],
-        ["catalog_version = 1", "count = 5"],
+        ["catalog_version = 2", "count = 5"],
     )
     assert design_text(session.design, original).startswith(
-        "# My test pod: two supernodes of 950DT racks.\nformat = 1\ncatalog_version = 1\n"
+        "# My test pod: two supernodes of 950DT racks.\nformat = 2\ncatalog_version = 2\n"
     )
 
 
@@ -201,9 +203,9 @@ def test_without_a_file_an_older_format_or_a_large_one_the_text_is_written_afres
     monkeypatch.setattr(toml_format, "KEEP_LAYOUT_MAX_BYTES", len(HAND.encode()) - 1)
     assert design_text(session.design, HAND) == fresh
     monkeypatch.undo()
-    monkeypatch.setattr(toml_format, "FORMAT_VERSION", 2)  # the day format 2 exists
-    assert format_of(HAND) == 1
-    rewritten = design_text(session.design, HAND)
+    old = HAND.replace("format = 2\n", "format = 1\n").replace("scaleup = true\n", "")
+    assert format_of(old) == 1
+    rewritten = design_text(parse_design(old), old)  # a format 1 file is written as format 2
     assert rewritten.startswith("format = 2\n") and "#" not in rewritten
 
 

@@ -4,17 +4,18 @@ written, and everything shown or exported has an entry."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from ascend_tui.cli import main
 from ascend_tui.compare import BASES, NORMALISED
-from ascend_tui.engine import columns
+from ascend_tui.engine import kernels, sums
 from ascend_tui.engine.evaluate import evaluate
 from ascend_tui.model import presets
 from ascend_tui.model.catalog import FIGURES
-from ascend_tui.model.design import Cabinet, Design, FloorLayout, PartCount, Supernode
+from ascend_tui.model.design import Block, Design, FloorLayout, PartCount
 from ascend_tui.model.metrics import BY_KEY, HEADLINE, METRICS, TARGETS, scalable
 from ascend_tui.report import PLAN_FIGURES, PRESET_COLUMNS, format_value, metrics_markdown
 from ascend_tui.ui.views import CHART_SERIES, PLANNABLE
@@ -36,7 +37,8 @@ def test_keys_and_labels_are_unique_and_short_labels_fit_80_columns():
 
 def test_every_exported_figure_has_an_entry_in_registry_order():
     exported = evaluate(presets.load("atlas-950-superpod")).totals().as_dict()
-    assert list(exported) == [*(m.key for m in METRICS), "unsupported_chips", "estimated"]
+    extras = ["ranges", "unsupported_chips", "unpublished_chips", "estimated"]
+    assert list(exported) == [*(m.key for m in METRICS), *extras]
 
 
 def test_every_figure_a_view_shows_has_an_entry():
@@ -63,7 +65,7 @@ def test_every_figure_a_view_shows_has_an_entry():
         "chips",
         "cabinets",
     }
-    assert {f.metric for f in FIGURES.values()} <= set(BY_KEY)
+    assert {f.metric for f in FIGURES.values() if f.metric} <= set(BY_KEY)
 
 
 def test_every_target_names_a_metric_and_says_which_way():
@@ -86,9 +88,10 @@ def test_every_target_names_a_metric_and_says_which_way():
     assert not scalable(TARGETS["max_cabinet_kw"])
 
 
-def test_estimate_rules_name_kernel_columns():
+def test_formulas_name_what_the_engine_adds_up():
+    known = {*sums.INDEX, *kernels.COUNTERS, "area", "pue", "facility_power_w"}
     for m in METRICS:
-        assert set(m.estimated_by) <= set(columns.NAMES), m.key
+        assert set(m.formula.inputs) <= known, m.key
 
 
 def test_a_label_is_written_once_in_the_package():
@@ -104,12 +107,17 @@ def test_a_label_is_written_once_in_the_package():
 def test_the_estimate_rule_follows_the_inputs_that_are_estimates():
     """A design whose only estimate is a cabinet footprint: the area and what reads it are
     estimates; with a row layout, the area is exact but the footprints stay estimates."""
-    cabinet = Cabinet(
-        "c", 2, footprint_m2=2.0, estimated=["footprint_m2"], parts=[PartCount("nvidia-h100-sxm", 8)]
+    cabinet = Block(
+        "cabinet",
+        "c",
+        2,
+        footprint_m2=2.0,
+        estimated=("footprint_m2",),
+        parts=(PartCount("nvidia-h100-sxm", 8),),
     )
-    design = Design("d", Supernode("s", 1, [cabinet]))
+    design = Design("d", Block("supernode", "s", scaleup=True, blocks=(cabinet,)))
     assert evaluate(design).totals().estimated == {"floor_area_m2", "footprint_area_m2", "fp8_pflops_per_m2"}
-    design.floor = FloorLayout()
+    design = replace(design, floor=FloorLayout())
     assert evaluate(design).totals().estimated == {"footprint_area_m2"}
 
 

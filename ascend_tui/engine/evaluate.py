@@ -15,6 +15,7 @@ from ascend_tui.engine.results import Results, row_results
 from ascend_tui.engine.sums import PartMatrix
 from ascend_tui.model.catalog import Catalog, load_catalog
 from ascend_tui.model.design import Design, NodePath
+from ascend_tui.model.metrics import BY_KEY
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.validate import check_design, resolve_parts
 
@@ -115,7 +116,8 @@ class Evaluation:
                 problem = (
                     f"{name}: {tiers} tier{'s' if tiers > 1 else ''} of {params['radix1']:g}-port switches "
                     f"connect at most {derived['max_endpoints']:,.0f} "
-                    f"{'endpoints' if scaleout else 'chip links'}; it has {derived['endpoints']:,.0f}: add {fix}"
+                    f"{'endpoints' if scaleout else 'chip links'}; "
+                    f"it has {derived['endpoints']:,.0f}: add {fix}"
                 )
             block = self.packed.path_of(int(params["block"]))
             out.append(FabricResult(name, block, scaleout, derived, problem))
@@ -172,7 +174,7 @@ def check_totals(totals: Results) -> None:
             why = f"the design totals {totals[name]:.3g} {name}, more than can be counted exactly (2^53)"
             raise DesignError([Problem("design", why + "; reduce a count")])
     for name, value in totals.values.items():
-        if isinstance(value, float) and math.isinf(value):
+        if not math.isfinite(value) and BY_KEY[name].formula.denominator is None:
             raise DesignError(
                 [Problem("design", f"the design's {name} is too large to compute; reduce a count")]
             )

@@ -194,7 +194,8 @@ FABRIC_OUTPUTS = (
 
 # The arrays that describe the tree, the parts and the fabrics, in the kernels' argument order.
 TREE_SIGNATURE = (
-    "int64[::1], int64[::1], int64[::1], int64[::1], int64[::1], int64[::1], "  # parent count slot kind scaleup role
+    # parent count slot kind scaleup role
+    "int64[::1], int64[::1], int64[::1], int64[::1], int64[::1], int64[::1], "
     "int64[::1], int64[::1], int64[::1], int64[::1], "  # leaf_start leaf_end kid_start kid_end
     "int64[::1], int64[::1], int64[::1], "  # fabric_start fabric_end bits
     "float64[::1], float64[::1], float64[::1], float64[::1], "  # overhead footprint limit_w capacity_w

@@ -49,7 +49,9 @@ class LiveEvaluator:
         """Evaluate (safe to call from a worker thread)."""
         with self.lock:
             current = self.current
-            incremental = job.count_change is not None and current is not None and self.holds == job.version - 1
+            incremental = (
+                job.count_change is not None and current is not None and self.holds == job.version - 1
+            )
             self.holds = -1  # until this job is done, the arrays hold no version for sure
             if not incremental or current is None or job.count_change is None:
                 parts, _ = resolve_parts(job.design, self.catalog)

@@ -196,7 +196,8 @@ class _Fabrics:
 
     def params(self, index: int, block: Block, fabric: ScaleupFabric | ScaleoutFabric) -> list[float]:
         p = dict.fromkeys(k.FABRIC_PARAMS, 0.0)
-        name = f"{'scale-up fabric' if isinstance(fabric, ScaleupFabric) else 'scale-out network'} of {block.label}"
+        what = "scale-up fabric" if isinstance(fabric, ScaleupFabric) else "scale-out network"
+        name = f"{what} of {block.label}"
         self.names.append(name)
         cabinets = fabric.cabinets
         p.update(
@@ -241,10 +242,9 @@ class _Fabrics:
             )
         switch = self.parts[fabric.switch]
         if len(speeds) > 1:
-            raise DesignError(
-                [Problem(name, f"NICs of different speeds ({', '.join(f'{s:g}' for s in sorted(speeds))} Gb/s) "
-                         "on one network; give each speed its own block and network")]
-            )  # fmt: skip
+            listed = ", ".join(f"{s:g}" for s in sorted(speeds))
+            why = f"NICs of different speeds ({listed} Gb/s) on one network; give each speed its own network"
+            raise DesignError([Problem(name, why)])
         link = speeds.pop() if speeds else switch.value("port_gbps")
         breakout = switch.value("port_gbps") / link if link > 0 else 0.0
         if breakout < 1 or breakout != int(breakout):

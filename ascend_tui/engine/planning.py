@@ -126,7 +126,9 @@ def plan_count(
             start = 10**9
         # The estimate is linear; a row layout's area and a fabric's tiers are not. Search from
         # it with the evaluator as the judge.
-        return _boundary(lambda n: _meets(_with_count(design, path, n, catalog), k, g), start, lowest=at_least)
+        return _boundary(
+            lambda n: _meets(_with_count(design, path, n, catalog), k, g), start, lowest=at_least
+        )
 
     found = count_for(key, goal)
     if found is None:

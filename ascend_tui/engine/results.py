@@ -66,7 +66,9 @@ class Results:
 
 
 def _ratio(a: float, b: float) -> float:
-    return a / b if b > 0 else math.nan
+    """a ÷ b; undefined (NaN) with nothing to divide by, or where the quotient overflows."""
+    q = a / b if b > 0 else math.nan
+    return q if math.isfinite(q) else math.nan
 
 
 def results(

@@ -256,8 +256,16 @@ def describe_path(design: Design, path: NodePath) -> str:
 
 
 def part_ids(design: Design) -> set[str]:
-    """Every part id the design's blocks use."""
-    return {n.part for _, n in walk(design) if isinstance(n, PartCount)}
+    """Every part id the design uses: in its blocks, and named by their fabrics."""
+    out: set[str] = set()
+    for _, node in walk(design):
+        if isinstance(node, PartCount):
+            out.add(node.part)
+        else:
+            for fabric in (node.scaleup_fabric, node.scaleout_fabric):
+                if fabric is not None:
+                    out.update(fabric.part_ids())
+    return out
 
 
 def block_fields(block: Block) -> dict[str, Any]:

@@ -48,6 +48,10 @@ class ScaleupFabric:
     cable: str = ""  # for copper links between a chip and a switch outside its server
     cabinets: NetworkCabinets = NetworkCabinets()
 
+    def part_ids(self) -> set[str]:
+        """The catalog or design parts the fabric names."""
+        return {p for p in (self.switch, self.switch2, self.transceiver, self.cable) if p}
+
 
 @dataclass(frozen=True, slots=True)
 class ScaleoutFabric:
@@ -68,6 +72,10 @@ class ScaleoutFabric:
     transceiver: str = ""
     cable: str = ""
     cabinets: NetworkCabinets = NetworkCabinets()
+
+    def part_ids(self) -> set[str]:
+        """The catalog or design parts the fabric names."""
+        return {p for p in (self.switch, self.nic, self.transceiver, self.cable) if p}
 
 
 Fabric = ScaleupFabric | ScaleoutFabric

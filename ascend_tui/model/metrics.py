@@ -214,7 +214,14 @@ METRICS: tuple[Metric, ...] = (
         short="Dies",
     ),
     Metric("cpus", "CPUs", COUNT, "Host CPUs.", _sum("cpus")),
-    Metric("memory_modules", "Memory modules", COUNT, "Memory parts (DIMMs and the like).", _sum("memory_modules"), short="DIMMs"),
+    Metric(
+        "memory_modules",
+        "Memory modules",
+        COUNT,
+        "Memory parts (DIMMs and the like).",
+        _sum("memory_modules"),
+        short="DIMMs",
+    ),
     Metric("nics", "NICs", COUNT, "Network cards, typed and derived by scale-out networks.", _sum("nics")),
     Metric(
         "switches",
@@ -230,7 +237,13 @@ METRICS: tuple[Metric, ...] = (
         "Optical transceivers, typed and derived (one per end of every optical link).",
         _sum("transceivers"),
     ),
-    Metric("cables", "Cables", COUNT, "Copper cables that fabrics derive between servers and switches.", _sum("cables")),
+    Metric(
+        "cables",
+        "Cables",
+        COUNT,
+        "Copper cables that fabrics derive between servers and switches.",
+        _sum("cables"),
+    ),
     Metric(
         "cooling_units",
         "Cooling units",
@@ -291,16 +304,29 @@ METRICS: tuple[Metric, ...] = (
         short="Domain size",
     ),
     # --- compute, sparse -----------------------------------------------------------------------
-    *(
-        Metric(
-            f"{p}_sparse_pflops",
-            f"{p.upper()} sparse",
-            FLOPS,
-            f"{p.upper()} throughput with 2:4 sparsity, of the chips that publish it; never part of the dense totals.",
-            _sum(f"{p}_sparse_tflops", KILO),
-            precision=p,
-        )
-        for p in ("fp8", "fp4", "bf16")
+    Metric(
+        "fp8_sparse_pflops",
+        "FP8 sparse",
+        FLOPS,
+        "FP8 throughput with 2:4 sparsity, of the chips that publish it; never part of the dense totals.",
+        _sum("fp8_sparse_tflops", KILO),
+        precision="fp8",
+    ),
+    Metric(
+        "fp4_sparse_pflops",
+        "FP4 sparse",
+        FLOPS,
+        "FP4 throughput with 2:4 sparsity, of the chips that publish it; never part of the dense totals.",
+        _sum("fp4_sparse_tflops", KILO),
+        precision="fp4",
+    ),
+    Metric(
+        "bf16_sparse_pflops",
+        "BF16 sparse",
+        FLOPS,
+        "BF16 throughput with 2:4 sparsity, of the chips that publish it; never part of the dense totals.",
+        _sum("bf16_sparse_tflops", KILO),
+        precision="bf16",
     ),
     # --- memory --------------------------------------------------------------------------------
     Metric(
@@ -366,13 +392,14 @@ METRICS: tuple[Metric, ...] = (
         Unit(("GB/s",)),
         "Scale-out bandwidth per accelerator, per direction.",
         _per("scaleout_gbit", "chips", 1 / 8),
-        short="Scaleout/chip",
+        short="Out/chip",
     ),
     Metric(
         "bisection_bandwidth_tbps",
         "Bisection bandwidth",
         RATE,
-        "Of the largest scale-out network: half its endpoints' line rate over its worst oversubscription, per direction.",
+        "Of the largest scale-out network: half its endpoints' line rate over its worst "
+        "oversubscription, per direction.",
         _sum("max_bisection_gbit", GBIT_TO_TBPS),
         short="Bisection",
     ),
@@ -382,20 +409,38 @@ METRICS: tuple[Metric, ...] = (
         COUNT,
         "Fabrics whose tiers and switch radix cannot connect what they serve.",
         _sum("fabric_problems"),
-        short="Fabric errors",
+        short="Fabric errs",
     ),
     # --- power ---------------------------------------------------------------------------------
     *(
         Metric(key, label, POWER, f"Power of the {what}, at their maximum.", _sum(column, KILO), short=short)
         for key, label, what, column, short in (
-            ("accelerator_power_kw", "Power: accelerators", "accelerator chips", "power_accelerator_w", "Accel. power"),
+            (
+                "accelerator_power_kw",
+                "Power: accelerators",
+                "accelerator chips",
+                "power_accelerator_w",
+                "Accel. power",
+            ),
             ("cpu_power_kw", "Power: CPUs", "CPUs", "power_cpu_w", "CPU power"),
             ("memory_power_kw", "Power: memory", "memory modules", "power_memory_w", "Memory power"),
             ("nic_power_kw", "Power: NICs", "network cards", "power_nic_w", "NIC power"),
             ("switch_power_kw", "Power: switches", "switches", "power_switch_w", "Switch power"),
-            ("optics_power_kw", "Power: optics", "optical transceivers", "power_transceiver_w", "Optics power"),
+            (
+                "optics_power_kw",
+                "Power: optics",
+                "optical transceivers",
+                "power_transceiver_w",
+                "Optics power",
+            ),
             ("cable_power_kw", "Power: cables", "active cables", "power_cable_w", "Cable power"),
-            ("cooling_unit_power_kw", "Power: cooling units", "coolant distribution units", "power_cdu_w", "CDU power"),
+            (
+                "cooling_unit_power_kw",
+                "Power: cooling units",
+                "coolant distribution units",
+                "power_cdu_w",
+                "CDU power",
+            ),
             ("other_power_kw", "Power: other parts", "parts of kind 'other'", "power_other_w", "Other power"),
         )
     ),
@@ -429,7 +474,7 @@ METRICS: tuple[Metric, ...] = (
         SHARE,
         "Network power as a share of IT power.",
         _per("network_power_w", "it_power_w"),
-        short="Network share",
+        short="Net share",
     ),
     Metric("pue", "PUE", NUMBER, "Power usage effectiveness, as the design states it.", _sum("pue")),
     Metric(
@@ -464,7 +509,7 @@ METRICS: tuple[Metric, ...] = (
         POWER,
         "The power shelves' or PDUs' capacity of the cabinets that state one.",
         _sum("power_capacity_w", KILO),
-        short="Shelf capacity",
+        short="Shelf cap.",
     ),
     Metric(
         "cabinets_over_power_capacity",
@@ -472,7 +517,7 @@ METRICS: tuple[Metric, ...] = (
         COUNT,
         "Cabinets that draw more than their stated power-shelf or PDU capacity.",
         _sum("cabinets_over_power_capacity"),
-        short="Over capacity",
+        short="Over shelf",
     ),
     Metric(
         "footprint_area_m2",

@@ -15,6 +15,7 @@ from pathlib import Path as FilePath
 
 from ascend_tui.model.catalog import Catalog, Part
 from ascend_tui.model.design import (
+    ALLOWED_BLOCKS,
     BLOCK_KINDS,
     Block,
     CustomPart,
@@ -210,6 +211,11 @@ class Session:
         if kind not in BLOCK_KINDS:
             raise ValueError(kind)
         parent = self._block(path, "blocks")
+        if kind not in ALLOWED_BLOCKS[parent.kind]:
+            holds = ", ".join(ALLOWED_BLOCKS[parent.kind]) or "no blocks, only parts"
+            raise DesignError(
+                [Problem(parent.label, f"a {parent.kind} cannot hold a {kind} (it holds {holds})")]
+            )
         same = sum(1 for b in parent.blocks if b.kind == kind)
         fresh = Block(kind, f"{kind} {same + 1}", 1)
         _, index = with_block_inserted(parent, fresh)

@@ -246,7 +246,8 @@ class _Reader:
         if used.root.kind != kind:
             self.problem(
                 where,
-                f"{ref!r} is a {used.root.kind}; reuse it under `{plural(used.root.kind)}`, not `{plural(kind)}`",
+                f"{ref!r} is a {used.root.kind}; reuse it under `{plural(used.root.kind)}`, "
+                f"not `{plural(kind)}`",
                 (*key, "use"),
             )
         for pid, part in used.parts.items():
@@ -640,7 +641,10 @@ def _item(value: Any) -> Any:
 
 
 def save_design(
-    design: Design, path: str | os.PathLike[str], original: str | None = None, resolve_use: UseResolver | None = None
+    design: Design,
+    path: str | os.PathLike[str],
+    original: str | None = None,
+    resolve_use: UseResolver | None = None,
 ) -> Path:
     """Write the design to a temporary file beside `path`, then rename it over: never half a file.
     `original`, the text of the file being replaced, keeps its comments and layout (design_text)."""

@@ -410,6 +410,8 @@ class AscendApp(App[None]):
         self.apply(lambda: self.session.remove(path), select=path[:-1] if path else ())
 
     def pick_part(self) -> None:
+        """Replace the selected part entry with another part, or add a part to the selected
+        cabinet or server."""
         self.sync_selection()
         node = node_at(self.session.design, self.selected)
         path = self.selected
@@ -420,8 +422,18 @@ class AscendApp(App[None]):
                     self.apply(lambda: self.session.set_part(path, part))
 
             self.push_screen(PartPicker(self.session.parts(), f"Replace {node.label}"), chosen)
-        else:
-            self.add_child()
+            return
+        if node.kind not in HOLDS_PARTS:
+            self.notify(
+                f"A {node.kind} holds blocks, not parts: select a cabinet or server.", severity="warning"
+            )
+            return
+
+        def add_part(part: str | None) -> None:
+            if part:
+                self.apply(lambda: self.session.add_part(path, part)[0], select=(*path, len(children(node))))
+
+        self.push_screen(PartPicker(self.session.parts(), f"Add a part to {node.label}"), add_part)
 
     def swap_part(self) -> None:
         used = sorted({n.part for n in self._part_entries()})

@@ -179,7 +179,11 @@ class NodeEditor(VerticalScroll):
                 Horizontal(
                     Label("Scale-up", classes="field-label"),
                     Select(
-                        choices, value="yes" if node.scaleup else "no", allow_blank=False, id="field-scaleup", compact=True
+                        choices,
+                        value="yes" if node.scaleup else "no",
+                        allow_blank=False,
+                        id="field-scaleup",
+                        compact=True,
                     ),
                     classes="field",
                 )
