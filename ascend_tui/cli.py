@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ascend_tui.model.catalog import Figure
     from ascend_tui.model.design import Design, NodePath
 
-COMMANDS = ("eval", "presets", "parts", "export", "compare", "scale", "metrics")
+COMMANDS = ("eval", "presets", "parts", "bom", "export", "compare", "scale", "metrics")
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_TARGETS_MISSED = 0, 1, 2, 3
 # The version of every JSON output's shape; raise it when a key changes meaning or goes away.
 JSON_SCHEMA = 1
@@ -94,6 +94,15 @@ def _command_parser() -> argparse.ArgumentParser:
     p.add_argument("part", nargs="?", help="a part id: show its figures, each with its source")
     p.add_argument("--json", action="store_true", help="print JSON")
     p = command(
+        "bom",
+        "the bill of materials: every part, typed or derived by a fabric, with counts and power",
+        "ascend-tui bom cloudmatrix-384 --csv",
+    )
+    _designs(p.add_argument("design", help="design file or preset name"))
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON")
+    out.add_argument("--csv", action="store_true", help="print CSV (one line per part)")
+    p = command(
         "export",
         "write a preset or design as an editable TOML design",
         "ascend-tui export gb200-nvl72 -o nvl72.toml",
@@ -115,7 +124,7 @@ def _command_parser() -> argparse.ArgumentParser:
         "ascend-tui scale atlas-950-superpod compute min_fp8_ef=10",
     )
     _designs(p.add_argument("design", help="design file or preset name"))
-    p.add_argument("block", help="the supernode or cabinet to scale, by name (or names joined with /)")
+    p.add_argument("block", help="the block to scale, by name (or names joined with /)")
     keys = ", ".join(k for k, t in TARGETS.items() if scalable(t))
     p.add_argument("goal", help=f"KEY=VALUE with KEY one of {keys}")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -207,14 +216,29 @@ def cmd_eval(args: argparse.Namespace) -> int:
             }
             for c in checks
         ]
-        _print_json({"design": design.name, **results.as_dict(), "targets": targets})
+        fabrics = [
+            {
+                "name": f.name,
+                "block": describe_path(design, f.block),
+                "kind": "scale-out" if f.scaleout else "scale-up",
+                "per_instance": f.derived,
+                "problem": f.problem or None,
+            }
+            for f in evaluation.fabrics()
+        ]
+        _print_json({"design": design.name, **results.as_dict(), "targets": targets, "fabrics": fabrics})
         return code
+    from rich.text import Text
+
     from ascend_tui.report import ESTIMATE_NOTE, metrics_table, target_line
 
     console = _console()
     console.print(metrics_table(results, title=design.name))
     for c in checks:
         console.print(target_line(c, describe_path(design, c.responsible)))
+    for fabric in evaluation.fabrics():
+        if fabric.problem:
+            console.print(Text.assemble(("warning: ", "yellow"), fabric.problem))
     if results["cabinets_over_cooling_limit"]:
         console.print(
             f"[yellow]warning:[/] {results.count('cabinets_over_cooling_limit'):,} cabinets draw more "
@@ -329,6 +353,52 @@ def cmd_parts(args: argparse.Namespace) -> int:
     console.print(
         "[dim]Sources and rationales: `ascend-tui parts --json`, or the part browser in the app.[/]"
     )
+    return EXIT_OK
+
+
+def cmd_bom(args: argparse.Namespace) -> int:
+    from ascend_tui.engine.evaluate import evaluate
+    from ascend_tui.model import presets
+
+    design = presets.load(args.design)
+    lines = evaluate(design).bill()
+    fields = ("part", "name", "kind", "derived_by", "count", "power_kw", "power_low_kw", "power_high_kw")
+    if args.json:
+        _print_json(
+            {"design": design.name, "parts": [{f: getattr(line, f) for f in fields} for line in lines]}
+        )
+        return EXIT_OK
+    if args.csv:
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(fields)
+        for line in lines:
+            writer.writerow([getattr(line, f) for f in fields])
+        return EXIT_OK
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(f"Bill of materials: {design.name}"))
+    for header, right in (
+        ("part", False),
+        ("kind", False),
+        ("from", False),
+        ("count", True),
+        ("power", True),
+    ):
+        table.add_column(header, justify="right" if right else "left")
+    for line in lines:
+        if line.power_kw is None or line.power_low_kw is None or line.power_high_kw is None:
+            power = "not published"
+        elif line.power_low_kw == line.power_high_kw:
+            power = f"{line.power_kw:,.1f} kW"
+        else:
+            power = f"~{line.power_kw:,.1f} kW ({line.power_low_kw:,.1f}–{line.power_high_kw:,.1f})"
+        table.add_row(
+            Text(line.name), line.kind, Text(line.derived_by or "typed"), f"{line.count:,.0f}", power
+        )
+    _console().print(table)
     return EXIT_OK
 
 
@@ -465,6 +535,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 HANDLERS = {
+    "bom": cmd_bom,
     "eval": cmd_eval,
     "presets": cmd_presets,
     "parts": cmd_parts,

@@ -3,11 +3,13 @@ on explicit layouts of growing size, to place toml_format.KEEP_LAYOUT_MAX_BYTES.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bench_engine import explicit_layout
 from common import median_seconds
 
 from ascend_tui.model import toml_format
-from ascend_tui.model.design import copy_path, edited_copy
+from ascend_tui.model.design import replace_at
 from ascend_tui.model.toml_format import design_text, dumps_design
 
 
@@ -18,14 +20,14 @@ def main() -> None:
     )
     for cabinets in (10, 100, 300, 1_000, 3_000, 10_000):
         design = explicit_layout(max(cabinets, 100))
-        if cabinets < 100:  # a small hand-written file: one supernode with some cabinets
-            design.root.supernodes[0].cabinets[cabinets:] = []  # type: ignore[union-attr]
-            design.root.supernodes[1:] = []  # type: ignore[union-attr]
+        pods = design.root.blocks
+        if cabinets < 100:  # a small hand-written file: one pod with some cabinets
+            pods = (replace(pods[0], blocks=pods[0].blocks[:cabinets]),)
         else:
-            design.root.supernodes[cabinets // 100 :] = []  # type: ignore[union-attr]
+            pods = pods[: cabinets // 100]
+        design = replace(design, root=replace(design.root, blocks=pods))
         original = dumps_design(design)
-        changed = edited_copy(design)
-        copy_path(changed, (0, 0)).count = 2  # one count edit, as the app saves it
+        changed = replace_at(design, (0, 0), lambda n: replace(n, count=2))  # one count edit
         repeats = 5 if cabinets <= 1_000 else 1
         fresh = median_seconds(lambda: design_text(changed), repeats, warmup=1)  # noqa: B023
         kept = median_seconds(lambda: design_text(changed, original), repeats, warmup=0)  # noqa: B023

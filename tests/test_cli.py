@@ -317,3 +317,18 @@ def test_shell_completion_offers_commands_and_preset_names(tmp_path):
     (tmp_path / "mine.toml").write_text("")
     (tmp_path / "notes.txt").write_text("")
     assert complete("ascend-tui compare gb200-nvl72 m", cwd=tmp_path) == ["mine.toml"]
+
+
+def test_the_bill_of_materials_tells_derived_parts_from_typed_ones(capsys):
+    code, out, _ = run_cli(capsys, "bom", "cloudmatrix-384", "--json")
+    lines = {(line["part"], line["derived_by"]): line for line in json.loads(out)["parts"]}
+    assert code == 0
+    assert lines[("ascend-910c", "")]["count"] == 384
+    optics = "scale-up fabric of supernode 'CloudMatrix 384': transceivers"
+    assert lines[("optic-400g-lpo", optics)]["count"] == 5376
+    assert lines[("optic-400g-lpo", optics)]["power_kw"] == pytest.approx(5376 * 5 / 1000)
+    rdma = lines[("ascend-910c-rdma-port", "scale-out network of supernode 'CloudMatrix 384': NICs")]
+    assert (rdma["count"], rdma["power_kw"]) == (384, None)  # its power is not published
+    code, out, _ = run_cli(capsys, "bom", "gb200-nvl72", "--csv")
+    assert out.splitlines()[0] == "part,name,kind,derived_by,count,power_kw,power_low_kw,power_high_kw"
+    assert 'nvlink-switch-tray,"NVLink switch tray (2 NVLink 5 switch chips, 1U)",switch,' in out

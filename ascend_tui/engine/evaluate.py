@@ -31,6 +31,21 @@ class FabricResult:
     problem: str = ""
 
 
+@dataclass(frozen=True)
+class BillLine:
+    """One line of a bill of materials: a part, typed in the design or derived by a fabric, its
+    count in the whole design, and their power at its maximum (with its estimate range)."""
+
+    part: str
+    name: str
+    kind: str
+    derived_by: str  # "" when typed, else the fabric that derives it
+    count: int
+    power_kw: float | None  # None where the part's power is not published
+    power_low_kw: float | None
+    power_high_kw: float | None
+
+
 EXACT_LIMIT = 2.0**53  # float64 counts are exact up to here
 COUNTED = ("chips", "cpus", "switches", "transceivers", "cabinets", "scaleup_domains")
 
@@ -122,6 +137,24 @@ class Evaluation:
             block = self.packed.path_of(int(params["block"]))
             out.append(FabricResult(name, block, scaleout, derived, problem))
         return out
+
+    def bill(self) -> list[BillLine]:
+        """Every part of the design, typed or derived, with its count and power."""
+        p = self.packed
+        with self.lock:
+            counts = self.rows[p.slot[p.root], : len(p.parts)] * float(p.count[p.root])
+        lines = []
+        for q, part in enumerate(p.parts):
+            if counts[q] <= 0:
+                continue
+            n = round(float(counts[q]))
+            low, high = part.bounds("power_w")
+            kw = n / 1000
+            power: tuple[float | None, float | None, float | None] = (None, None, None)
+            if part.states("power_w") == "value":
+                power = (kw * part.value("power_w"), kw * low, kw * high)
+            lines.append(BillLine(part.id, part.name, part.kind, p.derived[q], n, *power))
+        return lines
 
     def cabinet_powers(self) -> Floats:
         """The power of one instance of each cabinet block, by block index (-1: not a cabinet)."""
