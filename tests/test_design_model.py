@@ -11,7 +11,7 @@ from ascend_tui.engine.evaluate import evaluate
 from ascend_tui.model import presets
 from ascend_tui.model.design import Block, Design, PartCount
 from ascend_tui.model.problems import DesignError
-from ascend_tui.model.toml_format import dumps_design, parse_design
+from ascend_tui.model.toml_format import dumps_design, parse_design, save_design
 
 FORMAT_1 = Path(__file__).parent / "format1"
 
@@ -320,8 +320,14 @@ def test_a_reused_design_is_kept_as_a_reference_on_save(tmp_path):
     )
     d = presets.load_file(top)
     assert evaluate(d).totals()["chips"] == 48
-    assert d.root.blocks[0].use == "pod.toml"
-    assert 'use = "pod.toml"' in dumps_design(d) and "servers" not in dumps_design(d)
+    assert d.root.blocks[0].use == str(pod.resolve())  # the file it names, wherever the design goes
+    text = dumps_design(d, tmp_path.resolve())
+    assert 'use = "pod.toml"' in text and "servers" not in text
+    elsewhere = tmp_path / "plans"
+    elsewhere.mkdir()
+    save_design(d, elsewhere / "copy.toml")
+    assert 'use = "../pod.toml"' in (elsewhere / "copy.toml").read_text()  # still finds the pod
+    assert evaluate(presets.load_file(elsewhere / "copy.toml")).totals()["chips"] == 48
 
 
 def test_designs_that_reuse_each_other_in_a_loop_are_refused_by_name(tmp_path):

@@ -13,7 +13,8 @@ import platformdirs
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import Design
 from ascend_tui.model.problems import DesignError
-from ascend_tui.model.toml_format import load_design, save_design
+from ascend_tui.model.presets import load_file
+from ascend_tui.model.toml_format import save_design
 
 
 def data_dir() -> Path:
@@ -53,7 +54,7 @@ class Autosave:
         if not self.design_file.is_file():
             return None
         try:
-            design = load_design(self.design_file, catalog)
+            design = load_file(self.design_file, catalog)  # with the designs it reuses
             note = json.loads(self.note_file.read_text(encoding="utf-8")) if self.note_file.is_file() else {}
         except (DesignError, OSError, ValueError):
             return None

@@ -8,7 +8,7 @@ from pathlib import Path
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import Design
 from ascend_tui.model.problems import DesignError, Problem, did_you_mean
-from ascend_tui.model.toml_format import UseResolver, load_design
+from ascend_tui.model.toml_format import UseResolver, is_path, load_design
 
 DEFAULT_PRESET = "atlas-950-superpod"
 
@@ -42,10 +42,10 @@ def resolve(name_or_path: str) -> Path:
 
 
 def use_target(ref: str, file: Path) -> Path:
-    """The file a `use = ...` in `file` names: a path (relative to `file`'s folder) when it ends
-    in .toml or has a slash, else a preset."""
-    if ref.endswith(".toml") or "/" in ref:
-        return file.parent / ref
+    """The file a `use = ...` in `file` names: a path (relative to `file`'s folder, or absolute)
+    when it ends in .toml or has a slash, else a preset."""
+    if is_path(ref):
+        return (file.parent / ref).resolve()
     preset = presets_dir() / f"{ref}.toml"
     if not preset.is_file():
         hint = did_you_mean(ref, preset_names(), "`ascend-tui presets` lists them")
@@ -57,12 +57,13 @@ def use_resolver(file: Path, catalog: Catalog | None, loading: tuple[Path, ...] 
     """What finds the designs that `file` reuses, refusing a loop by name."""
     here = (*loading, file.resolve())
 
-    def resolve_use(ref: str) -> Design:
+    def resolve_use(ref: str) -> tuple[str, Design]:
         target = use_target(ref, file)
         if target.resolve() in here:
             chain = " -> ".join(p.name for p in (*here, target))
             raise DesignError([Problem("", f"designs reuse each other in a loop: {chain}")])
-        return load_design(target, catalog, use_resolver(target, catalog, here))
+        canonical = str(target) if is_path(ref) else ref
+        return canonical, load_design(target, catalog, use_resolver(target, catalog, here))
 
     return resolve_use
 

@@ -74,7 +74,14 @@ def block_keys(kind: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
-UseResolver = Callable[[str], Design]
+# Finds a design that a block reuses: from a `use` reference as written in a file, the reference as
+# the design keeps it in memory (a preset's name, or a file's absolute path) and the design.
+UseResolver = Callable[[str], tuple[str, Design]]
+
+
+def is_path(ref: str) -> bool:
+    """Whether a `use` reference names a file (else a preset)."""
+    return ref.endswith(".toml") or "/" in ref
 
 
 @dataclass
@@ -238,7 +245,7 @@ class _Reader:
             self.problem(where, f"`use = {ref!r}` needs the design to be read from a file", (*key, "use"))
             return Block(kind, ref)
         try:
-            used = self.resolve_use(ref)
+            ref, used = self.resolve_use(ref)
         except DesignError as error:
             for p in error.problems:
                 self.problem(where, f"in `use = {ref!r}`: {p.describe(error.source)}", (*key, "use"))
@@ -431,11 +438,16 @@ def load_design(
     return parse_design(text, str(path), catalog, resolve_use)
 
 
-def block_to_toml(block: Block) -> dict[str, Any]:
-    """One block's table: its own keys, then its parts, then its children by kind."""
+def block_to_toml(block: Block, folder: Path | None = None) -> dict[str, Any]:
+    """One block's table: its own keys, then its parts, then its children by kind. A reused design
+    is written as its reference: a preset's name, or a path relative to `folder`, the folder of the
+    file being written (absolute without one)."""
     out: dict[str, Any] = {"name": block.name, "count": block.count}
     if block.use is not None:
-        return {"use": block.use, **out}
+        ref = block.use
+        if folder is not None and is_path(ref):
+            ref = os.path.relpath(ref, folder)
+        return {"use": ref, **out}
     if block.scaleup:
         out["scaleup"] = True
     if block.kind == "cabinet":
@@ -455,7 +467,7 @@ def block_to_toml(block: Block) -> dict[str, Any]:
     if block.kind in HOLDS_PARTS:
         out["parts"] = {pc.part: pc.count for pc in block.parts}
     for kind in ALLOWED_BLOCKS[block.kind]:
-        kids = [block_to_toml(b) for b in block.blocks if b.kind == kind]
+        kids = [block_to_toml(b, folder) for b in block.blocks if b.kind == kind]
         if kids:
             out[plural(kind)] = kids
     return out
@@ -480,8 +492,8 @@ def written_parts(design: Design) -> dict[str, CustomPart]:
     return {pid: p for pid, p in design.parts.items() if pid not in design.brought or pid in needed}
 
 
-def design_to_toml(design: Design) -> dict[str, Any]:
-    """The design as plain TOML data, in the documented key order."""
+def design_to_toml(design: Design, folder: Path | None = None) -> dict[str, Any]:
+    """The design as plain TOML data, in the documented key order, for a file in `folder`."""
     out: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "catalog_version": load_catalog().version,  # the figures it is evaluated with from now on
@@ -504,7 +516,7 @@ def design_to_toml(design: Design) -> dict[str, Any]:
         parts[pid] = entry
     if parts:
         out["parts"] = parts
-    out[design.root.kind] = block_to_toml(design.root)
+    out[design.root.kind] = block_to_toml(design.root, folder)
     return out
 
 
@@ -518,10 +530,10 @@ def _has_carriage_return(value: Any) -> bool:
     return False
 
 
-def dumps_design(design: Design) -> str:
+def dumps_design(design: Design, folder: Path | None = None) -> str:
     """The design as TOML text; notes stay multi-line unless they hold a carriage return, which a
     TOML reader would turn into a plain newline inside a multi-line string."""
-    data = design_to_toml(design)
+    data = design_to_toml(design, folder)
     return tomli_w.dumps(data, multiline_strings=not _has_carriage_return(data))
 
 
@@ -546,25 +558,30 @@ def format_of(text: str) -> int | None:
     return None
 
 
-def design_text(design: Design, original: str | None = None, resolve_use: UseResolver | None = None) -> str:
+def design_text(
+    design: Design,
+    original: str | None = None,
+    resolve_use: UseResolver | None = None,
+    folder: Path | None = None,
+) -> str:
     """The text to save `design` as. Given the text of the file it replaces (`original`), in the
     current format and under KEEP_LAYOUT_MAX_BYTES, the design's changes are applied onto that text,
     so a person's comments, key order and layout stay; otherwise (no file, an older format, a large
     layout, or text the changes cannot be placed in) the text is written afresh. `resolve_use`
     finds the designs the original reuses."""
-    fresh = dumps_design(design)
+    fresh = dumps_design(design, folder)
     if original is None or len(original.encode("utf-8")) > KEEP_LAYOUT_MAX_BYTES:
         return fresh
     if format_of(original) != FORMAT_VERSION:
         return fresh  # an older format is rewritten as the current one
     try:
-        before = design_to_toml(parse_design(original, resolve_use=resolve_use))
+        before = design_to_toml(parse_design(original, resolve_use=resolve_use), folder)
         recorded = tomllib.loads(original).get("catalog_version")
         before.pop("catalog_version")
         if recorded is not None:
             before["catalog_version"] = recorded
         document = tomlkit.parse(original)
-        _apply(document, before, design_to_toml(design))
+        _apply(document, before, design_to_toml(design, folder))
         text = tomlkit.dumps(document)
         kept = parse_design(text, resolve_use=resolve_use)
     except (DesignError, tomllib.TOMLDecodeError, TOMLKitError):
@@ -649,7 +666,7 @@ def save_design(
     """Write the design to a temporary file beside `path`, then rename it over: never half a file.
     `original`, the text of the file being replaced, keeps its comments and layout (design_text)."""
     path = Path(path)
-    text = design_text(design, original, resolve_use)
+    text = design_text(design, original, resolve_use, path.parent.resolve())
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:

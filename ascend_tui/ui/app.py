@@ -35,7 +35,7 @@ from ascend_tui.model.design import (
 )
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.session import Change, Session
-from ascend_tui.model.toml_format import KEEP_LAYOUT_MAX_BYTES, format_of, load_design, save_design
+from ascend_tui.model.toml_format import KEEP_LAYOUT_MAX_BYTES, format_of, save_design
 from ascend_tui.model.validate import catalog_note
 from ascend_tui.report import target_goal, target_margin
 from ascend_tui.ui.commands import DesignCommands
@@ -100,7 +100,9 @@ class AscendApp(App[None]):
         name = target or presets.DEFAULT_PRESET
         file = presets.resolve(name)
         is_preset = file.parent == presets.presets_dir()
-        self.session = Session(load_design(file, self.catalog), self.catalog, None if is_preset else file)
+        self.session = Session(
+            presets.load_file(file, self.catalog), self.catalog, None if is_preset else file
+        )
         self.source_label = f"preset {file.stem}" if is_preset else str(file)
         self.autosave = autosave or Autosave()
         self.live: LiveEvaluator | None = None  # set on mount
@@ -121,7 +123,6 @@ class AscendApp(App[None]):
         self.note_catalog()
         self.live = LiveEvaluator(self.catalog)
         self.request_evaluation(Change("start"))
-        self.warm_up()
         recovered = self.autosave.read(self.catalog)
         if recovered is not None and recovered.design != self.session.design:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(recovered.saved_at))
@@ -191,7 +192,9 @@ class AscendApp(App[None]):
         self.evaluated_version = message.version
         if self.baseline_version == message.version:
             self.saved_totals = message.evaluation.totals()
-        self.metrics_panel.loading = False
+        if self.metrics_panel.loading:  # the first figures are up: now compile for later edits
+            self.metrics_panel.loading = False
+            self.warm_up()
         self.show_metrics()
 
     def on_evaluation_failed(self, message: EvaluationFailed) -> None:
@@ -529,7 +532,7 @@ class AscendApp(App[None]):
 
         def add(label: str, file: FilePath) -> None:
             try:
-                design = load_design(file, self.catalog)
+                design = presets.load_file(file, self.catalog)
                 metrics = evaluate(design, self.catalog).totals()
             except DesignError as error:
                 self.notify(str(error), title="Cannot compare", severity="error", timeout=12)
@@ -644,7 +647,8 @@ class AscendApp(App[None]):
     def save_to(self, file: FilePath, original: str | None = None) -> bool:
         """Write the design to `file`; `original`, the text it replaces, keeps its comments."""
         try:
-            written = save_design(self.session.design, file, original)
+            resolver = presets.use_resolver(file, self.catalog)
+            written = save_design(self.session.design, file, original, resolver)
         except OSError as error:
             self.notify(
                 f"Could not save to {file}: {error.strerror or error}", title="Save failed", severity="error"
@@ -708,7 +712,7 @@ class AscendApp(App[None]):
 
     def load(self, file: FilePath, label: str, as_file: bool) -> None:
         try:
-            design = load_design(file, self.catalog)
+            design = presets.load_file(file, self.catalog)
         except DesignError as error:
             self.notify(str(error), title="Cannot open", severity="error", timeout=12)
             return
