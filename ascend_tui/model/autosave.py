@@ -12,8 +12,8 @@ import platformdirs
 
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import Design
-from ascend_tui.model.problems import DesignError
 from ascend_tui.model.presets import load_file
+from ascend_tui.model.problems import DesignError
 from ascend_tui.model.toml_format import save_design
 
 
