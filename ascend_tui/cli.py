@@ -21,8 +21,8 @@ from ascend_tui.model.problems import DesignError, Problem
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ascend_tui.model.catalog import Figure
     from ascend_tui.model.design import Design, NodePath
+    from ascend_tui.model.figures import Figure
 
 COMMANDS = ("eval", "presets", "parts", "bom", "export", "compare", "scale", "metrics")
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_TARGETS_MISSED = 0, 1, 2, 3

@@ -23,7 +23,22 @@ NORMALISED = (
     "hbm_bandwidth_tbps",
     "scaleup_bandwidth_tbps",
 )
-BASES = {"per_chip": "chips", "per_kw": "it_power_kw", "per_m2": "floor_area_m2"}
+BASES = {
+    "per_chip": "chips",
+    "per_kw": "it_power_kw",
+    "per_m2": "floor_area_m2",
+    "per_usd_capex": "capex_usd",
+    "per_usd_tco": "tco_usd",
+}
+BASIS_LABELS = {
+    "per_chip": "per chip",
+    "per_kw": "per kW",
+    "per_m2": "per m²",
+    "per_usd_capex": "per $ of capex",
+    "per_usd_tco": "per $ of TCO",
+}
+# What running and owning it costs, compared in total after the headline figures.
+MONEY = ("system_capex_usd", "opex_usd_per_year", "cost_per_accelerator_hour_usd", "energy_mwh_per_year")
 
 
 def _ratio(a: float, b: float) -> float | None:
@@ -59,7 +74,7 @@ class Comparison:
         """Plain data for JSON."""
         rows = []
         for i, m in enumerate(self.metrics):
-            ratios: dict[str, Any] = {s.key: self.ratio(i, s.key) for s in HEADLINE}
+            ratios: dict[str, Any] = {key: self.ratio(i, key) for key in (*(s.key for s in HEADLINE), *MONEY)}
             for basis in BASES:
                 ratios[basis] = {k: self.ratio(i, k, basis) for k in NORMALISED}
             rows.append(
@@ -83,13 +98,13 @@ def times(ratio: float | None) -> str:
 
 
 def compare_table(comparison: Comparison) -> Table:
-    """Totals with ratios, then the per-chip, per-kW and per-m² ratios."""
+    """Totals with ratios, then the per-chip, per-kW, per-m² and per-dollar ratios."""
     c = comparison
     table = Table(title=f"Compared with {c.names[c.baseline]} ({c.labels[c.baseline]})")
     table.add_column("metric")
     for i, name in enumerate(c.names):
         table.add_column(name + (" (baseline)" if i == c.baseline else ""), justify="right")
-    for metric in HEADLINE:
+    for metric in (*HEADLINE, *(BY_KEY[key] for key in MONEY)):
         table.add_row(
             metric.label,
             *(
@@ -97,7 +112,7 @@ def compare_table(comparison: Comparison) -> Table:
                 for i, m in enumerate(c.metrics)
             ),
         )
-    for basis, label in (("per_chip", "per chip"), ("per_kw", "per kW"), ("per_m2", "per m²")):
+    for basis, label in BASIS_LABELS.items():
         table.add_section()
         for key in NORMALISED:
             table.add_row(

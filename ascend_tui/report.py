@@ -15,14 +15,26 @@ from ascend_tui.model.catalog import FIGURES, Part
 from ascend_tui.model.metrics import BY_KEY, METRICS, TARGETS, Metric, Unit, metric_of
 
 
+def _step(value: float, unit: Unit) -> int:
+    """How many steps of 1000 up its unit family a value is best written in."""
+    step = 0
+    while step < len(unit.symbols) - 1 and abs(value) >= 1000 ** (step + 1):
+        step += 1
+    return step
+
+
+def _with_unit(number: str, unit: Unit, step: int) -> str:
+    """`8.19 EF`; money as `$3.10 M`, `$500/yr`, `$2.10/h`."""
+    symbol = unit.symbols[step] if unit.symbols else ""
+    if not unit.money:
+        return f"{number} {symbol}".rstrip()
+    return f"${number}{symbol if symbol.startswith('/') or not symbol else ' ' + symbol}"
+
+
 def scaled(value: float, unit: Unit) -> str:
     """A value in the largest unit of its family that keeps it at or above 1: 8192 PF -> 8.19 EF."""
-    symbols = unit.symbols
-    step = 0
-    while step < len(symbols) - 1 and abs(value) >= 1000:
-        value /= 1000
-        step += 1
-    return f"{_number(value)} {symbols[step]}"
+    step = _step(value, unit)
+    return _with_unit(_number(value / 1000**step), unit, step)
 
 
 def _number(value: float) -> str:
@@ -48,20 +60,18 @@ def format_value(metric: Metric, value: float) -> str:
         return f"{int(value):,} {' '.join(unit.symbols)}".rstrip()
     if len(unit.symbols) > 1:
         return scaled(value, unit)
-    return f"{_number(value)} {' '.join(unit.symbols)}".rstrip()
+    return _with_unit(_number(value), unit, 0)
 
 
 def format_range(metric: Metric, low: float, high: float) -> str:
-    """An estimate range in the unit that suits its high end: `380–599 kW`, `1.2–1.5 MW`."""
-    high_text = format_value(metric, high)
-    number, _, symbol = high_text.partition(" ")
-    if metric.unit.share:
-        return f"{_number(100 * low)}–{high_text}"
-    factor = 1.0
-    symbols = metric.unit.symbols
-    if len(symbols) > 1 and symbol in symbols:
-        factor = 1000.0 ** symbols.index(symbol)
-    return f"{_number(low / factor)}–{number} {symbol}".rstrip()
+    """An estimate range in the unit that suits its high end: `380–599 kW`, `$3.1–3.6 M`."""
+    unit = metric.unit
+    if unit.share:
+        return f"{_number(100 * low)}–{format_value(metric, high)}"
+    step = _step(high, unit) if len(unit.symbols) > 1 else 0
+    factor = 1000.0**step
+    numbers = f"{_number(low / factor)}–{_number(high / factor)}"
+    return _with_unit(numbers, unit, step)
 
 
 def show(results: Results, key: str, ranges: bool = True) -> str:
@@ -223,6 +233,10 @@ def part_specs(part: Part) -> Table:
 
 def unit_text(metric: Metric) -> str:
     """The units a metric is written in, for the reference: `PF, EF, ZF`, `count`."""
+    if metric.unit.money:
+        return ", ".join(
+            _with_unit("", metric.unit, step).replace("$ ", "$") for step in range(len(metric.unit.symbols))
+        )
     symbols = ", ".join(metric.unit.symbols)
     if metric.unit.whole:
         return f"count ({symbols})" if symbols else "count"

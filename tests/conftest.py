@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import tomllib
+from importlib import resources
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -19,6 +22,13 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return load_catalog()
+
+
+@pytest.fixture
+def shipped() -> dict[str, Any]:
+    """The shipped catalog's TOML as data, for tests that change one part of it."""
+    text = resources.files("ascend_tui.data").joinpath("catalog.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
 
 
 @pytest.fixture(params=presets.preset_names())

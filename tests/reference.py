@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from ascend_tui.model.catalog import Catalog, Figure, Part
+from ascend_tui.model.catalog import Catalog, Part
 from ascend_tui.model.design import Block, Design, NodePath, PartCount
 from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
+from ascend_tui.model.figures import Figure
 from ascend_tui.model.validate import resolve_parts
 
 Row = dict[str, float]
@@ -41,7 +42,35 @@ KIND_POWER = {
     "other": "other_power_kw",
 }
 NETWORK = ("nic", "switch", "transceiver", "cable")
-MAXED = ("max_domain_chips", "max_domain_scaleup_gbps", "max_cabinet_w", "max_bisection_gbit")
+MAXED = (
+    "max_domain_chips",
+    "max_domain_scaleup_gbps",
+    "max_cabinet_w",
+    "max_bisection_gbit",
+    "max_floor_load",
+)
+# Which capital-cost category a part's price goes to.
+PRICE_OF = {
+    "accelerator": "price_accelerators",
+    "cpu": "price_cpus_servers",
+    "memory": "price_cpus_servers",
+    "other": "price_cpus_servers",
+    "nic": "price_network",
+    "switch": "price_network",
+    "transceiver": "price_network",
+    "cable": "price_network",
+    "cdu": "price_cooling",
+}
+
+
+def end(f: Figure, plane: str, rising: bool = True) -> float:
+    """A figure's value, or the end of its range that makes a cost low (`plane` "low") or high;
+    `rising` False for a figure whose larger value makes costs smaller (a life in years)."""
+    if plane == "value":
+        return f.value
+    low = f.value if f.low is None else f.low
+    high = f.value if f.high is None else f.high
+    return low if (plane == "low") == rising else high
 
 
 def figure(part: Part, name: str, plane: str) -> float:
@@ -68,6 +97,12 @@ def part_row(part: Part, n: int, plane: str) -> Row:
     typical = figure(part, "power_typical_w", plane) if "power_typical_w" in part.figures else power
     row[KIND_POWER[part.kind]] = n * power / 1000
     row["it_w"] = n * power
+    row[PRICE_OF[part.kind]] = n * figure(part, "price_usd", plane)
+    price = part.figures.get("price_usd")
+    row["unpriced"] = 0 if price is not None and price.supported and price.published else n
+    row["weight"] = n * figure(part, "weight_kg", plane)
+    if part.kind == "cdu":
+        row["cooling_kw"] = n * figure(part, "cooling_kw", plane)
     row["typical_w"] = n * typical
     row["network_w"] = n * power if part.kind in NETWORK else 0.0
     if part.kind == "accelerator":
@@ -187,8 +222,10 @@ def add_fabric(
     parts: dict[str, Part],
     catalog: Catalog,
     plane: str,
+    rating: float,
 ) -> None:
-    """Add what a fabric derives (parts, network cabinets) into a block's row."""
+    """Add what a fabric derives (parts, network cabinets) into a block's row; `rating` is the
+    floor's, in kg per m²."""
     got = fabric_counts(fabric, round(row["chips"]), nic_ports, parts)
     factor = 1 + fabric.cabinets.power_overhead
     switch = parts[fabric.switch] if getattr(fabric, "switch", "") else None
@@ -223,18 +260,27 @@ def add_fabric(
             )
     cabinets = math.ceil(got["network"] / fabric.cabinets.switches) if got["network"] else 0
     if cabinets and top is not None:
-        per_cabinet = min(fabric.cabinets.switches, got["network"]) * factor
+        cooling = catalog.cooling[fabric.cabinets.cooling]
+        in_fullest = min(fabric.cabinets.switches, got["network"])
+        per_cabinet = in_fullest * factor
         row["cabinets"] += cabinets
         row["network_cabinets"] += cabinets
         row["footprint"] += cabinets * fabric.cabinets.footprint_m2
         row["cabinet_w"] += got["network"] * factor * figure(top, "power_w", "value")
         fullest = per_cabinet * figure(top, "power_w", plane)
         row["max_cabinet_w"] = max(row["max_cabinet_w"], fullest)
-        if (
-            per_cabinet * figure(top, "power_w", "value")
-            > catalog.cooling[fabric.cabinets.cooling].max_cabinet_kw.value * 1000
-        ):
+        if per_cabinet * figure(top, "power_w", "value") > cooling.max_cabinet_kw.value * 1000:
             row["over_cooling"] += cabinets
+        row["cabinet_price"] += cabinets * end(cooling.cabinet_price_usd, plane)
+        row["weight"] += cabinets * end(cooling.cabinet_weight_kg, plane)
+        if cooling.liquid:
+            row["liquid_w"] += got["network"] * factor * figure(top, "power_w", plane)
+        if fabric.cabinets.footprint_m2 > 0:
+            shell = end(cooling.cabinet_weight_kg, plane)
+            load = (shell + in_fullest * figure(top, "weight_kg", plane)) / fabric.cabinets.footprint_m2
+            row["max_floor_load"] = max(row["max_floor_load"], load)
+            if load > rating:  # counts are compared at the value only
+                row["over_floor"] += cabinets
     row["fabric_problems"] += 0 if got["feasible"] or "feasible" not in got else 1
     row["max_bisection_gbit"] = max(row["max_bisection_gbit"], got["bisection_gbit"])
 
@@ -244,6 +290,7 @@ def reference_rows(design: Design, catalog: Catalog, plane: str = "value") -> di
     parts, problems = resolve_parts(design, catalog)
     assert not problems, problems
     out: dict[NodePath, Row] = {}
+    rating = site_figure(design, catalog, "floor_rating_kg_per_m2").value
 
     def visit(path: NodePath, node: Block | PartCount) -> Row:
         if isinstance(node, PartCount):
@@ -262,11 +309,30 @@ def reference_rows(design: Design, catalog: Catalog, plane: str = "value") -> di
         typed_ports = round(row["nic_ports"])
         for fabric in (node.scaleup_fabric, node.scaleout_fabric):
             if fabric is not None:
-                add_fabric(row, fabric, typed_ports, parts, catalog, plane)
+                add_fabric(row, fabric, typed_ports, parts, catalog, plane, rating)
         row["overhead_w"] += node.power_overhead * row["it_w"]  # the overhead of what it holds
         for key in ("it_w", "typical_w", "network_w"):
             row[key] *= 1 + node.power_overhead
+        if node.kind in ("cabinet", "server"):
+            # A stated weight is the block's with all it holds; else an empty one's plus its content.
+            shell = catalog.server if node.kind == "server" else None
+            cooling = catalog.cooling[node.cooling] if node.kind == "cabinet" else None
+            price_default = cooling.cabinet_price_usd if cooling else shell.price_usd
+            weight_default = cooling.cabinet_weight_kg if cooling else shell.weight_kg
+            price = node.price_usd if node.price_usd is not None else end(price_default, plane)
+            row[f"{node.kind}_price"] += price
+            if node.weight_kg is not None:
+                row["weight"] = node.weight_kg
+            else:
+                row["weight"] += end(weight_default, plane)
         if node.kind == "cabinet":
+            if catalog.cooling[node.cooling].liquid:
+                row["liquid_w"] += row["it_w"]
+            if node.footprint_m2 > 0:
+                load = row["weight"] / node.footprint_m2
+                row["max_floor_load"] = max(row["max_floor_load"], load)
+                if load > rating:
+                    row["over_floor"] += 1
             row["cabinets"] += 1
             row[f"{node.role}_cabinets"] += 1
             row["footprint"] += node.footprint_m2
@@ -299,7 +365,89 @@ def ratio(a: float, b: float) -> float:
     return a / b
 
 
-def reference_metrics(row: Row, pue: float, area: float | None = None) -> dict[str, float]:
+def site_figure(design: Design, catalog: Catalog, name: str) -> Figure:
+    """A facility setting: the design's own, else the catalog's."""
+    return design.facility.figures.get(name) or catalog.site.figures[name]
+
+
+def facility_chain(r: Row, design: Design, catalog: Catalog, plane: str) -> dict[str, float]:
+    """From the IT load to the site's power, energy and money, as the README describes it."""
+
+    def setting(name: str, rising: bool = True) -> float:
+        return end(site_figure(design, catalog, name), plane, rising)
+
+    parts, _ = resolve_parts(design, catalog)
+    redundancy = design.facility.redundancy or catalog.site.redundancy
+    cdu = parts[design.facility.cdu or catalog.site.cdu]
+    group = site_figure(design, catalog, "redundancy_group").value
+    it = r["it_w"]
+    # Liquid heat lowers the cost: the money takes the share's other end than the heat does.
+    liquid = r["liquid_w"] * setting("liquid_heat_share", rising=False)
+    air = it - liquid
+    capacity = cdu.figures["cooling_kw"].value * 1000
+    uncovered = max(0.0, liquid - r["cooling_kw"] * 1000)
+    working = math.ceil(uncovered / capacity)
+    spares = {"N": 0, "N+1": math.ceil(working / group), "2N": working}[redundancy]
+    pumps = uncovered / capacity * end(cdu.figures["power_w"], plane)
+    cooling = air * setting("air_cooling_kw_per_kw") + liquid * setting("liquid_cooling_kw_per_kw") + pumps
+    through_ups = it / (1 - setting("ups_loss")) / (1 - setting("distribution_loss"))
+    plant = through_ups + cooling / (1 - setting("distribution_loss"))
+    facility = plant if design.pue is None else it * design.pue
+    hours = 8760 * setting("utilisation")
+    it_kwh = r["typical_w"] / 1000 * hours
+    site_kwh = it_kwh * facility / it if it else 0.0
+    cdus = working + spares
+    capex = {
+        "accelerators": r["price_accelerators"],
+        "cpus_servers": r["price_cpus_servers"] + r["server_price"],
+        "network": r["price_network"],
+        "cooling": r["price_cooling"],
+        "cabinets": r["cabinet_price"],
+        "facility": setting("build_cost_usd_per_mw") * it / 1e6 + cdus * end(cdu.figures["price_usd"], plane),
+    }
+    equipment = sum(v for k, v in capex.items() if k != "facility")
+    total = equipment + capex["facility"]
+    opex = site_kwh * setting("electricity_usd_per_kwh") + total * setting("maintenance_share")
+    life, facility_life = setting("depreciation_years", False), setting("facility_years", False)
+    per_year = equipment / life + capex["facility"] / facility_life + opex
+    years = setting("depreciation_years")
+    tco = equipment + capex["facility"] * min(1, years / facility_life) + opex * years
+    utilisation = setting("utilisation")
+    return {
+        "pue": ratio(facility, it),
+        "pue_plant": ratio(plant, it),
+        "facility_power_kw": facility / 1000,
+        "cooling_power_kw": cooling / 1000,
+        "power_losses_kw": (plant - it - cooling) / 1000,
+        "installed_power_kw": facility * {"N": 1, "N+1": (group + 1) / group, "2N": 2}[redundancy] / 1000,
+        "liquid_heat_kw": r["liquid_w"] * setting("liquid_heat_share") / 1000,
+        "air_heat_kw": (it - r["liquid_w"] * setting("liquid_heat_share", rising=False)) / 1000,
+        "heat_rejected_tons": (it + pumps) / 3516.853,
+        "plant_cdus": cdus,
+        **{f"capex_{k}_usd": v for k, v in capex.items()},
+        "system_capex_usd": equipment,
+        "capex_usd": total,
+        "opex_usd_per_year": opex,
+        "energy_cost_usd_per_year": site_kwh * setting("electricity_usd_per_kwh"),
+        "cost_usd_per_year": per_year,
+        "tco_usd": tco,
+        "cost_per_accelerator_hour_usd": ratio(per_year, r["chips"] * hours),
+        **{
+            f"cost_per_{p}_pflop_year_usd": ratio(per_year, r[f"{p}_tf"] / 1000 * utilisation)
+            for p in ("fp8", "fp4", "bf16")
+        },
+        "fp8_pflops_per_musd_capex": ratio(r["fp8_tf"] / 1000, total / 1e6),
+        "fp8_pflops_per_musd_tco": ratio(r["fp8_tf"] / 1000, tco / 1e6),
+        "energy_mwh_per_year": site_kwh / 1000,
+        "it_energy_mwh_per_year": it_kwh / 1000,
+        "co2_t_per_year": site_kwh * setting("carbon_kg_per_kwh") / 1000,
+        "water_m3_per_year": it_kwh * setting("wue_l_per_kwh") / 1000,
+    }
+
+
+def reference_metrics(
+    row: Row, design: Design, catalog: Catalog, plane: str = "value", area: float | None = None
+) -> dict[str, float]:
     """Every metric from one row (already multiplied out), by its definition."""
     r: Row = defaultdict(float, row)
     it_kw = r["it_w"] / 1000
@@ -336,8 +484,11 @@ def reference_metrics(row: Row, pue: float, area: float | None = None) -> dict[s
         "it_power_typical_kw": r["typical_w"] / 1000,
         "network_power_kw": r["network_w"] / 1000,
         "network_power_share": ratio(r["network_w"], r["it_w"]),
-        "pue": pue,
-        "facility_power_kw": it_kw * pue,
+        **facility_chain(r, design, catalog, plane),
+        "weight_kg": r["weight"],
+        "floor_load_max_kg_per_m2": r["max_floor_load"],
+        "cabinets_over_floor_rating": r["over_floor"],
+        "unpriced_parts": r["unpriced"],
         "cabinet_power_mean_kw": ratio(r["cabinet_w"] / 1000, r["cabinets"]),
         "cabinet_power_max_kw": r["max_cabinet_w"] / 1000,
         "cabinets_over_cooling_limit": r["over_cooling"],
@@ -368,4 +519,4 @@ def reference_totals(design: Design, catalog: Catalog, plane: str = "value") -> 
     area = None
     if design.floor is not None:
         area = design.floor.area_m2(round(row.get("cabinets", 0)))
-    return reference_metrics(row, design.pue, area)
+    return reference_metrics(row, design, catalog, plane, area)

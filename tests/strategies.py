@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from ascend_tui.model.catalog import Figure, load_catalog
+from ascend_tui.model.catalog import load_catalog
 from ascend_tui.model.design import ALLOWED_BLOCKS, Block, CustomPart, Design, FloorLayout, PartCount
+from ascend_tui.model.facility import REDUNDANCY, SETTINGS, Facility
+from ascend_tui.model.figures import Figure
 
 CATALOG = load_catalog()
 PART_IDS = sorted(CATALOG.parts)
@@ -67,18 +69,41 @@ def blocks(
     if kind in ("cabinet", "server"):
         parts = _parts(draw, part_ids, chip_ids, inside)
         fields["power_overhead"] = draw(st.floats(0, 1, allow_nan=False))
+        fields["price_usd"] = draw(st.none() | st.floats(0, 1e5))
+        fields["weight_kg"] = draw(st.none() | st.floats(0, 2000))
+        estimable = ["power_overhead", "price_usd", "weight_kg"]
+        fields["estimated"] = tuple(draw(st.lists(st.sampled_from(estimable), unique=True)))
     if kind == "cabinet":
         fields.update(
             role=draw(st.sampled_from(["compute", "network", "storage", "infrastructure"])),
             cooling=draw(st.sampled_from(sorted(CATALOG.cooling))),
-            footprint_m2=draw(st.floats(0, 50, allow_nan=False)),
+            footprint_m2=draw(st.just(0.0) | st.floats(0.1, 50)),
             power_capacity_kw=draw(st.sampled_from([0.0, 20.0, 150.0])),
-            estimated=tuple(draw(st.lists(st.sampled_from(["footprint_m2", "power_overhead"]), unique=True))),
+            estimated=tuple(
+                draw(st.lists(st.sampled_from(["footprint_m2", "power_overhead", "weight_kg"]), unique=True))
+            ),
         )
     return Block(
         kind, draw(names), draw(counts if depth else st.integers(1, 40)), scaleup=domain,
         blocks=tuple(kids), parts=parts, source=draw(st.text(max_size=20)), **fields,  # type: ignore[arg-type]
     )  # fmt: skip
+
+
+@st.composite
+def facilities(draw: st.DrawFn) -> Facility:
+    """Some facility settings stated, plain or as estimates with a range, the rest defaulted."""
+    figures = {}
+    for setting in draw(st.lists(st.sampled_from(SETTINGS), unique=True, max_size=6)):
+        top = min(setting.maximum, 1e8)
+        value = draw(
+            st.integers(int(setting.minimum), int(top)) if setting.whole else st.floats(setting.minimum, top)
+        )
+        figures[setting.name] = Figure(float(value), source="test")
+    return Facility(
+        figures,
+        draw(st.none() | st.sampled_from(REDUNDANCY)),
+        draw(st.none() | st.sampled_from(["cdu-in-rack-100kw", "cdu-facility-2300kw"])),
+    )
 
 
 @st.composite
@@ -96,7 +121,8 @@ def designs(draw: st.DrawFn) -> Design:
         floor=floor,
         name=draw(names),
         root=root,
-        pue=draw(st.floats(1.0, 2.0, allow_nan=False)),
+        pue=draw(st.none() | st.floats(1.0, 2.0, allow_nan=False)),
+        facility=draw(facilities()),
         notes=draw(st.text(max_size=40)),
         parts=custom,
         targets=draw(

@@ -104,12 +104,16 @@ def test_an_estimate_without_rationale_is_refused():
 
 
 def test_the_catalog_records_the_figures_its_version_changed(catalog):
-    assert catalog.version == 2
-    assert [(c.part, c.figure, c.was) for c in catalog.changes] == [
+    assert catalog.version == 3
+    assert [(c.part, c.figure, c.was) for c in catalog.changes if c.version == 2] == [
         ("ub-switch-950", "power_w", 1000.0),
         ("optic-400g-lpo", "power_w", 8.0),
         ("optic-800g", "power_w", 14.0),
     ]
+    # Version 3 priced what had no price; each part it priced says so.
+    priced = {c.part for c in catalog.changes if c.version == 3}
+    assert all(c.figure == "price_usd" and c.was is None for c in catalog.changes if c.version == 3)
+    assert {pid for pid in priced if catalog.parts[pid].figures["price_usd"].estimate} == priced
 
 
 def with_change(catalog: Catalog, version: int, part: str, figure: str, was: float) -> Catalog:
@@ -118,11 +122,14 @@ def with_change(catalog: Catalog, version: int, part: str, figure: str, was: flo
     )
 
 
-def test_recorded_changes_are_checked():
-    base = {"version": 2, "parts": {"x": {"kind": "cpu", "power_w": {"value": 10.0, "source": "s"}}}}
+def test_recorded_changes_are_checked(shipped):
+    part = {"kind": "cpu", "power_w": {"value": 10.0, "source": "s"}}
+    base = {**shipped, "version": 2, "parts": {**shipped["parts"], "x": part}, "changes": []}
     good = {"version": 2, "part": "x", "figure": "power_w", "was": 12, "why": "a datasheet"}
     catalog = parse_catalog({**base, "changes": [good]}, "test")
     assert catalog.changes == (CatalogChange(2, "x", "power_w", 12.0, "a datasheet"),)
+    catalog = parse_catalog({**base, "changes": [{**good, "was": "not published"}]}, "test")
+    assert catalog.changes[0].was is None and catalog.changes[0].was_text == "not published"
     for bad, message in [
         ({**good, "version": 3}, "between 2 and the catalog's version"),
         ({**good, "part": "y"}, "no figure 'power_w' of a part 'y'"),
@@ -136,20 +143,31 @@ def test_recorded_changes_are_checked():
 def test_a_design_from_another_catalog_version_says_which_figures_changed(catalog):
     design = presets.load("cloudmatrix-384")  # 910C, Kunpeng 920, UB switches, 400G LPO optics
     assert catalog_note(design, catalog) is None  # no version recorded: nothing to say
-    assert catalog_note(replace(design, catalog_version=2), catalog) is None
+    assert catalog_note(replace(design, catalog_version=3), catalog) is None
+    # Catalog 3 priced its UB switches, Kunpeng CPUs and RDMA ports.
+    priced = (
+        "ub-switch-l1 Price: not published -> 1000 US$ (estimated, as none is published); "
+        "ub-switch-l2 Price: not published -> 2000 US$ (estimated, as none is published); "
+        "ascend-910c-rdma-port Price: not published -> 0 US$ (estimated, as none is published); "
+        "kunpeng-920 Price: not published -> 2000 US$ (estimated, as none is published)"
+    )
+    assert catalog_note(replace(design, catalog_version=2), catalog) == (
+        "'CloudMatrix 384' was saved with catalog version 2; this is version 3, and figures it uses "
+        f"have changed: {priced}"
+    )
     # Its fabrics derive 400G LPO optics, whose power catalog 2 changed.
     assert catalog_note(replace(design, catalog_version=1), catalog) == (
-        "'CloudMatrix 384' was saved with catalog version 1; this is version 2, and figures it uses "
+        "'CloudMatrix 384' was saved with catalog version 1; this is version 3, and figures it uses "
         "have changed: optic-400g-lpo Power, max: 8 -> 5 W (8 W is a DSP 400G module's power "
-        "(NVIDIA's is 9 W); linear-drive modules draw about half an 800G LPO's ~8-9 W)"
+        f"(NVIDIA's is 9 W); linear-drive modules draw about half an 800G LPO's ~8-9 W); {priced}"
     )
-    unused = with_change(catalog, 3, "nvidia-b200", "power_w", 900.0)
-    assert catalog_note(replace(design, catalog_version=2), unused) == (
-        "'CloudMatrix 384' was saved with catalog version 2; this is version 3, "
+    unused = with_change(catalog, 4, "nvidia-b200", "power_w", 900.0)
+    assert catalog_note(replace(design, catalog_version=3), unused) == (
+        "'CloudMatrix 384' was saved with catalog version 3; this is version 4, "
         "and none of the figures it uses has changed since"
     )
-    assert catalog_note(replace(design, catalog_version=3), catalog) == (
-        "'CloudMatrix 384' was saved with catalog version 3, newer than this ascend-tui's (2); "
+    assert catalog_note(replace(design, catalog_version=4), catalog) == (
+        "'CloudMatrix 384' was saved with catalog version 4, newer than this ascend-tui's (3); "
         "its figures may differ from the ones it was made with (upgrade ascend-tui)"
     )
 

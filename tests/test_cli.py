@@ -231,7 +231,7 @@ def test_every_json_output_carries_the_schema_and_catalog_versions(capsys, argv)
     assert code == 0
     assert list(data)[:2] == ["schema", "catalog_version"]
     assert data["schema"] == JSON_SCHEMA == 1
-    assert data["catalog_version"] == load_catalog().version == 2
+    assert data["catalog_version"] == load_catalog().version == 3
 
 
 def test_version_comes_from_the_installed_package_metadata(capsys):
@@ -283,7 +283,7 @@ def test_eval_notes_a_design_saved_with_another_catalog_version(capsys, tmp_path
     code, out, err = run_cli(capsys, "eval", str(path), "--json")
     assert code == 0 and json.loads(out)["chips"] == 8
     assert err == (
-        "ascend-tui: note: 'Later' was saved with catalog version 7, newer than this ascend-tui's (2); "
+        "ascend-tui: note: 'Later' was saved with catalog version 7, newer than this ascend-tui's (3); "
         "its figures may differ from the ones it was made with (upgrade ascend-tui)\n"
     )
 

@@ -165,7 +165,7 @@ def assert_matches_reference(design: Design, catalog) -> None:  # type: ignore[n
     for path, row in rows.items():  # every node, one instance
         if path:
             node = evaluation.node(path)
-            want = reference_metrics(scaled(row, 1), design.pue)
+            want = reference_metrics(scaled(row, 1), design, catalog)
             for key in (
                 "chips",
                 "fp8_pflops",
@@ -180,9 +180,7 @@ def assert_matches_reference(design: Design, catalog) -> None:  # type: ignore[n
 def _is_ratio(key: str) -> bool:
     """Ratios' ranges mix the planes (low numerator over high denominator); the reference's planes
     are whole evaluations, so only sums are compared plane by plane."""
-    return key.endswith(
-        ("_per_kw", "_per_w", "_per_m2", "_share", "_per_fp8_pflop", "_per_fp8_flop", "_mean_kw")
-    )
+    return BY_KEY[key].formula.denominator is not None
 
 
 def test_every_preset_matches_the_reference(preset_name, catalog):

@@ -225,9 +225,9 @@ def test_a_saved_design_records_the_catalog_version_it_was_made_with(tmp_path):
     design = presets.load("gb200-nvl72")
     assert design.catalog_version is None  # presets go with the catalog they ship with
     text = dumps_design(design)
-    assert text.startswith("format = 2\ncatalog_version = 2\n")
+    assert text.startswith("format = 2\ncatalog_version = 3\n")
     again = parse_design(text)
-    assert again.catalog_version == 2 and again == design
+    assert again.catalog_version == 3 and again == design
 
 
 def test_a_bad_catalog_version_is_refused_with_its_line():

@@ -23,10 +23,11 @@ from ascend_tui.model.toml_format import (
     save_design,
 )
 
-HAND = textwrap.dedent("""\
+VERSION = load_catalog().version
+HAND = textwrap.dedent(f"""\
     # My test pod: two supernodes of 950DT racks.
     format = 2
-    catalog_version = 2
+    catalog_version = {VERSION}
     name = "Test pod"   # what the app shows
     pue = 1.25          # measured at the site, 2025
 
@@ -46,7 +47,7 @@ HAND = textwrap.dedent("""\
     count = 4
     cooling = "liquid"  # role defaults to compute
     footprint_m2 = 2.5
-    parts = { my-chip = 8, kunpeng-920 = 2 }   # inline, on purpose
+    parts = {{ my-chip = 8, kunpeng-920 = 2 }}   # inline, on purpose
 
     # Network racks
     [[supernode.cabinets]]
@@ -184,14 +185,14 @@ def test_several_edits_in_a_row_keep_the_comments_and_read_back():
 
 
 def test_a_file_without_a_catalog_version_gets_one_after_its_format():
-    original = HAND.replace("catalog_version = 2\n", "")
+    original = HAND.replace(f"catalog_version = {VERSION}\n", "")
     session = edited(lambda s: s.set_count((0,), 5))
     assert changes(original, design_text(session.design, original)) == (
         ["count = 4"],
-        ["catalog_version = 2", "count = 5"],
+        [f"catalog_version = {VERSION}", "count = 5"],
     )
     assert design_text(session.design, original).startswith(
-        "# My test pod: two supernodes of 950DT racks.\nformat = 2\ncatalog_version = 2\n"
+        f"# My test pod: two supernodes of 950DT racks.\nformat = 2\ncatalog_version = {VERSION}\n"
     )
 
 

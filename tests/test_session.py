@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from ascend_tui.model.catalog import Figure
 from ascend_tui.model.design import CustomPart, PartCount
+from ascend_tui.model.figures import Figure
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.session import Session
 from ascend_tui.model.toml_format import parse_design

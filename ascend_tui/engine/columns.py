@@ -20,7 +20,13 @@ assert k.SUMMED[k.COMPUTE_CABINETS : k.COMPUTE_CABINETS + len(CABINET_ROLES)] ==
 )
 
 # Block properties that an estimate can rest on, as bits of one int64 per block.
-PROPERTY_BITS = {"footprint_m2": 1, "power_overhead": 2, "power_capacity_kw": 4}
+PROPERTY_BITS = {
+    "footprint_m2": 1,
+    "power_overhead": 2,
+    "power_capacity_kw": 4,
+    "price_usd": 8,
+    "weight_kg": 16,
+}
 SUMMED, MAXED, COUNTERS = k.SUMMED, k.MAXED, k.COUNTERS
 
 

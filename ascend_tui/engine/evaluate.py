@@ -15,7 +15,6 @@ from ascend_tui.engine.results import Results, row_results
 from ascend_tui.engine.sums import PartMatrix
 from ascend_tui.model.catalog import Catalog, load_catalog
 from ascend_tui.model.design import Design, NodePath
-from ascend_tui.model.metrics import BY_KEY
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.validate import check_design, resolve_parts
 
@@ -96,7 +95,7 @@ class Evaluation:
         with self.lock:
             row, flags = self.row(path)
             times = self.packed.multiplicity(path) if all_instances else 1
-        return row_results(self.matrix, row, flags, float(times), self.packed.pue)
+        return row_results(self.matrix, row, flags, float(times), self.packed.plant)
 
     def totals(self) -> Results:
         """Results of the whole design; with a row layout, the floor area follows from its rows."""
@@ -109,7 +108,7 @@ class Evaluation:
         if floor is not None:
             cabinets = row[c.counter(len(p.parts), "cabinets")] * times
             area = floor.area_m2(round(cabinets))
-        return row_results(self.matrix, row, flags, times, p.pue, area)
+        return row_results(self.matrix, row, flags, times, p.plant, area)
 
     def fabrics(self) -> list[FabricResult]:
         """Each fabric of the design, with what it derives per instance of its block."""
@@ -168,8 +167,10 @@ class Evaluation:
 
     def cabinets_over_limit(self, most: int = 20) -> list[NodePath]:
         """Up to `most` cabinet blocks whose power exceeds their cooling limit, hottest first."""
+        from ascend_tui.engine import kernels as k
+
         power = self.cabinet_powers()
-        over = np.nonzero((power >= 0) & (power > self.packed.limit_w))[0]
+        over = np.nonzero((power >= 0) & (power > self.packed.props[:, k.B_LIMIT]))[0]
         over = over[np.argsort(-power[over], kind="stable")][:most]
         return [self.packed.path_of(int(i)) for i in over]
 
@@ -206,8 +207,8 @@ def check_totals(totals: Results) -> None:
         if not totals[name] <= EXACT_LIMIT:
             why = f"the design totals {totals[name]:.3g} {name}, more than can be counted exactly (2^53)"
             raise DesignError([Problem("design", why + "; reduce a count")])
-    for name, value in totals.values.items():
-        if not math.isfinite(value) and BY_KEY[name].formula.denominator is None:
+    for name, value in totals.values.items():  # a ratio with nothing to divide by is NaN, not an error
+        if math.isinf(value):
             raise DesignError(
                 [Problem("design", f"the design's {name} is too large to compute; reduce a count")]
             )

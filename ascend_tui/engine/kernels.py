@@ -44,6 +44,19 @@ SUMMED = (
     "cabinets_over_power_capacity",
     "power_capacity_w",
     "fabric_problems",
+    "cabinet_price_usd",  # the cabinets' own hardware, with the low and high ends of its range
+    "cabinet_price_usd_low",
+    "cabinet_price_usd_high",
+    "server_price_usd",  # the servers' own hardware beyond the parts they list
+    "server_price_usd_low",
+    "server_price_usd_high",
+    "block_weight_kg",  # what the blocks weigh beyond their parts (the parts' weights are a sum)
+    "block_weight_kg_low",
+    "block_weight_kg_high",
+    "liquid_power_w",  # the power of liquid-cooled cabinets
+    "liquid_power_w_low",
+    "liquid_power_w_high",
+    "cabinets_over_floor_rating",
 )
 MAXED = (
     "max_domain_chips",
@@ -54,6 +67,9 @@ MAXED = (
     "max_cabinet_w_low",
     "max_cabinet_w_high",
     "max_bisection_gbit",
+    "max_floor_load",  # the heaviest cabinet's weight per m² of its footprint
+    "max_floor_load_low",
+    "max_floor_load_high",
 )
 COUNTERS = SUMMED + MAXED
 (
@@ -72,6 +88,19 @@ COUNTERS = SUMMED + MAXED
     OVER_CAPACITY,
     CAPACITY,
     FABRIC_PROBLEMS,
+    CABINET_PRICE,
+    _CABINET_PRICE_LOW,
+    _CABINET_PRICE_HIGH,
+    SERVER_PRICE,
+    _SERVER_PRICE_LOW,
+    _SERVER_PRICE_HIGH,
+    WEIGHT,
+    _WEIGHT_LOW,
+    _WEIGHT_HIGH,
+    LIQUID_POWER,
+    _LIQUID_POWER_LOW,
+    _LIQUID_POWER_HIGH,
+    OVER_FLOOR,
     DOMAIN_CHIPS,
     DOMAIN_SCALEUP,
     DOMAIN_SCALEUP_LOW,
@@ -80,13 +109,16 @@ COUNTERS = SUMMED + MAXED
     MAX_CABINET_LOW,
     MAX_CABINET_HIGH,
     BISECTION,
+    MAX_FLOOR_LOAD,
+    _MAX_FLOOR_LOAD_LOW,
+    _MAX_FLOOR_LOAD_HIGH,
 ) = range(len(COUNTERS))
 
 # Block kinds, as model.design.BLOCK_KINDS orders them.
 CLUSTER, POD, SUPERNODE, CABINET, SERVER = range(5)
 
 # Rows of the per-part array: maximum power and scale-up GB/s both ways (each as value, low and
-# high), 1 for an accelerator, NIC ports.
+# high), 1 for an accelerator, NIC ports, weight (value, low, high).
 (
     PART_POWER,
     PART_POWER_LOW,
@@ -96,8 +128,45 @@ CLUSTER, POD, SUPERNODE, CABINET, SERVER = range(5)
     PART_SCALEUP_HIGH,
     PART_CHIP,
     PART_NIC_PORTS,
-) = range(8)
-PART_INFO = 8
+    PART_WEIGHT,
+    PART_WEIGHT_LOW,
+    PART_WEIGHT_HIGH,
+) = range(11)
+PART_INFO = 11
+
+# Columns of the per-block array of properties. A cabinet's or server's price and weight are its
+# own (the price beyond its parts; the weight of an empty one, or with `weight_stated` what it
+# weighs with everything in it); floor rating and liquid cooling mean something for cabinets.
+BLOCK_PROPS = (
+    "overhead",
+    "footprint_m2",
+    "limit_w",
+    "capacity_w",
+    "price",
+    "price_low",
+    "price_high",
+    "weight",
+    "weight_low",
+    "weight_high",
+    "weight_stated",
+    "floor_rating",
+    "liquid",
+)
+(
+    B_OVERHEAD,
+    B_FOOTPRINT,
+    B_LIMIT,
+    B_CAPACITY,
+    B_PRICE,
+    B_PRICE_LOW,
+    B_PRICE_HIGH,
+    B_WEIGHT,
+    B_WEIGHT_LOW,
+    B_WEIGHT_HIGH,
+    B_WEIGHT_STATED,
+    B_FLOOR_RATING,
+    B_LIQUID,
+) = range(len(BLOCK_PROPS))
 
 # Fabric parameters, one row per fabric (part indices are -1 where a fabric names no such part).
 FABRIC_PARAMS = (
@@ -125,6 +194,14 @@ FABRIC_PARAMS = (
     "cabinet_footprint_m2",
     "cabinet_overhead",
     "cabinet_limit_w",
+    "cabinet_price",
+    "cabinet_price_low",
+    "cabinet_price_high",
+    "cabinet_weight",
+    "cabinet_weight_low",
+    "cabinet_weight_high",
+    "cabinet_liquid",
+    "floor_rating",
 )
 (
     F_BLOCK,
@@ -151,6 +228,14 @@ FABRIC_PARAMS = (
     F_CAB_FOOTPRINT,
     F_CAB_OVERHEAD,
     F_CAB_LIMIT,
+    F_CAB_PRICE,
+    _F_CAB_PRICE_LOW,
+    _F_CAB_PRICE_HIGH,
+    F_CAB_WEIGHT,
+    _F_CAB_WEIGHT_LOW,
+    _F_CAB_WEIGHT_HIGH,
+    F_CAB_LIQUID,
+    F_FLOOR_RATING,
 ) = range(len(FABRIC_PARAMS))
 SCALEUP_SWITCHED, SCALEUP_MESH, SCALEOUT_FAT_TREE = range(3)
 
@@ -192,13 +277,17 @@ FABRIC_OUTPUTS = (
     O_HOPS,
 ) = range(len(FABRIC_OUTPUTS))
 
+# Working space of the helpers, reused across blocks rather than allocated per block: a block's
+# power, scale-up GB/s, the weight of what it holds and its own weight, each as value, low, high.
+SCRATCH = (4, 3)
+
 # The arrays that describe the tree, the parts and the fabrics, in the kernels' argument order.
 TREE_SIGNATURE = (
     # parent count slot kind scaleup role
     "int64[::1], int64[::1], int64[::1], int64[::1], int64[::1], int64[::1], "
     "int64[::1], int64[::1], int64[::1], int64[::1], "  # leaf_start leaf_end kid_start kid_end
     "int64[::1], int64[::1], int64[::1], "  # fabric_start fabric_end bits
-    "float64[::1], float64[::1], float64[::1], float64[::1], "  # overhead footprint limit_w capacity_w
+    "float64[:, ::1], "  # props (B, BLOCK_PROPS)
     "int64[::1], int64[::1], int64[::1], "  # kids leaf_part leaf_count
     "float64[:, ::1], float64[:, ::1], "  # part_info (PART_INFO, P), fabrics (F, FABRIC_PARAMS)
     "float64[:, ::1], int64[::1], float64[:, ::1]"  # outputs: rows, flags, fabric_out
@@ -237,39 +326,51 @@ def _own_counters(
     kind: Ints,
     scaleup: Ints,
     role: Ints,
-    footprint: Floats,
-    limit_w: Floats,
-    capacity_w: Floats,
-    power: float,
-    power_low: float,
-    power_high: float,
+    props: Floats,
+    scratch: Floats,
     chips: float,
-    scaleup_gbps: float,
-    scaleup_low: float,
-    scaleup_high: float,
     dst: Floats,
     base: int,
     times: float,
 ) -> None:
     """Add block i's own counters (times `times`) into the row `dst`, whose counters start at
-    `base`: what it is, and for a cabinet its footprint and its power (with the low and high ends
-    of its estimate ranges) against its cooling limit and power capacity."""
-    if kind[i] == CABINET:
-        dst[base + CABINETS] += times
-        dst[base + COMPUTE_CABINETS + role[i]] += times
-        dst[base + FOOTPRINT] += times * footprint[i]
-        dst[base + CABINET_POWER] += times * power
-        if power > limit_w[i]:
-            dst[base + OVER_COOLING] += times
-        if capacity_w[i] > 0.0:
-            dst[base + CAPACITY] += times * capacity_w[i]
-            if power > capacity_w[i]:
-                dst[base + OVER_CAPACITY] += times
-        dst[base + MAX_CABINET] = max(dst[base + MAX_CABINET], power)
-        dst[base + MAX_CABINET_LOW] = max(dst[base + MAX_CABINET_LOW], power_low)
-        dst[base + MAX_CABINET_HIGH] = max(dst[base + MAX_CABINET_HIGH], power_high)
-    elif kind[i] == SERVER:
-        dst[base + SERVERS] += times
+    `base`: what it is; for a cabinet or server its own price and weight (`contents_kg`: what
+    the parts and blocks it holds weigh); for a cabinet its footprint, its power against its
+    cooling limit and power capacity, and its weight per m² against the floor rating. The
+    block's power, scale-up GB/s and contents' weight come in `scratch` (see SCRATCH), each as
+    value, low and high."""
+    b = props[i]
+    power, scaleup_gbps, contents_kg, own = scratch[0], scratch[1], scratch[2], scratch[3]
+    if kind[i] == CABINET or kind[i] == SERVER:
+        for k in range(3):
+            own[k] = b[B_WEIGHT + k]
+            if b[B_WEIGHT_STATED] > 0.0:  # a stated weight is the block's with all it holds
+                own[k] -= contents_kg[k]
+            dst[base + WEIGHT + k] += times * own[k]
+            price = CABINET_PRICE if kind[i] == CABINET else SERVER_PRICE
+            dst[base + price + k] += times * b[B_PRICE + k]
+        if kind[i] == SERVER:
+            dst[base + SERVERS] += times
+        else:
+            dst[base + CABINETS] += times
+            dst[base + COMPUTE_CABINETS + role[i]] += times
+            dst[base + FOOTPRINT] += times * b[B_FOOTPRINT]
+            dst[base + CABINET_POWER] += times * power[0]
+            if power[0] > b[B_LIMIT]:
+                dst[base + OVER_COOLING] += times
+            if b[B_CAPACITY] > 0.0:
+                dst[base + CAPACITY] += times * b[B_CAPACITY]
+                if power[0] > b[B_CAPACITY]:
+                    dst[base + OVER_CAPACITY] += times
+            for k in range(3):
+                dst[base + MAX_CABINET + k] = max(dst[base + MAX_CABINET + k], power[k])
+                if b[B_LIQUID] > 0.0:
+                    dst[base + LIQUID_POWER + k] += times * power[k]
+                if b[B_FOOTPRINT] > 0.0:
+                    load = (contents_kg[k] + own[k]) / b[B_FOOTPRINT]
+                    dst[base + MAX_FLOOR_LOAD + k] = max(dst[base + MAX_FLOOR_LOAD + k], load)
+                    if k == 0 and load > b[B_FLOOR_RATING]:
+                        dst[base + OVER_FLOOR] += times
     elif kind[i] == SUPERNODE:
         dst[base + SUPERNODES] += times
     elif kind[i] == POD:
@@ -277,9 +378,8 @@ def _own_counters(
     if scaleup[i] == 1:
         dst[base + DOMAINS] += times
         dst[base + DOMAIN_CHIPS] = max(dst[base + DOMAIN_CHIPS], chips)
-        dst[base + DOMAIN_SCALEUP] = max(dst[base + DOMAIN_SCALEUP], scaleup_gbps)
-        dst[base + DOMAIN_SCALEUP_LOW] = max(dst[base + DOMAIN_SCALEUP_LOW], scaleup_low)
-        dst[base + DOMAIN_SCALEUP_HIGH] = max(dst[base + DOMAIN_SCALEUP_HIGH], scaleup_high)
+        for k in range(3):
+            dst[base + DOMAIN_SCALEUP + k] = max(dst[base + DOMAIN_SCALEUP + k], scaleup_gbps[k])
 
 
 @helper
@@ -401,23 +501,29 @@ def _derive_fabric(f: int, fabrics: Floats, part_info: Floats, row: Floats, out:
     _add_derived(row, parts, p[F_CABLE], cables, 1.0)
     cabinets = _ceil_div(network_switches, p[F_CAB_SWITCHES])
     if cabinets > 0.0:
-        top = p[F_SWITCH2] if p[F_SWITCH2] >= 0.0 else p[F_SWITCH1]
-        per_cabinet = min(p[F_CAB_SWITCHES], network_switches) * cabinet_factor
+        top = int(p[F_SWITCH2] if p[F_SWITCH2] >= 0.0 else p[F_SWITCH1])
+        fullest = min(p[F_CAB_SWITCHES], network_switches)  # switches in the fullest cabinet
         base = 2 * parts
         row[base + CABINETS] += cabinets
         row[base + NETWORK_CABINETS] += cabinets
         row[base + FOOTPRINT] += cabinets * p[F_CAB_FOOTPRINT]
-        row[base + CABINET_POWER] += network_switches * cabinet_factor * part_info[PART_POWER, int(top)]
-        fullest = per_cabinet * part_info[PART_POWER, int(top)]
-        if fullest > p[F_CAB_LIMIT]:
+        row[base + CABINET_POWER] += network_switches * cabinet_factor * part_info[PART_POWER, top]
+        if fullest * cabinet_factor * part_info[PART_POWER, top] > p[F_CAB_LIMIT]:
             row[base + OVER_COOLING] += cabinets
-        row[base + MAX_CABINET] = max(row[base + MAX_CABINET], fullest)
-        row[base + MAX_CABINET_LOW] = max(
-            row[base + MAX_CABINET_LOW], per_cabinet * part_info[PART_POWER_LOW, int(top)]
-        )
-        row[base + MAX_CABINET_HIGH] = max(
-            row[base + MAX_CABINET_HIGH], per_cabinet * part_info[PART_POWER_HIGH, int(top)]
-        )
+        for k in range(3):
+            power = fullest * cabinet_factor * part_info[PART_POWER + k, top]
+            row[base + MAX_CABINET + k] = max(row[base + MAX_CABINET + k], power)
+            row[base + CABINET_PRICE + k] += cabinets * p[F_CAB_PRICE + k]
+            row[base + WEIGHT + k] += cabinets * p[F_CAB_WEIGHT + k]
+            if p[F_CAB_LIQUID] > 0.0:
+                row[base + LIQUID_POWER + k] += (
+                    network_switches * cabinet_factor * part_info[PART_POWER + k, top]
+                )
+            if p[F_CAB_FOOTPRINT] > 0.0:
+                load = (p[F_CAB_WEIGHT + k] + fullest * part_info[PART_WEIGHT + k, top]) / p[F_CAB_FOOTPRINT]
+                row[base + MAX_FLOOR_LOAD + k] = max(row[base + MAX_FLOOR_LOAD + k], load)
+                if k == 0 and load > p[F_FLOOR_RATING]:
+                    row[base + OVER_FLOOR] += cabinets
     base = 2 * parts
     row[base + FABRIC_PROBLEMS] += 1.0 - feasible
     row[base + BISECTION] = max(row[base + BISECTION], bisection)
@@ -451,37 +557,34 @@ def _add_parts_only(
     leaf_start: Ints,
     leaf_end: Ints,
     bits: Ints,
-    overhead: Floats,
-    footprint: Floats,
-    limit_w: Floats,
-    capacity_w: Floats,
+    props: Floats,
     leaf_part: Ints,
     leaf_count: Ints,
     part_info: Floats,
     rows: Floats,
     flags: Ints,
+    scratch: Floats,
 ) -> None:
     """Add `times` instances of block c, which holds only parts, into the row at `p_slot`."""
     parts = part_info.shape[1]
-    factor = 1.0 + overhead[c]
-    power = power_low = power_high = chips = scaleup_gbps = scaleup_low = scaleup_high = 0.0
+    factor = 1.0 + props[c, B_OVERHEAD]
+    scratch[:, :] = 0.0
+    power, scaleup_gbps, contents_kg = scratch[0], scratch[1], scratch[2]
+    chips = 0.0
     row = rows[p_slot]
     for j in range(leaf_start[c], leaf_end[c]):
         q = leaf_part[j]
         n = float(leaf_count[j])
         row[q] += times * n
         row[parts + q] += times * (factor * n)
-        power += n * part_info[PART_POWER, q]
-        power_low += n * part_info[PART_POWER_LOW, q]
-        power_high += n * part_info[PART_POWER_HIGH, q]
         chips += n * part_info[PART_CHIP, q]
-        scaleup_gbps += n * part_info[PART_SCALEUP, q]
-        scaleup_low += n * part_info[PART_SCALEUP_LOW, q]
-        scaleup_high += n * part_info[PART_SCALEUP_HIGH, q]
-    _own_counters(
-        c, kind, scaleup, role, footprint, limit_w, capacity_w, factor * power, factor * power_low,
-        factor * power_high, chips, scaleup_gbps, scaleup_low, scaleup_high, row, 2 * parts, times,
-    )  # fmt: skip
+        for k in range(3):
+            power[k] += n * part_info[PART_POWER + k, q]
+            scaleup_gbps[k] += n * part_info[PART_SCALEUP + k, q]
+            contents_kg[k] += n * part_info[PART_WEIGHT + k, q]
+    for k in range(3):
+        power[k] *= factor
+    _own_counters(c, kind, scaleup, role, props, scratch, chips, row, 2 * parts, times)
     flags[p_slot] |= bits[c]
 
 
@@ -497,10 +600,7 @@ def _finish(
     fabric_start: Ints,
     fabric_end: Ints,
     bits: Ints,
-    overhead: Floats,
-    footprint: Floats,
-    limit_w: Floats,
-    capacity_w: Floats,
+    props: Floats,
     leaf_part: Ints,
     leaf_count: Ints,
     part_info: Floats,
@@ -508,10 +608,12 @@ def _finish(
     rows: Floats,
     flags: Ints,
     fabric_out: Floats,
+    scratch: Floats,
 ) -> None:
     """Complete the row of block i once its children are in: its own parts, its fabrics, its
     overhead, and its own counters."""
     parts = part_info.shape[1]
+    base = 2 * parts
     row = rows[slot[i]]
     for j in range(leaf_start[i], leaf_end[i]):
         q = leaf_part[j]
@@ -520,23 +622,22 @@ def _finish(
         row[parts + q] += n
     for f in range(fabric_start[i], fabric_end[i]):
         _derive_fabric(f, fabrics, part_info, row, fabric_out, parts)
-    if overhead[i] != 0.0:
-        factor = 1.0 + overhead[i]
+    if props[i, B_OVERHEAD] != 0.0:
+        factor = 1.0 + props[i, B_OVERHEAD]
         for q in range(parts):
             row[parts + q] *= factor
-    power = power_low = power_high = chips = scaleup_gbps = scaleup_low = scaleup_high = 0.0
+    scratch[:, :] = 0.0
+    power, scaleup_gbps, contents_kg = scratch[0], scratch[1], scratch[2]
+    chips = 0.0
+    for k in range(3):
+        contents_kg[k] = row[base + WEIGHT + k]
     for q in range(parts):
-        power += row[parts + q] * part_info[PART_POWER, q]
-        power_low += row[parts + q] * part_info[PART_POWER_LOW, q]
-        power_high += row[parts + q] * part_info[PART_POWER_HIGH, q]
         chips += row[q] * part_info[PART_CHIP, q]
-        scaleup_gbps += row[q] * part_info[PART_SCALEUP, q]
-        scaleup_low += row[q] * part_info[PART_SCALEUP_LOW, q]
-        scaleup_high += row[q] * part_info[PART_SCALEUP_HIGH, q]
-    _own_counters(
-        i, kind, scaleup, role, footprint, limit_w, capacity_w, power, power_low, power_high, chips,
-        scaleup_gbps, scaleup_low, scaleup_high, row, 2 * parts, 1.0,
-    )  # fmt: skip
+        for k in range(3):
+            power[k] += row[parts + q] * part_info[PART_POWER + k, q]
+            scaleup_gbps[k] += row[q] * part_info[PART_SCALEUP + k, q]
+            contents_kg[k] += row[q] * part_info[PART_WEIGHT + k, q]
+    _own_counters(i, kind, scaleup, role, props, scratch, chips, row, base, 1.0)
     flags[slot[i]] |= bits[i]
 
 
@@ -568,10 +669,7 @@ def accumulate(
     fabric_start: Ints,
     fabric_end: Ints,
     bits: Ints,
-    overhead: Floats,
-    footprint: Floats,
-    limit_w: Floats,
-    capacity_w: Floats,
+    props: Floats,
     kids: Ints,
     leaf_part: Ints,
     leaf_count: Ints,
@@ -585,18 +683,18 @@ def accumulate(
     rows[:, :] = 0.0
     flags[:] = 0
     parts = part_info.shape[1]
+    scratch = np.empty(SCRATCH)
     for i in range(parent.shape[0]):
         p = parent[i]
         if slot[i] < 0:
             _add_parts_only(
-                i, slot[p], float(count[i]), kind, scaleup, role, leaf_start, leaf_end, bits, overhead,
-                footprint, limit_w, capacity_w, leaf_part, leaf_count, part_info, rows, flags,
+                i, slot[p], float(count[i]), kind, scaleup, role, leaf_start, leaf_end, bits, props,
+                leaf_part, leaf_count, part_info, rows, flags, scratch,
             )  # fmt: skip
             continue
         _finish(
             i, kind, scaleup, role, slot, leaf_start, leaf_end, fabric_start, fabric_end, bits,
-            overhead, footprint, limit_w, capacity_w, leaf_part, leaf_count, part_info, fabrics, rows,
-            flags, fabric_out,
+            props, leaf_part, leaf_count, part_info, fabrics, rows, flags, fabric_out, scratch,
         )  # fmt: skip
         if p >= 0:
             _add_row(slot[i], slot[p], float(count[i]), rows, flags, parts)
@@ -617,10 +715,7 @@ def recompute(
     fabric_start: Ints,
     fabric_end: Ints,
     bits: Ints,
-    overhead: Floats,
-    footprint: Floats,
-    limit_w: Floats,
-    capacity_w: Floats,
+    props: Floats,
     kids: Ints,
     leaf_part: Ints,
     leaf_count: Ints,
@@ -634,6 +729,7 @@ def recompute(
     """Recompute the rows of `blocks` (blocks with a slot, children before parents) from their
     children's rows and parts, as `accumulate` would."""
     parts = part_info.shape[1]
+    scratch = np.empty(SCRATCH)
     for b in range(blocks.shape[0]):
         i = blocks[b]
         s = slot[i]
@@ -643,15 +739,14 @@ def recompute(
             c = kids[k]
             if slot[c] < 0:
                 _add_parts_only(
-                    c, s, float(count[c]), kind, scaleup, role, leaf_start, leaf_end, bits, overhead,
-                    footprint, limit_w, capacity_w, leaf_part, leaf_count, part_info, rows, flags,
+                    c, s, float(count[c]), kind, scaleup, role, leaf_start, leaf_end, bits, props,
+                    leaf_part, leaf_count, part_info, rows, flags, scratch,
                 )  # fmt: skip
             else:
                 _add_row(slot[c], s, float(count[c]), rows, flags, parts)
         _finish(
             i, kind, scaleup, role, slot, leaf_start, leaf_end, fabric_start, fabric_end, bits,
-            overhead, footprint, limit_w, capacity_w, leaf_part, leaf_count, part_info, fabrics, rows,
-            flags, fabric_out,
+            props, leaf_part, leaf_count, part_info, fabrics, rows, flags, fabric_out, scratch,
         )  # fmt: skip
 
 
@@ -670,10 +765,7 @@ def block_rows(
     fabric_start: Ints,
     fabric_end: Ints,
     bits: Ints,
-    overhead: Floats,
-    footprint: Floats,
-    limit_w: Floats,
-    capacity_w: Floats,
+    props: Floats,
     kids: Ints,
     leaf_part: Ints,
     leaf_count: Ints,
@@ -688,6 +780,7 @@ def block_rows(
 ) -> None:
     """The row and estimate flags of one instance of each of `blocks`, into `out` and
     `out_flags`, whether the block has a row of its own or holds only parts."""
+    scratch = np.empty(SCRATCH)
     for b in range(blocks.shape[0]):
         i = blocks[b]
         if slot[i] >= 0:
@@ -697,8 +790,8 @@ def block_rows(
         out[b, :] = 0.0
         out_flags[b] = 0
         _add_parts_only(
-            i, b, 1.0, kind, scaleup, role, leaf_start, leaf_end, bits, overhead, footprint, limit_w,
-            capacity_w, leaf_part, leaf_count, part_info, out, out_flags,
+            i, b, 1.0, kind, scaleup, role, leaf_start, leaf_end, bits, props, leaf_part, leaf_count,
+            part_info, out, out_flags, scratch,
         )  # fmt: skip
 
 
@@ -717,10 +810,7 @@ def cabinet_powers(
     fabric_start: Ints,
     fabric_end: Ints,
     bits: Ints,
-    overhead: Floats,
-    footprint: Floats,
-    limit_w: Floats,
-    capacity_w: Floats,
+    props: Floats,
     kids: Ints,
     leaf_part: Ints,
     leaf_count: Ints,
@@ -745,4 +835,4 @@ def cabinet_powers(
             power = 0.0
             for j in range(leaf_start[i], leaf_end[i]):
                 power += float(leaf_count[j]) * part_info[PART_POWER, leaf_part[j]]
-            out[i] = (1.0 + overhead[i]) * power
+            out[i] = (1.0 + props[i, B_OVERHEAD]) * power

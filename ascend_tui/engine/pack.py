@@ -11,9 +11,12 @@ import numpy.typing as npt
 
 from ascend_tui.engine import columns as c
 from ascend_tui.engine import kernels as k
+from ascend_tui.engine.facility import Plant
 from ascend_tui.model.catalog import Catalog, Part
 from ascend_tui.model.design import Block, Design, FloorLayout, NodePath
 from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
+from ascend_tui.model.facility import site_of
+from ascend_tui.model.figures import Figure
 from ascend_tui.model.problems import DesignError, Problem
 
 Floats = npt.NDArray[np.float64]
@@ -42,16 +45,13 @@ class PackedDesign:
     fabric_start: Ints
     fabric_end: Ints
     bits: Ints  # estimated properties of the block itself (columns.PROPERTY_BITS)
-    overhead: Floats
-    footprint: Floats
-    limit_w: Floats
-    capacity_w: Floats
+    props: Floats  # (B, kernels.BLOCK_PROPS)
     kids: Ints
     leaf_part: Ints
     leaf_count: Ints
     fabrics: Floats  # (F, kernels.FABRIC_PARAMS)
     fabric_names: list[str]  # for each fabric: "scale-up fabric of supernode 'X'" and the like
-    pue: float
+    plant: Plant
     floor: FloorLayout | None = None
 
     @property
@@ -84,10 +84,7 @@ class PackedDesign:
             self.fabric_start,
             self.fabric_end,
             self.bits,
-            self.overhead,
-            self.footprint,
-            self.limit_w,
-            self.capacity_w,
+            self.props,
             self.kids,
             self.leaf_part,
             self.leaf_count,
@@ -156,12 +153,49 @@ class PackedDesign:
         return times
 
 
-def _bits(block: Block) -> int:
+def _defaults(block: Block, catalog: Catalog) -> dict[str, Figure]:
+    """The catalog's price and weight for a cabinet or server that does not state its own."""
+    if block.is_cabinet:
+        kind = catalog.cooling[block.cooling]
+        return {"price_usd": kind.cabinet_price_usd, "weight_kg": kind.cabinet_weight_kg}
+    if block.kind == "server":
+        return {"price_usd": catalog.server.price_usd, "weight_kg": catalog.server.weight_kg}
+    return {}
+
+
+def _bits(block: Block, defaults: dict[str, Figure]) -> int:
+    """The block's properties that rest on an estimate: marked so, or the catalog's estimate."""
     bits = 0
     for name, bit in c.PROPERTY_BITS.items():
-        if name in block.estimated and (name != "power_overhead" or block.power_overhead > 0):
+        marked = name in block.estimated and (name != "power_overhead" or block.power_overhead > 0)
+        defaulted = name in defaults and getattr(block, name) is None and defaults[name].estimate
+        if marked or defaulted:
             bits |= bit
     return bits
+
+
+def _props(block: Block, defaults: dict[str, Figure], catalog: Catalog, floor_rating: float) -> list[float]:
+    """A block's row of kernels.BLOCK_PROPS."""
+    p = dict.fromkeys(k.BLOCK_PROPS, 0.0)
+    p["overhead"] = block.power_overhead
+    p["limit_w"] = np.inf
+    for name, key in (("price_usd", "price"), ("weight_kg", "weight")):
+        if name in defaults:
+            stated = getattr(block, name)
+            low, high = (stated, stated) if stated is not None else defaults[name].ends
+            value = stated if stated is not None else defaults[name].value
+            p[key], p[f"{key}_low"], p[f"{key}_high"] = value, low, high
+    p["weight_stated"] = float(block.weight_kg is not None)
+    if block.is_cabinet:
+        cooling = catalog.cooling[block.cooling]
+        p.update(
+            footprint_m2=block.footprint_m2,
+            limit_w=cooling.max_cabinet_kw.value * 1000.0,
+            capacity_w=block.power_capacity_kw * 1000.0,
+            floor_rating=floor_rating,
+            liquid=float(cooling.liquid),
+        )
+    return [p[key] for key in k.BLOCK_PROPS]
 
 
 def _walk_parts(block: Block) -> Iterator[str]:
@@ -176,8 +210,16 @@ def _walk_parts(block: Block) -> Iterator[str]:
 class _Fabrics:
     """Fabric parameters and the part entries that fabrics derive, as `pack` collects them."""
 
-    def __init__(self, parts: dict[str, Part], catalog: Catalog, used: list[Part], derived: list[str]):
+    def __init__(
+        self,
+        parts: dict[str, Part],
+        catalog: Catalog,
+        used: list[Part],
+        derived: list[str],
+        floor_rating: float,
+    ):
         self.parts, self.catalog, self.used, self.derived = parts, catalog, used, derived
+        self.floor_rating = floor_rating
         self.rows: list[list[float]] = []
         self.names: list[str] = []
 
@@ -200,6 +242,12 @@ class _Fabrics:
         name = f"{what} of {block.label}"
         self.names.append(name)
         cabinets = fabric.cabinets
+        cooling = self.catalog.cooling[cabinets.cooling]
+        for key, figure in (
+            ("cabinet_price", cooling.cabinet_price_usd),
+            ("cabinet_weight", cooling.cabinet_weight_kg),
+        ):
+            p[key], (p[f"{key}_low"], p[f"{key}_high"]) = figure.value, figure.ends
         p.update(
             block=index,
             planes=fabric.planes,
@@ -207,7 +255,9 @@ class _Fabrics:
             cabinet_switches=cabinets.switches,
             cabinet_footprint_m2=cabinets.footprint_m2,
             cabinet_overhead=cabinets.power_overhead,
-            cabinet_limit_w=self.catalog.cooling[cabinets.cooling].max_cabinet_kw.value * 1000.0,
+            cabinet_limit_w=cooling.max_cabinet_kw.value * 1000.0,
+            cabinet_liquid=float(cooling.liquid),
+            floor_rating=self.floor_rating,
             switch1=self.entry(fabric.switch, f"{name}: switches"),
             switch2=-1.0,
             nic=-1.0,
@@ -314,7 +364,9 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
             leaf_count.append(pc.count)
         leaf_end[i] = len(leaf_part)
 
-    fabrics = _Fabrics(parts, catalog, used, derived)
+    site = site_of(design.facility, catalog.site)
+    floor_rating = site.figures["floor_rating_kg_per_m2"].value
+    fabrics = _Fabrics(parts, catalog, used, derived, floor_rating)
     fabric_start = np.zeros(n, dtype=np.int64)
     fabric_end = np.zeros(n, dtype=np.int64)
     slot = np.full(n, -1, dtype=np.int64)
@@ -327,13 +379,11 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
             slot[i] = rows
             rows += 1
 
-    def floats(values: list[float]) -> Floats:
-        return np.array(values, dtype=np.float64)
+    defaults = [_defaults(b, catalog) for b in blocks]
 
     def ints(values: list[int]) -> Ints:
         return np.array(values, dtype=np.int64)
 
-    cooling = {cid: kind.max_cabinet_kw.value * 1000.0 for cid, kind in catalog.cooling.items()}
     info = np.zeros((k.PART_INFO, len(used)))
     for q, part in enumerate(used):
         info[k.PART_POWER, q] = part.value("power_w")
@@ -341,6 +391,8 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
         info[k.PART_CHIP, q] = 1.0 if part.kind == "accelerator" else 0.0
         info[k.PART_SCALEUP, q] = part.value("scaleup_gbps")
         info[k.PART_SCALEUP_LOW, q], info[k.PART_SCALEUP_HIGH, q] = part.bounds("scaleup_gbps")
+        info[k.PART_WEIGHT, q] = part.value("weight_kg")
+        info[k.PART_WEIGHT_LOW, q], info[k.PART_WEIGHT_HIGH, q] = part.bounds("weight_kg")
         if part.kind == "nic":
             info[k.PART_NIC_PORTS, q] = part.value("ports") if "ports" in part.figures else 1.0
     for q, label in enumerate(derived):
@@ -362,16 +414,16 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
         kid_end=kid_end,
         fabric_start=fabric_start,
         fabric_end=fabric_end,
-        bits=ints([_bits(b) for b in blocks]),
-        overhead=floats([b.power_overhead for b in blocks]),
-        footprint=floats([b.footprint_m2 if b.is_cabinet else 0.0 for b in blocks]),
-        limit_w=floats([cooling[b.cooling] if b.is_cabinet else np.inf for b in blocks]),
-        capacity_w=floats([b.power_capacity_kw * 1000.0 if b.is_cabinet else 0.0 for b in blocks]),
+        bits=ints([_bits(b, d) for b, d in zip(blocks, defaults, strict=True)]),
+        props=np.array(
+            [_props(b, d, catalog, floor_rating) for b, d in zip(blocks, defaults, strict=True)],
+            dtype=np.float64,
+        ).reshape(n, len(k.BLOCK_PROPS)),
         kids=ints(kids),
         leaf_part=ints(leaf_part),
         leaf_count=ints(leaf_count),
         fabrics=np.array(fabrics.rows, dtype=np.float64).reshape(len(fabrics.rows), len(k.FABRIC_PARAMS)),
         fabric_names=fabrics.names,
-        pue=design.pue,
+        plant=Plant.of(site, design.pue, parts),
         floor=design.floor,
     )

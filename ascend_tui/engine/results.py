@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ascend_tui.engine import columns as c
+from ascend_tui.engine.facility import Plant, estimated_outputs, work_out
 from ascend_tui.engine.pack import Floats
 from ascend_tui.engine.sums import COLUMNS, PartMatrix, Sums, sums
-from ascend_tui.model.metrics import METRICS
+from ascend_tui.model.metrics import BY_KEY, METRICS
 
 PRECISION_NAMES = ("fp8", "fp4", "bf16")
 
@@ -51,13 +52,20 @@ class Results:
         return self.low[key], self.high[key]
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain data for JSON: every metric (null where undefined), the ranges, the chips without
-        units or figures, and the estimated keys."""
+        """Plain data for JSON: every metric (null where undefined; money as its value with the
+        low and high ends of its range), the ranges, the chips without units or figures, and the
+        estimated keys."""
 
         def plain(value: float) -> float | None:
             return None if isinstance(value, float) and not math.isfinite(value) else value
 
-        out: dict[str, Any] = {key: plain(value) for key, value in self.values.items()}
+        out: dict[str, Any] = {}
+        for key, value in self.values.items():
+            if BY_KEY[key].unit.money:
+                low, high = self.range(key) or (value, value)
+                out[key] = {"value": plain(value), "low": plain(low), "high": plain(high)}
+            else:
+                out[key] = plain(value)
         out["ranges"] = {k: {"low": plain(self.low[k]), "high": plain(self.high[k])} for k in self.low}
         out["unsupported_chips"] = dict(self.unsupported_chips)
         out["unpublished_chips"] = dict(self.unpublished_chips)
@@ -75,20 +83,21 @@ def results(
     s: Sums,
     counters: Floats,
     flags: int,
-    pue: float,
+    plant: Plant,
     area: float | None = None,
 ) -> Results:
     """Results for one row: `s` its sums over parts, `counters` its block counters, `flags` the
-    estimated block properties below it (columns.PROPERTY_BITS). `area`, given from the design's
-    row layout, replaces the sum of the cabinets' footprints as the floor area, and is exact."""
+    estimated block properties below it (columns.PROPERTY_BITS), `plant` the site's settings for
+    the facility chain. `area`, given from the design's row layout, replaces the sum of the
+    cabinets' footprints as the floor area, and is exact."""
     plane: list[dict[str, float]] = [{}, {}, {}]
     estimated: set[str] = set()
     for k, name in enumerate(c.COUNTERS):
+        if name.endswith(("_low", "_high")):
+            continue
+        ends = f"{name}_low" in c.COUNTERS  # kept in three planes: value, low, high
         for p in range(3):
-            plane[p][name] = float(counters[k])
-    for name in ("max_cabinet_w", "max_domain_scaleup_gbps"):  # maxima kept in three planes
-        at = c.COUNTERS.index(name)
-        plane[1][name], plane[2][name] = float(counters[at + 1]), float(counters[at + 2])
+            plane[p][name] = float(counters[k + p if ends else k])
     for k, column in enumerate(COLUMNS):
         plane[0][column.name] = float(s.value[k])
         plane[1][column.name] = float(s.low[k])
@@ -98,16 +107,21 @@ def results(
     footprint_estimated = bool(flags & c.PROPERTY_BITS["footprint_m2"])
     for p in range(3):
         plane[p]["area"] = plane[p]["footprint_m2"] if area is None else area
-        plane[p]["pue"] = pue
-        plane[p]["facility_power_w"] = plane[p]["it_power_w"] * pue
     if footprint_estimated:
-        estimated.add("footprint_m2")
+        estimated.update({"footprint_m2", "max_floor_load"})
         if area is None:
             estimated.add("area")
     if "it_power_w" in estimated:
-        estimated.update({"max_cabinet_w", "cabinet_power_w", "facility_power_w"})
+        estimated.update({"max_cabinet_w", "cabinet_power_w", "liquid_power_w"})
     if flags & c.PROPERTY_BITS["power_capacity_kw"]:
         estimated.add("power_capacity_w")
+    if flags & c.PROPERTY_BITS["price_usd"]:
+        estimated.update({"cabinet_price_usd", "server_price_usd"})
+    if flags & c.PROPERTY_BITS["weight_kg"] or "parts_weight_kg" in estimated:
+        estimated.update({"block_weight_kg", "max_floor_load", "cabinets_over_floor_rating"})
+    for p in range(3):
+        plane[p].update(work_out(plant, plane[p], p))
+    estimated = estimated_outputs(plant, estimated)
 
     values: dict[str, float] = {}
     low: dict[str, float] = {}
@@ -139,7 +153,7 @@ def results(
 
 
 def row_results(
-    matrix: PartMatrix, row: Floats, flags: int, times: float, pue: float, area: float | None = None
+    matrix: PartMatrix, row: Floats, flags: int, times: float, plant: Plant, area: float | None = None
 ) -> Results:
     """Results of `times` instances of a block whose row (per instance) is `row`."""
     parts = matrix.value.shape[0]
@@ -147,4 +161,4 @@ def row_results(
     counters = row[2 * parts :].copy()
     counters[: len(c.SUMMED)] *= times
     overhead_estimated = bool(flags & c.PROPERTY_BITS["power_overhead"])
-    return results(sums(matrix, counts, powered, overhead_estimated), counters, flags, pue, area)
+    return results(sums(matrix, counts, powered, overhead_estimated), counters, flags, plant, area)

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ascend_tui.model.catalog import PART_KINDS, PRECISIONS, SPARSE, Part
+from ascend_tui.model.metrics import CAPEX_CATEGORIES
 
 Floats = npt.NDArray[np.float64]
 PerPart = Callable[[Part], tuple[float, float, float, bool]]  # value, low, high, estimated
@@ -72,6 +73,11 @@ def _nic_gbps(part: Part) -> tuple[float, float, float, bool]:
     return ports * value, ports * low, ports * high, estimated
 
 
+def _unpriced(part: Part) -> tuple[float, float, float, bool]:
+    """1 for a part without a price (not published, or not stated)."""
+    return (0.0, 0.0, 0.0, False) if part.states("price_usd") == "value" else (1.0, 1.0, 1.0, False)
+
+
 def _typical_power(part: Part) -> tuple[float, float, float, bool]:
     """The typical draw where one is stated, else the maximum."""
     name = "power_typical_w" if part.states("power_typical_w") == "value" else "power_w"
@@ -122,6 +128,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("it_power_w", "power", _figure("power_w", PART_KINDS)),
     Column("it_power_typical_w", "power", _typical_power),
     Column("overhead_power_w", "overhead", _figure("power_w", PART_KINDS)),
+    *(
+        Column(f"price_{c.key}_usd", "count", _figure("price_usd", c.kinds))
+        for c in CAPEX_CATEGORIES
+        if c.kinds
+    ),
+    Column("parts_unpriced", "count", _unpriced),
+    Column("parts_weight_kg", "count", _figure("weight_kg", PART_KINDS)),
     *(
         Column(f"chips_{tag}_{figure}", "count", _state(figure, state))
         for figure in (*_ACCELERATOR_FIGURES, "power_w")

@@ -3,7 +3,6 @@ each figure with where it comes from."""
 
 from __future__ import annotations
 
-import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,36 +10,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from ascend_tui.model.metrics import BY_KEY
+from ascend_tui.model.facility import SETTINGS, SiteDefaults, parse_facility
+from ascend_tui.model.figures import Figure, FigureSpec, Key, parse_figure
 from ascend_tui.model.problems import DesignError, Problem
 
 PART_KINDS = ("accelerator", "cpu", "memory", "nic", "switch", "transceiver", "cable", "cdu", "other")
-
-
-@dataclass(frozen=True)
-class FigureSpec:
-    """What a per-part figure means: its unit, which part kinds may state it, and the largest
-    value that is plausible for one part (a larger one is refused as a typo). A figure that adds
-    up into a design metric takes its label from the metric's short label."""
-
-    name: str
-    metric: str  # the registry metric it adds up into, or "" with `own_label`
-    unit: str
-    kinds: tuple[str, ...]
-    ceiling: float
-    # A bandwidth quoted per direction ("each") or both ways ("both") says which; values are
-    # converted to this direction.
-    direction: str = ""
-    whole: bool = False  # a whole number (dies, ports)
-    own_label: str = ""
-
-    @property
-    def directional(self) -> bool:
-        return bool(self.direction)
-
-    @property
-    def label(self) -> str:
-        return self.own_label or BY_KEY[self.metric].short_label
 
 
 _ACC = ("accelerator",)
@@ -80,66 +54,6 @@ PRECISIONS = ("fp8_tflops", "fp4_tflops", "bf16_tflops")
 SPARSE = {p: p.replace("_tflops", "_sparse_tflops") for p in PRECISIONS}
 # An accelerator must say something about each of these (a value, "not published" or "no units").
 ACCELERATOR_FIGURES = (*PRECISIONS, "hbm_gb", "hbm_tbps", "scaleup_gbps", "power_w")
-DIRECTIONS = ("each", "both")
-FIGURE_KEYS = (
-    "value",
-    "supported",
-    "published",
-    "source",
-    "estimate",
-    "rationale",
-    "note",
-    "low",
-    "high",
-    "calibrated",
-    "direction",
-    "year",
-)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A per-part figure with where it comes from.
-
-    `supported = False`: the part has no units for it (a chip without FP8). `published = False`:
-    the part has it but no figure is published. An estimate may carry a range (`low`, `high`).
-    `calibrated` says what published total the figure was fitted to, if it was. Bandwidths that
-    can be quoted per direction or both say which (`direction`).
-    """
-
-    value: float
-    supported: bool = True
-    published: bool = True
-    source: str = ""
-    estimate: bool = False
-    rationale: str = ""
-    note: str = ""
-    low: float | None = None
-    high: float | None = None
-    calibrated: str = ""
-    direction: str = ""
-    year: int | None = None  # the year whose dollars a price is in
-
-    @property
-    def counts(self) -> bool:
-        """Whether the value enters totals (a figure with no units or none published does not)."""
-        return self.supported and self.published
-
-    @property
-    def basis(self) -> str:
-        """Where the figure comes from, in a few words."""
-        if not self.supported:
-            return f"no units: {self.source}" if self.source else "no units"
-        if not self.published:
-            return f"not published: {self.source}" if self.source else "not published"
-        text = f"estimate: {self.rationale}" if self.estimate else self.source or "user-defined"
-        if self.calibrated:
-            text += f" (fitted to {self.calibrated})"
-        return text
-
-    @property
-    def ranged(self) -> bool:
-        return self.low is not None or self.high is not None
 
 
 @dataclass(frozen=True)
@@ -196,11 +110,25 @@ def _conversion(f: Figure, spec: FigureSpec) -> float:
 
 @dataclass(frozen=True)
 class CoolingKind:
-    """A cabinet cooling kind and the cabinet power it can take."""
+    """A cabinet cooling kind: the cabinet power it can take, whether a liquid loop carries the
+    heat, and what an empty cabinet of the kind costs and weighs (rack, power shelves or PDUs,
+    busbar, manifolds: everything but the servers and parts it holds)."""
 
     id: str
     name: str
     max_cabinet_kw: Figure
+    liquid: bool
+    cabinet_price_usd: Figure
+    cabinet_weight_kg: Figure
+
+
+@dataclass(frozen=True)
+class ServerDefaults:
+    """What a server costs and weighs beyond the parts it lists (chassis, board, power supplies,
+    fans, boot drives), where a design does not say."""
+
+    price_usd: Figure
+    weight_kg: Figure
 
 
 @dataclass(frozen=True)
@@ -210,8 +138,12 @@ class CatalogChange:
     version: int
     part: str
     figure: str
-    was: float
+    was: float | None  # None: not published before
     why: str
+
+    @property
+    def was_text(self) -> str:
+        return "not published" if self.was is None else f"{self.was:g}"
 
 
 @dataclass(frozen=True)
@@ -221,119 +153,10 @@ class Catalog:
 
     parts: Mapping[str, Part]
     cooling: Mapping[str, CoolingKind]
+    server: ServerDefaults
+    site: SiteDefaults
     version: int = 1
     changes: tuple[CatalogChange, ...] = ()
-
-
-Key = tuple[str | int, ...]
-
-
-def _number(raw: Any) -> bool:
-    return not isinstance(raw, bool) and isinstance(raw, (int, float))
-
-
-def parse_figure(raw: Any, where: str, key: Key, spec: FigureSpec | None = None) -> Figure | Problem:
-    """A figure from TOML: a bare number (user-defined) or a table with its value and basis."""
-    if not _number(raw) and not isinstance(raw, dict):
-        return Problem(where, f"expected a number or a table, got {type(raw).__name__}", key)
-    if not isinstance(raw, dict):
-        raw = {"value": raw}
-    unknown = sorted(set(raw) - set(FIGURE_KEYS))
-    if unknown:
-        return Problem(where, f"unknown keys {unknown}; a figure may have {', '.join(FIGURE_KEYS)}", key)
-    flags = {}
-    for name in ("supported", "published", "estimate"):
-        flags[name] = raw.get(name, name != "estimate")
-        if not isinstance(flags[name], bool):
-            return Problem(where, f"`{name}` must be true or false", key)
-    texts = {k: raw.get(k, "") for k in ("source", "rationale", "note", "calibrated", "direction")}
-    for k, text in texts.items():
-        if not isinstance(text, str):
-            return Problem(where, f"`{k}` must be a string", key)
-    year = raw.get("year")
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100):
-        return Problem(where, f"`year` must be a year such as 2025, got {year!r}", key)
-    if year is not None and spec is not None and spec.name != "price_usd":
-        return Problem(where, "`year` says which year's dollars a price is in; only prices have one", key)
-    counts = flags["supported"] and flags["published"]
-    if not counts:
-        extra = sorted(set(raw) & {"value", "low", "high", "estimate", "calibrated"})
-        if extra:
-            what = "`supported = false`" if not flags["supported"] else "`published = false`"
-            return Problem(where, f"{what} takes no {', '.join(extra)}", key)
-        return Figure(0.0, flags["supported"], flags["published"], texts["source"], note=texts["note"])
-    numbers: dict[str, float | None] = {}
-    for k in ("value", "low", "high"):
-        value = raw.get(k)
-        if value is None:
-            numbers[k] = None
-            continue
-        if not _number(value):
-            return Problem(where, f"`{k}` must be a number, got {type(value).__name__}", key)
-        value = float(value)
-        if not math.isfinite(value) or value < 0:
-            return Problem(where, f"`{k}` must be a finite number >= 0, got {value}", key)
-        if spec is not None and value > spec.ceiling:
-            return Problem(
-                where,
-                f"`{k}` = {value:g} {spec.unit} is not plausible for one part (at most {spec.ceiling:g}); "
-                "check for a typo",
-                key,
-            )
-        numbers[k] = value
-    value = numbers["value"]
-    if value is None:
-        return Problem(where, "a figure needs a `value` (or `supported = false` / `published = false`)", key)
-    if spec is not None and spec.whole and value != int(value):
-        return Problem(where, f"`value` must be a whole number, got {value:g}", key)
-    if flags["estimate"] and not texts["rationale"]:
-        return Problem(where, "an estimate needs a one-line `rationale`", key)
-    low, high = numbers["low"], numbers["high"]
-    if (low is not None or high is not None) and not flags["estimate"]:
-        return Problem(where, "only an estimate has a range (`low`, `high`); add `estimate = true`", key)
-    if not (low if low is not None else value) <= value <= (high if high is not None else value):
-        return Problem(where, f"the range must hold the value: low ≤ {value:g} ≤ high", key)
-    direction = texts["direction"]
-    if direction:
-        if spec is not None and not spec.directional:
-            return Problem(where, "`direction` applies only to bandwidths quoted per direction or both", key)
-        if direction not in DIRECTIONS:
-            return Problem(where, f'`direction` must be "each" or "both", got {direction!r}', key)
-    return Figure(
-        value,
-        source=texts["source"],
-        estimate=flags["estimate"],
-        rationale=texts["rationale"],
-        note=texts["note"],
-        low=low,
-        high=high,
-        calibrated=texts["calibrated"],
-        direction=direction,
-        year=year,
-    )
-
-
-def figure_to_toml(f: Figure, spec: FigureSpec | None = None) -> float | dict[str, Any]:
-    """The inverse of parse_figure: a bare number where nothing else is said."""
-    plain = not (f.source or f.estimate or f.rationale or f.note or f.calibrated or f.ranged or f.year)
-    if f.counts and plain and not f.direction:
-        return f.value
-    out: dict[str, Any] = {}
-    if not f.supported:
-        out["supported"] = False
-    elif not f.published:
-        out["published"] = False
-    else:
-        out["value"] = f.value
-        for k in ("low", "high"):
-            if getattr(f, k) is not None:
-                out[k] = getattr(f, k)
-        if f.estimate:
-            out["estimate"] = True
-    for k in ("year", "source", "rationale", "note", "calibrated", "direction"):
-        if getattr(f, k):
-            out[k] = getattr(f, k)
-    return out
 
 
 def figure_problems(pid: str, kind: str, figures: Mapping[str, Figure], key: Key) -> list[Problem]:
@@ -428,11 +251,15 @@ def parse_catalog(data: dict[str, Any], source: str) -> Catalog:
         parts[pid] = part
     cooling: dict[str, CoolingKind] = {}
     for cid, raw in data.get("cooling", {}).items():
-        limit = parse_figure(raw.get("max_cabinet_kw"), f"cooling {cid!r}", ("cooling", cid))
-        if isinstance(limit, Problem):
-            problems.append(limit)
-        else:
-            cooling[cid] = CoolingKind(cid, str(raw.get("name", cid)), limit)
+        where, here = f"cooling {cid!r}", ("cooling", cid)
+        figures = _sourced(raw, COOLING_FIGURES, where, here, problems)
+        liquid = raw.get("liquid")
+        if not isinstance(liquid, bool):
+            problems.append(Problem(where, "`liquid` must be true or false", (*here, "liquid")))
+        elif len(figures) == len(COOLING_FIGURES):
+            cooling[cid] = CoolingKind(cid, str(raw.get("name", cid)), liquid=liquid, **figures)
+    server = _sourced(data.get("server", {}), SERVER_FIGURES, "server", ("server",), problems)
+    site = _site(data.get("facility", {}), parts, problems)
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         problems.append(Problem("catalog", "`version` must be a whole number of at least 1", ("version",)))
@@ -444,9 +271,66 @@ def parse_catalog(data: dict[str, Any], source: str) -> Catalog:
             problems.append(change)
         else:
             changes.append(change)
-    if problems:
+    if problems or site is None or len(server) != len(SERVER_FIGURES):
         raise DesignError(problems, source)
-    return Catalog(parts, cooling, version, tuple(changes))
+    return Catalog(parts, cooling, ServerDefaults(**server), site, version, tuple(changes))
+
+
+COOLING_FIGURES = {
+    "max_cabinet_kw": FigureSpec("max_cabinet_kw", "", "kW", (), 1e4, own_label="Cabinet limit"),
+    "cabinet_price_usd": FigureSpec("cabinet_price_usd", "", "US$", (), 1e8, own_label="Cabinet price"),
+    "cabinet_weight_kg": FigureSpec("cabinet_weight_kg", "", "kg", (), 1e5, own_label="Cabinet weight"),
+}
+SERVER_FIGURES = {name: FIGURES[name] for name in ("price_usd", "weight_kg")}
+
+
+def _sourced(
+    raw: Any, specs: Mapping[str, FigureSpec], where: str, key: Key, problems: list[Problem]
+) -> dict[str, Figure]:
+    """The figures `specs` names from a catalog table, each required, with a source or an estimate."""
+    if not isinstance(raw, dict):
+        problems.append(Problem(where, "expected a table", key))
+        return {}
+    out = {}
+    for name, spec in specs.items():
+        if name not in raw:
+            problems.append(Problem(where, f"missing `{name}`", key))
+            continue
+        fig = parse_figure(raw[name], f"{where} > {name}", (*key, name), spec)
+        if isinstance(fig, Problem):
+            problems.append(fig)
+        elif not (fig.source or fig.estimate) or not fig.counts:
+            problems.append(
+                Problem(f"{where} > {name}", "needs a value with a `source` or `estimate = true`", key)
+            )
+        else:
+            out[name] = fig
+    return out
+
+
+def _site(raw: Any, parts: Mapping[str, Part], problems: list[Problem]) -> SiteDefaults | None:
+    """The catalog's `[facility]` defaults: every setting, sourced or estimated, and the plant's
+    redundancy scheme and CDU."""
+    facility, found = parse_facility(raw, "facility", ("facility",))
+    problems += found
+    missing = [s.name for s in SETTINGS if s.name not in facility.figures]
+    if missing and not found:
+        problems.append(Problem("facility", f"missing {', '.join(missing)}", ("facility",)))
+    for name, fig in facility.figures.items():
+        if not (fig.source or fig.estimate):
+            problems.append(
+                Problem(f"facility > {name}", "needs a `source` or `estimate = true`", ("facility", name))
+            )
+    if facility.redundancy is None or facility.cdu is None:
+        problems.append(Problem("facility", "needs `redundancy` and `cdu`", ("facility",)))
+    elif parts.get(facility.cdu) is None or parts[facility.cdu].kind != "cdu":
+        problems.append(
+            Problem("facility", f"`cdu`: {facility.cdu!r} is not a CDU part", ("facility", "cdu"))
+        )
+    if problems:
+        return None
+    assert facility.redundancy is not None and facility.cdu is not None
+    return SiteDefaults(facility.figures, facility.redundancy, facility.cdu)
 
 
 def _parse_change(
@@ -461,9 +345,10 @@ def _parse_change(
         return Problem(where, f"`version` must be between 2 and the catalog's version ({version})", key)
     if raw["part"] not in parts or raw["figure"] not in FIGURES:
         return Problem(where, f"no figure {raw['figure']!r} of a part {raw['part']!r} in the catalog", key)
-    if isinstance(was, bool) or not isinstance(was, (int, float)) or not isinstance(raw["why"], str):
-        return Problem(where, "`was` must be a number and `why` a sentence", key)
-    return CatalogChange(v, raw["part"], raw["figure"], float(was), raw["why"])
+    number = not isinstance(was, bool) and isinstance(was, (int, float))
+    if not (number or was == "not published") or not isinstance(raw["why"], str):
+        return Problem(where, '`was` must be a number (or "not published") and `why` a sentence', key)
+    return CatalogChange(v, raw["part"], raw["figure"], float(was) if number else None, raw["why"])
 
 
 @cache

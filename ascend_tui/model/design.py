@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
 
-from ascend_tui.model.catalog import Figure
 from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
+from ascend_tui.model.facility import Facility
+from ascend_tui.model.figures import Figure
 
 FORMAT_VERSION = 2
 
@@ -32,8 +32,9 @@ ALLOWED_BLOCKS: dict[str, tuple[str, ...]] = {
 }
 HOLDS_PARTS = ("cabinet", "server")
 CABINET_ROLES = ("compute", "network", "storage", "infrastructure")
-# Cabinet properties that may be marked as estimated rather than published.
-CABINET_ESTIMABLE = ("footprint_m2", "power_overhead", "power_capacity_kw")
+# Properties of a server, and of a cabinet, that may be marked as estimated rather than published.
+SERVER_ESTIMABLE = ("power_overhead", "price_usd", "weight_kg")
+CABINET_ESTIMABLE = (*SERVER_ESTIMABLE, "footprint_m2", "power_capacity_kw")
 MAX_COUNT = 10**9
 
 NodePath = tuple[int, ...]
@@ -56,7 +57,10 @@ class Block:
     """A block of the design and what it holds.
 
     `power_overhead` (cabinets and servers) is a fraction of the power of what the block holds:
-    fans, power conversion, DRAM and the like. The cabinet properties (role, cooling, footprint,
+    fans, power conversion, DRAM and the like. `price_usd` (cabinets and servers) is what the
+    block's own hardware costs beyond the parts it lists; `weight_kg` what it weighs installed,
+    with everything in it (None: the catalog's default for an empty one plus what it holds). The
+    cabinet properties (role, cooling, footprint,
     power capacity) mean something only for cabinets. `use` names another design whose top block
     this one is (the content is that design's, kept here resolved; saving writes only `use`).
     A scale-up domain may state its fabric, and a block at or above the domains its scale-out
@@ -74,6 +78,8 @@ class Block:
     cooling: str = "air"
     footprint_m2: float = 0.0
     power_capacity_kw: float = 0.0  # a power shelf's or PDU's capacity; 0 when not stated
+    price_usd: float | None = None
+    weight_kg: float | None = None
     estimated: tuple[str, ...] = ()
     source: str = ""
     use: str | None = None
@@ -125,14 +131,16 @@ class FloorLayout:
 
 @dataclass(frozen=True, slots=True)
 class Design:
-    """A whole design file: the tree, facility settings, custom parts, targets and notes.
+    """A whole design file: the tree, the site, custom parts, targets and notes. `pue`, when
+    stated, overrides the power usage effectiveness the facility's plant gives.
 
     The mappings are never changed in place: an edit makes a new Design with new mappings.
     """
 
     name: str
     root: Block
-    pue: float = 1.0
+    pue: float | None = None
+    facility: Facility = field(default_factory=Facility)
     notes: str = ""
     parts: Mapping[str, CustomPart] = field(default_factory=dict)
     targets: Mapping[str, float] = field(default_factory=dict)
@@ -265,17 +273,4 @@ def part_ids(design: Design) -> set[str]:
             for fabric in (node.scaleup_fabric, node.scaleout_fabric):
                 if fabric is not None:
                     out.update(fabric.part_ids())
-    return out
-
-
-def block_fields(block: Block) -> dict[str, Any]:
-    """A block's own properties (not its name, count or content), for editors and checks."""
-    out: dict[str, Any] = {"scaleup": block.scaleup, "power_overhead": block.power_overhead}
-    if block.is_cabinet:
-        out.update(
-            role=block.role,
-            cooling=block.cooling,
-            footprint_m2=block.footprint_m2,
-            power_capacity_kw=block.power_capacity_kw,
-        )
     return out

@@ -25,6 +25,7 @@ class Unit:
     symbols: tuple[str, ...] = ()
     whole: bool = False  # a count of things: a whole number with thousands separators
     share: bool = False  # a fraction, written as a percentage
+    money: bool = False  # US dollars, written "$3.1 M"
 
 
 FLOPS = Unit(("PF", "EF", "ZF"))
@@ -35,6 +36,32 @@ AREA = Unit(("m²",))
 COUNT = Unit(whole=True)
 NUMBER = Unit()
 SHARE = Unit(share=True)
+DOLLARS = Unit(("", "k", "M", "B", "T"), money=True)
+DOLLARS_PER_YEAR = Unit(("/yr", "k/yr", "M/yr", "B/yr", "T/yr"), money=True)
+ENERGY = Unit(("MWh", "GWh", "TWh"))
+MASS = Unit(("kg", "t", "kt", "Mt"))
+
+
+@dataclass(frozen=True)
+class CapexCategory:
+    """A category of capital cost: the part kinds whose prices it adds up (none for the
+    cabinets and the facility, which come from the blocks and the site)."""
+
+    key: str
+    label: str
+    short: str
+    kinds: tuple[str, ...]
+
+
+# The servers' own hardware goes with the CPUs; the CDUs the plant adds go with the facility.
+CAPEX_CATEGORIES = (
+    CapexCategory("accelerators", "accelerators", "Capex accel.", ("accelerator",)),
+    CapexCategory("cpus_servers", "CPUs and servers", "Capex CPUs", ("cpu", "memory", "other")),
+    CapexCategory("network", "network", "Capex net", ("nic", "switch", "transceiver", "cable")),
+    CapexCategory("cooling", "cooling units", "Capex CDUs", ("cdu",)),
+    CapexCategory("cabinets", "cabinets", "Capex cabs", ()),
+    CapexCategory("facility", "facility", "Capex site", ()),
+)
 
 
 @dataclass(frozen=True)
@@ -180,11 +207,34 @@ METRICS: tuple[Metric, ...] = (
         "facility_power_kw",
         "Facility power",
         POWER,
-        "What the site draws at design power: IT power × PUE.",
+        "What the site draws from the grid at design power: IT power through the UPS and "
+        "distribution losses, plus the cooling plant (or IT power × PUE where the design states one).",
         _sum("facility_power_w", KILO),
         short="Facility",
         headline=True,
         targets=(Target("max_facility_power_kw", "kW"),),
+    ),
+    Metric(
+        "capex_usd",
+        "Capital cost",
+        DOLLARS,
+        "Equipment and facility: every part at its price, the cabinets' and servers' own hardware, "
+        "the plant's CDUs, and the facility's build cost for the IT power.",
+        _sum("capex_usd"),
+        short="Capex",
+        headline=True,
+        targets=(Target("max_capex_usd", "$"),),
+    ),
+    Metric(
+        "tco_usd",
+        "Total cost of ownership",
+        DOLLARS,
+        "Over the equipment's life: the equipment, the facility's share for those years, and the "
+        "yearly running cost for each year.",
+        _sum("tco_usd"),
+        short="TCO",
+        headline=True,
+        targets=(Target("max_tco_usd", "$"),),
     ),
     Metric(
         "floor_area_m2",
@@ -476,7 +526,21 @@ METRICS: tuple[Metric, ...] = (
         _per("network_power_w", "it_power_w"),
         short="Net share",
     ),
-    Metric("pue", "PUE", NUMBER, "Power usage effectiveness, as the design states it.", _sum("pue")),
+    Metric(
+        "pue",
+        "PUE",
+        NUMBER,
+        "Power usage effectiveness in force: the design's own where it states one, else the plant's.",
+        _sum("pue"),
+    ),
+    Metric(
+        "pue_plant",
+        "PUE of the plant",
+        NUMBER,
+        "Facility power over IT power as the losses and the cooling plant give it.",
+        _sum("pue_plant"),
+        short="Plant PUE",
+    ),
     Metric(
         "cabinet_power_mean_kw",
         "Mean cabinet power",
@@ -577,6 +641,214 @@ METRICS: tuple[Metric, ...] = (
         _per("hbm_tbps", "fp8_tflops"),
         precision="fp8",
         short="HBM B/FLOP",
+    ),
+    # --- facility: power chain, cooling plant, floor ---------------------------------------------
+    Metric(
+        "cooling_power_kw",
+        "Cooling plant power",
+        POWER,
+        "Chillers, air handlers and heat rejection for the heat the cabinets shed, and the "
+        "plant's CDUs, at design power.",
+        _sum("cooling_power_w", KILO),
+        short="Cooling pwr",
+    ),
+    Metric(
+        "power_losses_kw",
+        "Power losses",
+        POWER,
+        "Lost in the UPS and in distribution on the way to the IT load and the plant.",
+        _sum("losses_w", KILO),
+        short="Losses",
+    ),
+    Metric(
+        "installed_power_kw",
+        "Installed power capacity",
+        POWER,
+        "Facility power with the redundancy's spare capacity (N+1: one unit per group, 2N: doubled).",
+        _sum("installed_power_w", KILO),
+        short="Installed",
+    ),
+    Metric(
+        "liquid_heat_kw",
+        "Heat into liquid",
+        POWER,
+        "Heat that liquid-cooled cabinets' loops carry at design power.",
+        _sum("liquid_heat_w", KILO),
+        short="Liquid heat",
+    ),
+    Metric(
+        "air_heat_kw",
+        "Heat into air",
+        POWER,
+        "Heat the room's air carries at design power.",
+        _sum("air_heat_w", KILO),
+        short="Air heat",
+    ),
+    Metric(
+        "heat_rejected_tons",
+        "Heat rejected",
+        Unit(("tons",)),
+        "Heat the plant rejects at design power, in refrigeration tons (3.516853 kW each, NIST SP 811).",
+        _sum("heat_rejected_w", 1 / 3516.853),
+        short="Heat (tons)",
+    ),
+    Metric(
+        "plant_cdus",
+        "CDUs the plant adds",
+        COUNT,
+        "Coolant distribution units of the facility's class for the liquid heat the design's own "
+        "CDUs do not cover, with the redundancy's spares.",
+        _sum("plant_cdus"),
+        short="Plant CDUs",
+    ),
+    Metric(
+        "weight_kg",
+        "Total weight",
+        MASS,
+        "Everything installed: cabinets, servers and parts.",
+        _sum("weight_kg"),
+    ),
+    Metric(
+        "floor_load_max_kg_per_m2",
+        "Max floor load",
+        Unit(("kg/m²",)),
+        "The heaviest cabinet's weight over its footprint.",
+        _sum("max_floor_load"),
+        short="Floor load",
+        peak=True,
+    ),
+    Metric(
+        "cabinets_over_floor_rating",
+        "Cabinets over floor rating",
+        COUNT,
+        "Cabinets heavier per m² of footprint than the floor's rating.",
+        _sum("cabinets_over_floor_rating"),
+        short="Over floor",
+    ),
+    # --- money -------------------------------------------------------------------------------------
+    Metric(
+        "system_capex_usd",
+        "Equipment cost",
+        DOLLARS,
+        "Capital cost without the facility: comparable with the price of a system.",
+        _sum("system_capex_usd"),
+        short="Equipment",
+    ),
+    *(
+        Metric(
+            f"capex_{c.key}_usd",
+            f"Capex: {c.label}",
+            DOLLARS,
+            f"Capital cost of the {c.label}"
+            + (" (the build, and the CDUs the plant adds)." if c.key == "facility" else "."),
+            _sum(f"capex_{c.key}_usd"),
+            short=c.short,
+        )
+        for c in CAPEX_CATEGORIES
+    ),
+    Metric(
+        "unpriced_parts",
+        "Parts without a price",
+        COUNT,
+        "Parts whose price is not published and not estimated: the capital cost leaves them out.",
+        _sum("parts_unpriced"),
+        short="Unpriced",
+    ),
+    Metric(
+        "opex_usd_per_year",
+        "Running cost",
+        DOLLARS_PER_YEAR,
+        "Energy at the expected draw and utilisation, and staff and maintenance, per year.",
+        _sum("opex_usd"),
+        short="Opex",
+    ),
+    Metric(
+        "energy_cost_usd_per_year",
+        "Energy cost",
+        DOLLARS_PER_YEAR,
+        "The facility's energy per year at the electricity price.",
+        _sum("energy_cost_usd"),
+        short="Energy $",
+    ),
+    Metric(
+        "cost_usd_per_year",
+        "Cost per year",
+        DOLLARS_PER_YEAR,
+        "Equipment written off over its life, the facility over its own, and the running cost.",
+        _sum("annual_cost_usd"),
+        short="Cost/yr",
+    ),
+    Metric(
+        "cost_per_accelerator_hour_usd",
+        "Cost per accelerator-hour",
+        Unit(("/h",), money=True),
+        "Cost per year over the accelerators' working hours (8,760 h × utilisation each).",
+        _per("annual_cost_usd", "accelerator_hours"),
+        short="$/accel-h",
+        targets=(Target("max_cost_per_accelerator_hour_usd", "$"),),
+    ),
+    *(
+        Metric(
+            f"cost_per_{p}_pflop_year_usd",
+            f"Cost per {p.upper()} PF-year",
+            Unit(("", "k", "M"), money=True),
+            f"Cost per year over the {p.upper()} petaflops delivered in a year at the utilisation.",
+            _per("annual_cost_usd", f"{p}_pflop_years"),
+            short=f"$/{p.upper()} PF-yr",
+            precision=p,
+        )
+        for p in ("fp8", "fp4", "bf16")
+    ),
+    Metric(
+        "fp8_pflops_per_musd_capex",
+        "FP8 per $ of capex",
+        Unit(("PF/M$",)),
+        "FP8 compute per million dollars of capital cost.",
+        _per("fp8_tflops", "capex_usd", 1e3),
+        short="FP8/capex",
+        precision="fp8",
+    ),
+    Metric(
+        "fp8_pflops_per_musd_tco",
+        "FP8 per $ of TCO",
+        Unit(("PF/M$",)),
+        "FP8 compute per million dollars of total cost of ownership.",
+        _per("fp8_tflops", "tco_usd", 1e3),
+        short="FP8/TCO",
+        precision="fp8",
+    ),
+    # --- energy --------------------------------------------------------------------------------------
+    Metric(
+        "energy_mwh_per_year",
+        "Energy per year",
+        ENERGY,
+        "What the site draws in a year: the expected draw × utilisation × 8,760 h × PUE.",
+        _sum("facility_energy_kwh", KILO),
+        short="Energy/yr",
+    ),
+    Metric(
+        "it_energy_mwh_per_year",
+        "IT energy per year",
+        ENERGY,
+        "The IT load's energy in a year: the expected draw × utilisation × 8,760 h.",
+        _sum("it_energy_kwh", KILO),
+        short="IT energy/yr",
+    ),
+    Metric(
+        "co2_t_per_year",
+        "CO₂ per year",
+        Unit(("t", "kt", "Mt")),
+        "The site's energy per year times the grid's carbon intensity.",
+        _sum("co2_kg", KILO),
+        short="CO₂/yr",
+    ),
+    Metric(
+        "water_m3_per_year",
+        "Water per year",
+        Unit(("m³",)),
+        "The IT energy per year times the site's water use (WUE).",
+        _sum("water_l", KILO),
+        short="Water/yr",
     ),
 )
 

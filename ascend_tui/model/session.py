@@ -320,8 +320,10 @@ class Session:
             lambda d: check_design(d, self.catalog),
         )
 
-    def set_pue(self, pue: float) -> Change:
-        return self.apply(f"PUE to {pue:g}", lambda d: replace(d, pue=pue), self._settings)
+    def set_pue(self, pue: float | None) -> Change:
+        """State a PUE, or (None) let the facility's plant give it."""
+        what = "PUE from the plant" if pue is None else f"PUE to {pue:g}"
+        return self.apply(what, lambda d: replace(d, pue=pue), self._settings)
 
     def set_targets(self, targets: dict[str, float]) -> Change:
         """Replace the design's targets and limits."""

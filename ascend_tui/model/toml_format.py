@@ -24,7 +24,7 @@ from tomlkit.container import Container
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import AoT
 
-from ascend_tui.model.catalog import FIGURES, Catalog, figure_to_toml, load_catalog, parse_figure
+from ascend_tui.model.catalog import FIGURES, Catalog, load_catalog
 from ascend_tui.model.design import (
     ALLOWED_BLOCKS,
     BLOCK_KINDS,
@@ -44,13 +44,26 @@ from ascend_tui.model.fabrics import (
     ScaleupFabric,
     fabric_to_toml,
 )
+from ascend_tui.model.facility import facility_to_toml, parse_facility
+from ascend_tui.model.figures import figure_to_toml, parse_figure
 from ascend_tui.model.locate import find_line, key_lines
 from ascend_tui.model.metrics import TARGETS
 from ascend_tui.model.problems import DesignError, Problem, did_you_mean
 from ascend_tui.model.validate import check_count, check_design
 
 Key = tuple[str | int, ...]
-TOP_KEYS = ("format", "catalog_version", "name", "notes", "pue", "targets", "floor", "parts", *BLOCK_KINDS)
+TOP_KEYS = (
+    "format",
+    "catalog_version",
+    "name",
+    "notes",
+    "pue",
+    "facility",
+    "targets",
+    "floor",
+    "parts",
+    *BLOCK_KINDS,
+)
 FLOOR_KEYS = ("cabinets_per_row", "cabinet_width_m", "cabinet_depth_m", "aisle_m")
 COMMON_KEYS = ("name", "count", "scaleup", "use", "estimated", "source", *FABRIC_KEYS)
 CABINET_KEYS = ("role", "cooling", "footprint_m2", "power_capacity_kw")
@@ -67,7 +80,7 @@ def plural(kind: str) -> str:
 def block_keys(kind: str) -> tuple[str, ...]:
     keys = list(COMMON_KEYS)
     if kind in HOLDS_PARTS:
-        keys += ["power_overhead", "parts"]
+        keys += ["power_overhead", "price_usd", "weight_kg", "parts"]
     if kind == "cabinet":
         keys += CABINET_KEYS
     keys += [plural(k) for k in ALLOWED_BLOCKS[kind]]
@@ -204,9 +217,13 @@ class _Reader:
         if not isinstance(estimated, list) or not all(isinstance(e, str) for e in estimated):
             self.problem(label, "`estimated` must be a list of property names", (*key, "estimated"))
             estimated = []
-        fields: dict[str, Any] = {}
+        fields: dict[str, Any] = {
+            name: self.number(raw, name, label, key, 0.0)
+            for name in ("price_usd", "weight_kg")
+            if name in raw
+        }
         if kind == "cabinet":
-            fields = dict(
+            fields.update(
                 role=self.string(raw, "role", label, key, "compute"),
                 cooling=self.string(raw, "cooling", label, key, "air"),
                 footprint_m2=self.number(raw, "footprint_m2", label, key, 0.0),
@@ -344,6 +361,8 @@ class _Reader:
                 ),
                 **{k: self.number(raw, k, "floor", ("floor",), getattr(defaults, k)) for k in FLOOR_KEYS[1:]},
             )
+        facility, facility_problems = parse_facility(data.get("facility", {}), "facility", ("facility",))
+        self.problems += facility_problems
         own = {pid: self.custom_part(pid, raw) for pid, raw in parts_raw.items()}
         for pid in set(own) & set(self.brought):
             if own[pid] != self.brought[pid]:
@@ -364,7 +383,8 @@ class _Reader:
             floor=floor,
             name=self.string(data, "name", "design", (), root.name),
             root=root,
-            pue=self.number(data, "pue", "design", (), 1.0),
+            pue=self.number(data, "pue", "design", (), 1.0) if "pue" in data else None,
+            facility=facility,
             notes=self.string(data, "notes", "design", (), ""),
             parts={**self.brought, **own},
             targets=targets,
@@ -456,6 +476,9 @@ def block_to_toml(block: Block, folder: Path | None = None) -> dict[str, Any]:
             out["power_capacity_kw"] = block.power_capacity_kw
     if block.kind in HOLDS_PARTS and (block.power_overhead or block.kind == "cabinet"):
         out["power_overhead"] = block.power_overhead
+    for name in ("price_usd", "weight_kg"):
+        if getattr(block, name) is not None:
+            out[name] = getattr(block, name)
     if block.estimated:
         out["estimated"] = list(block.estimated)
     if block.source:
@@ -498,10 +521,13 @@ def design_to_toml(design: Design, folder: Path | None = None) -> dict[str, Any]
         "format": FORMAT_VERSION,
         "catalog_version": load_catalog().version,  # the figures it is evaluated with from now on
         "name": design.name,
-        "pue": design.pue,
     }
+    if design.pue is not None:
+        out["pue"] = design.pue
     if design.notes:
         out["notes"] = design.notes
+    if not design.facility.empty:
+        out["facility"] = facility_to_toml(design.facility)
     if design.targets:
         out["targets"] = dict(design.targets)
     if design.floor is not None:

@@ -12,6 +12,7 @@ from ascend_tui.model.design import (
     CABINET_ROLES,
     HOLDS_PARTS,
     MAX_COUNT,
+    SERVER_ESTIMABLE,
     Block,
     Design,
     FloorLayout,
@@ -28,8 +29,11 @@ from ascend_tui.model.metrics import TARGETS
 from ascend_tui.model.problems import Problem, did_you_mean
 
 MAX_FOOTPRINT_M2 = 1000.0  # one cabinet larger than this is a typo
+MIN_FOOTPRINT_M2 = 0.01  # nor one smaller (but 0: not stated)
 MAX_OVERHEAD = 10.0  # overhead as a fraction of the power of what a block holds
 MAX_CAPACITY_KW = 10_000.0  # one cabinet's power shelves or PDUs
+MAX_BLOCK_PRICE_USD = 1e8  # one cabinet's or server's own hardware
+MAX_BLOCK_WEIGHT_KG = 1e5
 PUE_RANGE = (1.0, 5.0)
 
 Key = tuple[str | int, ...]
@@ -182,9 +186,15 @@ def _block_problems(block: Block, catalog: Catalog) -> list[tuple[str, tuple[str
         why = check_number(block.power_overhead, 0.0, MAX_OVERHEAD, "power_overhead")
         if why:
             found.append((why, ("power_overhead",)))
-    estimable = CABINET_ESTIMABLE if block.kind == "cabinet" else ("power_overhead",)
+        for name, high in (("price_usd", MAX_BLOCK_PRICE_USD), ("weight_kg", MAX_BLOCK_WEIGHT_KG)):
+            value = getattr(block, name)
+            if value is not None and (why := check_number(value, 0.0, high, name)) is not None:
+                found.append((why, (name,)))
+    estimable = {"cabinet": CABINET_ESTIMABLE, "server": SERVER_ESTIMABLE}.get(block.kind, ())
     for name in block.estimated:
-        if name not in estimable:
+        if not estimable:
+            found.append((f"a {block.kind} has no property to mark estimated", ("estimated",)))
+        elif name not in estimable:
             found.append((f"`estimated` may name {', '.join(estimable)}, not {name!r}", ("estimated",)))
     if block.kind == "cabinet":
         if block.role not in CABINET_ROLES:
@@ -196,7 +206,16 @@ def _block_problems(block: Block, catalog: Catalog) -> list[tuple[str, tuple[str
             why = check_number(getattr(block, name), 0.0, high, name)
             if why:
                 found.append((why, (name,)))
+        if (why := _footprint_problem(block.footprint_m2)) is not None:
+            found.append((why, ("footprint_m2",)))
     return found
+
+
+def _footprint_problem(footprint: float) -> str | None:
+    """A footprint too small to be meant: a cabinet's weight over it would be absurd."""
+    if 0.0 < footprint < MIN_FOOTPRINT_M2:
+        return f"footprint_m2 must be 0 (not stated) or at least {MIN_FOOTPRINT_M2:g} m², got {footprint:g}"
+    return None
 
 
 def _part_of_kind(
@@ -225,6 +244,8 @@ def _cabinet_problems(cabinets: NetworkCabinets, catalog: Catalog) -> list[tuple
         why = check_number(getattr(cabinets, name), 0.0, high, name)
         if why:
             found.append((why, ("cabinets", name)))
+    if (why := _footprint_problem(cabinets.footprint_m2)) is not None:
+        found.append((why, ("cabinets", "footprint_m2")))
     return found
 
 
@@ -347,11 +368,16 @@ def check_node(
 
 def check_settings(design: Design, catalog: Catalog) -> tuple[dict[str, Part], list[Problem]]:
     """The design's own parts resolved, and problems with everything but the tree (parts, PUE,
-    targets, floor layout)."""
+    the facility's CDU, targets, floor layout)."""
     parts, problems = resolve_parts(design, catalog)
-    why = check_number(design.pue, *PUE_RANGE, "pue")
-    if why:
+    if design.pue is not None and (why := check_number(design.pue, *PUE_RANGE, "pue")) is not None:
         problems.append(Problem("design", why, ("pue",)))
+    cdu = design.facility.cdu
+    if cdu is not None:
+        problems += [
+            Problem("facility", m, ("facility", *k))
+            for m, k in _part_of_kind(cdu, "cdu", "cdu", parts, ("cooling_kw",))
+        ]
     for name, value in design.targets.items():
         if name not in TARGETS:
             hint = did_you_mean(name, TARGETS)
@@ -446,7 +472,7 @@ def catalog_note(design: Design, catalog: Catalog) -> str | None:
     if not changed:
         return f"{head}, and none of the figures it uses has changed since"
     moves = "; ".join(
-        f"{ch.part} {FIGURES[ch.figure].label}: {ch.was:g} -> "
+        f"{ch.part} {FIGURES[ch.figure].label}: {ch.was_text} -> "
         f"{catalog.parts[ch.part].value(ch.figure):g} {FIGURES[ch.figure].unit} ({ch.why})"
         for ch in changed
     )

@@ -332,9 +332,11 @@ class AscendApp(App[None]):
                 self.apply(lambda: session.set_field(path, "scaleup", text == "yes"))
         elif field == "pue":
             try:
-                pue = float(text)
+                pue = float(text) if text.strip() else None
             except ValueError:
-                self.apply(lambda: self._refuse(f"PUE must be a number, got {text!r}"))
+                self.apply(
+                    lambda: self._refuse(f"PUE must be a number (or blank for the plant's), got {text!r}")
+                )
                 return
             if pue != session.design.pue:
                 self.apply(lambda: session.set_pue(pue))

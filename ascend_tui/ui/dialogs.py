@@ -15,8 +15,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from ascend_tui.engine.results import Results
-from ascend_tui.model.catalog import FIGURES, Figure, Part
+from ascend_tui.model.catalog import FIGURES, Part
 from ascend_tui.model.design import CustomPart
+from ascend_tui.model.figures import Figure
 from ascend_tui.report import part_specs, preset_cells, preset_headers
 
 T = TypeVar("T")

@@ -172,7 +172,10 @@ class NodeEditor(VerticalScroll):
             widgets.append(self._field("Name", "name", node.name))
         widgets.append(self._field("Count", "count", str(node.count), integer=True))
         if not path:
-            widgets.append(self._field(BY_KEY["pue"].label, "pue", f"{design.pue:g}", number=True))
+            stated = "" if design.pue is None else f"{design.pue:g}"
+            widgets.append(
+                self._field(BY_KEY["pue"].label, "pue", stated, number=True, placeholder="the plant's")
+            )
         if isinstance(node, Block):
             choices = [("yes: a scale-up domain", "yes"), ("no", "no")]
             widgets.append(
@@ -219,12 +222,18 @@ class NodeEditor(VerticalScroll):
         return widgets
 
     def _field(
-        self, label: str, name: str, value: str, integer: bool = False, number: bool = False
+        self,
+        label: str,
+        name: str,
+        value: str,
+        integer: bool = False,
+        number: bool = False,
+        placeholder: str = "",
     ) -> Horizontal:
         kind: Literal["integer", "number", "text"] = "integer" if integer else "number" if number else "text"
         return Horizontal(
             Label(label, classes="field-label"),
-            Input(value, id=f"field-{name}", type=kind, compact=True, select_on_focus=True),
+            Input(value, placeholder, id=f"field-{name}", type=kind, compact=True, select_on_focus=True),
             classes="field",
         )
 
