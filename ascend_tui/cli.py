@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from ascend_tui.model.design import Design, NodePath
     from ascend_tui.model.figures import Figure
+    from ascend_tui.model.metrics import Metric
 
 COMMANDS = ("eval", "presets", "parts", "bom", "export", "compare", "scale", "metrics")
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_TARGETS_MISSED = 0, 1, 2, 3
@@ -193,7 +194,7 @@ def _note_catalog(design: Design) -> None:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from ascend_tui.engine.evaluate import evaluate
-    from ascend_tui.engine.planning import check_targets
+    from ascend_tui.engine.planning import check_published, check_targets
     from ascend_tui.model import presets
     from ascend_tui.model.design import describe_path
 
@@ -202,6 +203,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     evaluation = evaluate(design)
     results = evaluation.totals()
     checks = check_targets(evaluation, design)
+    published = check_published(results, design)
     missed = [c for c in checks if not c.met]
     code = EXIT_TARGETS_MISSED if args.check and missed else EXIT_OK
     if args.json:
@@ -226,19 +228,58 @@ def cmd_eval(args: argparse.Namespace) -> int:
             }
             for f in evaluation.fabrics()
         ]
-        _print_json({"design": design.name, **results.as_dict(), "targets": targets, "fabrics": fabrics})
+        claims = [
+            {
+                "key": p.key,
+                "published": p.published.value,
+                "published_low": p.published.ends[0],
+                "published_high": p.published.ends[1],
+                "source": p.published.basis,
+                "design": p.value,
+                "design_low": p.low,
+                "design_high": p.high,
+                "agrees": p.agrees,
+            }
+            for p in published
+        ]
+        _print_json(
+            {
+                "design": design.name,
+                **results.as_dict(),
+                "targets": targets,
+                "published": claims,
+                "fabrics": fabrics,
+            }
+        )
         return code
     from rich.text import Text
 
-    from ascend_tui.report import ESTIMATE_NOTE, metrics_table, target_line
+    from ascend_tui.report import ESTIMATE_NOTE, metrics_table, published_line, target_line
 
     console = _console()
     console.print(metrics_table(results, title=design.name))
     for c in checks:
         console.print(target_line(c, describe_path(design, c.responsible)))
+    for p in published:
+        console.print(published_line(p))
     for fabric in evaluation.fabrics():
         if fabric.problem:
             console.print(Text.assemble(("warning: ", "yellow"), fabric.problem))
+    if design.pue is not None:
+        console.print(
+            f"PUE {design.pue:g} is the design's own; the facility's plant gives "
+            f"{results['pue_plant']:.2f} (remove `pue` to use it)"
+        )
+    if results["unpriced_parts"]:
+        console.print(
+            f"[yellow]note:[/] the capital cost leaves out {results.count('unpriced_parts'):,} parts "
+            "that have no price (`ascend-tui bom` shows which)"
+        )
+    if results["cabinets_over_floor_rating"]:
+        console.print(
+            f"[yellow]warning:[/] {results.count('cabinets_over_floor_rating'):,} cabinets weigh more per m² "
+            "than the floor's rating"
+        )
     if results["cabinets_over_cooling_limit"]:
         console.print(
             f"[yellow]warning:[/] {results.count('cabinets_over_cooling_limit'):,} cabinets draw more "
@@ -326,10 +367,24 @@ def cmd_parts(args: argparse.Namespace) -> int:
             for pid, p in catalog.parts.items()
         }
         cooling = {
-            cid: {"name": k.name, "max_cabinet_kw": k.max_cabinet_kw.value, "basis": k.max_cabinet_kw.basis}
+            cid: {
+                "name": k.name,
+                "liquid": k.liquid,
+                **{
+                    name: _figure_json(getattr(k, name))
+                    for name in ("max_cabinet_kw", "cabinet_price_usd", "cabinet_weight_kg")
+                },
+            }
             for cid, k in catalog.cooling.items()
         }
-        _print_json({"parts": out, "cooling": cooling})
+        server = {name: _figure_json(getattr(catalog.server, name)) for name in ("price_usd", "weight_kg")}
+        site = catalog.site
+        facility = {
+            "redundancy": site.redundancy,
+            "cdu": site.cdu,
+            **{name: _figure_json(f) for name, f in site.figures.items()},
+        }
+        _print_json({"parts": out, "cooling": cooling, "server": server, "facility": facility})
         return EXIT_OK
     console = _console()
     for kind in PART_KINDS:  # one table per kind, with the figures that kind has
@@ -348,8 +403,18 @@ def cmd_parts(args: argparse.Namespace) -> int:
     for cid, kind_ in catalog.cooling.items():
         console.print(
             f"cooling {cid!r}: at most {kind_.max_cabinet_kw.value:g} kW per cabinet "
-            f"({kind_.max_cabinet_kw.basis})"
+            f"({kind_.max_cabinet_kw.basis}); an empty cabinet ~${kind_.cabinet_price_usd.value:,.0f}, "
+            f"~{kind_.cabinet_weight_kg.value:,.0f} kg"
         )
+    defaults = catalog.server
+    console.print(
+        f"a server beyond its parts: ~${defaults.price_usd.value:,.0f} ({defaults.price_usd.basis}), "
+        f"~{defaults.weight_kg.value:g} kg"
+    )
+    from ascend_tui.model.facility import Facility, site_of
+    from ascend_tui.report import facility_table
+
+    console.print(facility_table(site_of(Facility(), catalog.site), "Facility defaults"))
     console.print(
         "[dim]Sources and rationales: `ascend-tui parts --json`, or the part browser in the app.[/]"
     )
@@ -357,12 +422,15 @@ def cmd_parts(args: argparse.Namespace) -> int:
 
 
 def cmd_bom(args: argparse.Namespace) -> int:
-    from ascend_tui.engine.evaluate import evaluate
+    import dataclasses
+
+    from ascend_tui.engine.evaluate import BillLine, evaluate
     from ascend_tui.model import presets
+    from ascend_tui.model.metrics import BY_KEY
 
     design = presets.load(args.design)
     lines = evaluate(design).bill()
-    fields = ("part", "name", "kind", "derived_by", "count", "power_kw", "power_low_kw", "power_high_kw")
+    fields = tuple(f.name for f in dataclasses.fields(BillLine))
     if args.json:
         _print_json(
             {"design": design.name, "parts": [{f: getattr(line, f) for f in fields} for line in lines]}
@@ -386,20 +454,28 @@ def cmd_bom(args: argparse.Namespace) -> int:
         ("from", False),
         ("count", True),
         ("power", True),
+        ("cost", True),
     ):
         table.add_column(header, justify="right" if right else "left")
     for line in lines:
-        if line.power_kw is None or line.power_low_kw is None or line.power_high_kw is None:
-            power = "not published"
-        elif line.power_low_kw == line.power_high_kw:
-            power = f"{line.power_kw:,.1f} kW"
-        else:
-            power = f"~{line.power_kw:,.1f} kW ({line.power_low_kw:,.1f}–{line.power_high_kw:,.1f})"
+        power = _amount(line.power_kw, line.power_low_kw, line.power_high_kw, BY_KEY["it_power_kw"])
+        cost = _amount(line.price_usd, line.price_low_usd, line.price_high_usd, BY_KEY["capex_usd"])
         table.add_row(
-            Text(line.name), line.kind, Text(line.derived_by or "typed"), f"{line.count:,.0f}", power
+            Text(line.name), line.kind, Text(line.derived_by or "typed"), f"{line.count:,.0f}", power, cost
         )
     _console().print(table)
     return EXIT_OK
+
+
+def _amount(value: float | None, low: float | None, high: float | None, metric: Metric) -> str:
+    """A bill line's power or cost as a metric would show it: `~$2.5 M ($2.2–2.9 M)`."""
+    from ascend_tui.report import format_range, format_value
+
+    if value is None or low is None or high is None:
+        return "not published"
+    if low == high:
+        return format_value(metric, value)
+    return f"~{format_value(metric, value)} ({format_range(metric, low, high)})"
 
 
 def cmd_export(args: argparse.Namespace) -> int:

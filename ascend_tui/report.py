@@ -9,9 +9,10 @@ import math
 from rich.table import Table
 from rich.text import Text
 
-from ascend_tui.engine.planning import ScalePlan, TargetCheck
+from ascend_tui.engine.planning import PublishedCheck, ScalePlan, TargetCheck
 from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import FIGURES, Part
+from ascend_tui.model.facility import SETTINGS, Site
 from ascend_tui.model.metrics import BY_KEY, METRICS, TARGETS, Metric, Unit, metric_of
 
 
@@ -144,6 +145,25 @@ def target_line(check: TargetCheck, responsible: str) -> Text:
     return text
 
 
+def published_line(check: PublishedCheck) -> Text:
+    """`Published: Equipment cost $8.20 M (Capacity Media, 2025); the design gives ~$16.8 M
+    ($11.0–23.8 M), 2.05× it: they disagree`."""
+    metric = BY_KEY[check.key]
+    f = check.published
+    low, high = f.ends
+    said = format_range(metric, low, high) if f.ranged else format_value(metric, f.value)
+    text = Text(f"Published: {metric.label} {said} ({f.basis}); the design gives ")
+    mine = format_value(metric, check.value)
+    if check.low != check.high:
+        mine = f"~{mine} ({format_range(metric, check.low, check.high)})"
+    text.append(mine)
+    if math.isfinite(check.times):
+        text.append(f", {check.times:.2f}× it")
+    text.append(": ")
+    text.append("they agree" if check.agrees else "they disagree", "green" if check.agrees else "bold yellow")
+    return text
+
+
 # The figures a list of presets shows for each (the command line's table and the app's picker).
 PRESET_COLUMNS = (
     "fp8_pflops",
@@ -228,6 +248,30 @@ def part_specs(part: Part) -> Table:
                 value += f" {'each way' if f.direction == 'each' else 'both ways'}"
         basis = f.basis + (f" — {f.note}" if f.note else "")
         table.add_row(figure.label, value, Text(basis, "dim" if f.estimate else ""))
+    return table
+
+
+def _plain(value: float) -> str:
+    """A setting's number as typed: 0.081, 15, 11,700,000."""
+    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:g}"
+
+
+def facility_table(site: Site, title: str = "Facility settings") -> Table:
+    """The facility settings in force, each with its value, range and where it comes from."""
+    table = Table(title=title, title_justify="left", box=None, expand=True)
+    table.add_column("setting", style="bold", no_wrap=True)
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("basis", overflow="fold", ratio=1)
+    table.add_row("Redundancy", site.redundancy, "stated" if "redundancy" in site.stated else "default")
+    table.add_row("Plant CDU", site.cdu, "stated" if "cdu" in site.stated else "default")
+    for setting in SETTINGS:
+        f = site.figures[setting.name]
+        value = ("~" if f.estimate else "") + f"{_plain(f.value)} {setting.unit}"
+        if f.ranged:
+            low, high = f.ends
+            value += f" ({_plain(low)}–{_plain(high)})"
+        basis = ("stated: " if setting.name in site.stated else "") + f.basis
+        table.add_row(setting.label, value, Text(basis, "dim" if f.estimate else ""))
     return table
 
 

@@ -13,7 +13,7 @@ from ascend_tui.engine import columns as c
 from ascend_tui.engine.pack import Floats, Ints, PackedDesign, pack
 from ascend_tui.engine.results import Results, row_results
 from ascend_tui.engine.sums import PartMatrix
-from ascend_tui.model.catalog import Catalog, load_catalog
+from ascend_tui.model.catalog import Catalog, Part, load_catalog
 from ascend_tui.model.design import Design, NodePath
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.validate import check_design, resolve_parts
@@ -38,11 +38,22 @@ class BillLine:
     part: str
     name: str
     kind: str
-    derived_by: str  # "" when typed, else the fabric that derives it
+    derived_by: str  # "" when typed, else the fabric (or the cooling plant) that derives it
     count: int
     power_kw: float | None  # None where the part's power is not published
     power_low_kw: float | None
     power_high_kw: float | None
+    price_usd: float | None  # the count at the part's price; None where it has none
+    price_low_usd: float | None
+    price_high_usd: float | None
+
+
+def _times(part: Part, figure: str, n: float) -> tuple[float | None, float | None, float | None]:
+    """n × a part's figure, with the ends of its range; None where it is not published."""
+    if part.states(figure) != "value":
+        return None, None, None
+    low, high = part.bounds(figure)
+    return n * part.value(figure), n * low, n * high
 
 
 EXACT_LIMIT = 2.0**53  # float64 counts are exact up to here
@@ -138,21 +149,21 @@ class Evaluation:
         return out
 
     def bill(self) -> list[BillLine]:
-        """Every part of the design, typed or derived, with its count and power."""
+        """Every part of the design, typed or derived (by a fabric, or the CDUs the cooling plant
+        adds), with its count, power and price."""
         p = self.packed
         with self.lock:
             counts = self.rows[p.slot[p.root], : len(p.parts)] * float(p.count[p.root])
+        entries = [(part, p.derived[q], round(float(counts[q]))) for q, part in enumerate(p.parts)]
+        entries.append((p.plant_cdu, "cooling plant", self.totals().count("plant_cdus")))
         lines = []
-        for q, part in enumerate(p.parts):
-            if counts[q] <= 0:
+        for part, derived_by, n in entries:
+            if n <= 0:
                 continue
-            n = round(float(counts[q]))
-            low, high = part.bounds("power_w")
-            kw = n / 1000
-            power: tuple[float | None, float | None, float | None] = (None, None, None)
-            if part.states("power_w") == "value":
-                power = (kw * part.value("power_w"), kw * low, kw * high)
-            lines.append(BillLine(part.id, part.name, part.kind, p.derived[q], n, *power))
+            lines.append(
+                BillLine(part.id, part.name, part.kind, derived_by, n, *_times(part, "power_w", n / 1000),
+                         *_times(part, "price_usd", n))
+            )  # fmt: skip
         return lines
 
     def cabinet_powers(self) -> Floats:

@@ -42,7 +42,6 @@ class Plant:
     estimated: frozenset[str]  # setting names, and "cdu" when the CDU's figures are estimates
     stated_pue: float | None
     redundancy: str
-    cdu: str
     cdu_capacity_w: float
     cdu_power_w: Trio
     cdu_price_usd: Trio
@@ -58,7 +57,6 @@ class Plant:
             frozenset(estimated),
             stated_pue,
             site.redundancy,
-            site.cdu,
             cdu.value("cooling_kw") * 1000.0,
             (cdu.value("power_w"), *cdu.bounds("power_w")),
             (cdu.value("price_usd"), *cdu.bounds("price_usd")),

@@ -52,6 +52,7 @@ class PackedDesign:
     fabrics: Floats  # (F, kernels.FABRIC_PARAMS)
     fabric_names: list[str]  # for each fabric: "scale-up fabric of supernode 'X'" and the like
     plant: Plant
+    plant_cdu: Part  # the CDU the cooling plant adds
     floor: FloorLayout | None = None
 
     @property
@@ -425,5 +426,6 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
         fabrics=np.array(fabrics.rows, dtype=np.float64).reshape(len(fabrics.rows), len(k.FABRIC_PARAMS)),
         fabric_names=fabrics.names,
         plant=Plant.of(site, design.pue, parts),
+        plant_cdu=parts[site.cdu],
         floor=design.floor,
     )

@@ -14,6 +14,7 @@ from ascend_tui.engine.evaluate import Evaluation, evaluate, run
 from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import Catalog, load_catalog
 from ascend_tui.model.design import Design, NodePath, PartCount, node_at, replace_at
+from ascend_tui.model.figures import Figure
 from ascend_tui.model.metrics import TARGETS, metric_of, scalable
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.validate import check_count
@@ -65,6 +66,44 @@ def check_targets(evaluation: Evaluation, design: Design) -> list[TargetCheck]:
         met = value >= goal if at_least else value <= goal
         margin = value - goal if at_least else goal - value
         out.append(TargetCheck(key, goal, value, met, margin, responsible_node(evaluation, design, key)))
+    return out
+
+
+@dataclass(frozen=True)
+class PublishedCheck:
+    """A published figure beside the design's own: whether their ranges meet, and how far apart
+    the values are."""
+
+    key: str
+    published: Figure
+    value: float
+    low: float
+    high: float
+
+    @property
+    def agrees(self) -> bool:
+        """Whether the published range and the design's range overlap."""
+        low, high = self.published.ends
+        return self.low <= high * (1 + PUBLISHED_SLACK) and low * (1 - PUBLISHED_SLACK) <= self.high
+
+    @property
+    def times(self) -> float:
+        """The design's value over the published one."""
+        return self.value / self.published.value if self.published.value else math.nan
+
+
+# Published figures are rounded ("~120 kW", "8 EF"): ranges within 3% of each other meet.
+PUBLISHED_SLACK = 0.03
+
+
+def check_published(results: Results, design: Design) -> list[PublishedCheck]:
+    """Each figure the design records as published, beside what the design gives."""
+    out = []
+    for key, figure in design.published.items():
+        if not figure.counts:
+            continue
+        low, high = results.range(key) or (results[key], results[key])
+        out.append(PublishedCheck(key, figure, results[key], low, high))
     return out
 
 

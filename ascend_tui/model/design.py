@@ -144,6 +144,9 @@ class Design:
     notes: str = ""
     parts: Mapping[str, CustomPart] = field(default_factory=dict)
     targets: Mapping[str, float] = field(default_factory=dict)
+    # Figures a vendor or analyst published for the system, by metric key, to set beside the
+    # design's own: where they disagree, the tool says so rather than bending a part figure.
+    published: Mapping[str, Figure] = field(default_factory=dict)
     floor: FloorLayout | None = None
     # Ids of custom parts that reused designs (`use`) brought rather than the file defining them.
     brought: frozenset[str] = field(default=frozenset(), compare=False)

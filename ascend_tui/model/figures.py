@@ -160,7 +160,8 @@ def parse_figure(raw: Any, where: str, key: Key, spec: FigureSpec | None = None)
         if spec is not None and value > spec.ceiling:
             return Problem(
                 where,
-                f"`{k}` = {value:g} {spec.unit} is not plausible for one part (at most {spec.ceiling:g}); "
+                f"`{k}` = {value:g} {spec.unit} is not plausible for "
+                f"{'one part' if spec.kinds else 'this setting'} (at most {spec.ceiling:g}); "
                 "check for a typo",
                 key,
             )

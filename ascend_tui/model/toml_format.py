@@ -45,9 +45,9 @@ from ascend_tui.model.fabrics import (
     fabric_to_toml,
 )
 from ascend_tui.model.facility import facility_to_toml, parse_facility
-from ascend_tui.model.figures import figure_to_toml, parse_figure
+from ascend_tui.model.figures import FigureSpec, figure_to_toml, parse_figure
 from ascend_tui.model.locate import find_line, key_lines
-from ascend_tui.model.metrics import TARGETS
+from ascend_tui.model.metrics import BY_KEY, TARGETS
 from ascend_tui.model.problems import DesignError, Problem, did_you_mean
 from ascend_tui.model.validate import check_count, check_design
 
@@ -60,6 +60,7 @@ TOP_KEYS = (
     "pue",
     "facility",
     "targets",
+    "published",
     "floor",
     "parts",
     *BLOCK_KINDS,
@@ -70,6 +71,13 @@ CABINET_KEYS = ("role", "cooling", "footprint_m2", "power_capacity_kw")
 PART_KEYS = ("base", "kind", "name", "vendor", "coherent_memory", *FIGURES)
 # Format 1 wrote a scale-out figure on any part; format 2 has NICs with ports and a port speed.
 FORMAT_1_SCALEOUT = "scaleout_gbps"
+
+
+def published_spec(key: str) -> FigureSpec:
+    """How a published figure of a metric is read: in the metric's base unit (kW, PF, US$)."""
+    unit = BY_KEY[key].unit
+    symbol = "US$" if unit.money else (unit.symbols[0] if unit.symbols else "")
+    return FigureSpec(key, key, symbol, (), 1e18)
 
 
 def plural(kind: str) -> str:
@@ -348,6 +356,15 @@ class _Reader:
         targets = {
             k: self.number(targets_raw, k, "targets", ("targets",), 0.0) for k in targets_raw if k in TARGETS
         }
+        published_raw = self.table(data.get("published", {}), "published", ("published",), tuple(BY_KEY))
+        published = {}
+        for key, raw in published_raw.items():
+            if key in BY_KEY:
+                fig = parse_figure(raw, f"published > {key}", ("published", key), published_spec(key))
+                if isinstance(fig, Problem):
+                    self.problems.append(fig)
+                else:
+                    published[key] = fig
         floor = None
         if "floor" in data:
             raw = self.table(data["floor"], "floor", ("floor",), FLOOR_KEYS)
@@ -388,6 +405,7 @@ class _Reader:
             notes=self.string(data, "notes", "design", (), ""),
             parts={**self.brought, **own},
             targets=targets,
+            published=published,
             brought=frozenset(self.brought) - set(own),
         )
 
@@ -530,6 +548,8 @@ def design_to_toml(design: Design, folder: Path | None = None) -> dict[str, Any]
         out["facility"] = facility_to_toml(design.facility)
     if design.targets:
         out["targets"] = dict(design.targets)
+    if design.published:
+        out["published"] = {k: figure_to_toml(f, published_spec(k)) for k, f in design.published.items()}
     if design.floor is not None:
         f = design.floor
         out["floor"] = {k: getattr(f, k) for k in FLOOR_KEYS}

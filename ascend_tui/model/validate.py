@@ -384,6 +384,10 @@ def check_settings(design: Design, catalog: Catalog) -> tuple[dict[str, Part], l
             problems.append(Problem("targets", f"unknown target {name!r}; {hint}", ("targets", name)))
         elif (why := check_number(value, 0.0, 1e15, name)) is not None:
             problems.append(Problem("targets", why, ("targets", name)))
+    for key, f in design.published.items():
+        if f.counts and not (f.source or f.estimate):
+            why = "a published figure needs its `source` (or `estimate = true` and a rationale)"
+            problems.append(Problem(f"published > {key}", why, ("published", key)))
     if design.floor is not None:
         problems.extend(check_floor(design.floor))
     return parts, problems
