@@ -233,10 +233,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.exists() and not args.force:
         raise DesignError([Problem("", "the file exists; pass --force to overwrite it")], str(output))
-    try:
-        written = save_design(design, output)
-    except OSError as error:
-        raise DesignError([Problem("", f"cannot write: {error.strerror or error}")], str(output)) from None
+    written = save_design(design, output)
     print(f"wrote {written}", file=sys.stderr)
     return EXIT_OK
 

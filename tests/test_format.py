@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 
 import pytest
@@ -190,27 +189,3 @@ def test_a_missing_format_is_refused():
 def test_two_roots_are_refused():
     messages = problems_of(GOOD + '\n[cabinet]\nname = "x"\n')
     assert any("exactly one of [cluster], [supernode] or [cabinet]" in m for m in messages)
-
-
-def test_unreadable_and_missing_files_are_design_errors(tmp_path):
-    with pytest.raises(DesignError, match="cannot read the file"):
-        load_design(tmp_path / "absent.toml")
-    binary = tmp_path / "bin.toml"
-    binary.write_bytes(b"\xff\xfe\x00")
-    with pytest.raises(DesignError, match="not a text file"):
-        load_design(binary)
-
-
-def test_a_failed_save_leaves_the_old_file_whole_and_no_temporary(tmp_path, monkeypatch):
-    target = tmp_path / "design.toml"
-    target.write_text(GOOD)
-    design = presets.load("gb200-nvl72")
-
-    def broken_replace(src: str, dst: str) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="No space left"):
-        save_design(design, target)
-    assert target.read_text() == GOOD
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["design.toml"]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import Design
+from ascend_tui.model.files import file_problem
 from ascend_tui.model.problems import DesignError, Problem, did_you_mean
 from ascend_tui.model.toml_format import load_design
 
@@ -27,11 +28,13 @@ def preset_names() -> list[str]:
 
 
 def resolve(name_or_path: str) -> Path:
-    """A design file from a preset name or a path; DesignError names the presets if neither."""
+    """A design file from a preset name or a path; DesignError names the presets if neither, or
+    says what is wrong with the path (missing, a folder, a FIFO...)."""
     path = Path(name_or_path)
     if path.suffix == ".toml" or path.exists():
-        if not path.is_file():
-            raise DesignError([Problem("", "no such file")], str(path))
+        why = file_problem(path)
+        if why:
+            raise DesignError([Problem("", why)], str(path))
         return path
     preset = presets_dir() / f"{name_or_path}.toml"
     if preset.is_file():

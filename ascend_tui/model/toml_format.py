@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
-import tempfile
-import tomllib
 from dataclasses import asdict, replace
 from pathlib import Path as FilePath
 from typing import Any
 
 import tomli_w
 
+from ascend_tui.model import files
 from ascend_tui.model.catalog import FIGURES, Catalog, figure_to_toml, load_catalog, parse_figure
 from ascend_tui.model.design import (
     FORMAT_VERSION,
@@ -222,21 +220,9 @@ class _Reader:
         )
 
 
-def _syntax_problem(error: tomllib.TOMLDecodeError) -> Problem:
-    message = str(error)
-    m = re.search(r"\(at line (\d+), column (\d+)\)", message)
-    if not m:
-        return Problem("", f"TOML syntax error: {message}")
-    text = message[: m.start()].strip()
-    return Problem(f"column {m.group(2)}", f"TOML syntax error: {text}", line=int(m.group(1)))
-
-
 def parse_design(text: str, source: str | None = None, catalog: Catalog | None = None) -> Design:
     """A checked design from TOML text; DesignError lists every problem with its line."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise DesignError([_syntax_problem(error)], source) from None
+    data = files.parse_toml(text, source)
     reader = _Reader()
     design = reader.design(data)
     problems = reader.problems
@@ -252,17 +238,8 @@ def parse_design(text: str, source: str | None = None, catalog: Catalog | None =
 
 
 def load_design(path: str | os.PathLike[str], catalog: Catalog | None = None) -> Design:
-    """Read and check a design file."""
-    path = FilePath(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise DesignError(
-            [Problem("", f"cannot read the file: {error.strerror or error}")], str(path)
-        ) from None
-    except UnicodeDecodeError:
-        raise DesignError([Problem("", "not a text file (expected UTF-8 TOML)")], str(path)) from None
-    return parse_design(text, str(path), catalog)
+    """Read and check a design file (see `files.read_text` for what is refused before parsing)."""
+    return parse_design(files.read_text(path), os.fspath(path), catalog)
 
 
 def _node_to_toml(node: Root) -> dict[str, Any]:
@@ -326,18 +303,5 @@ def dumps_design(design: Design) -> str:
 
 
 def save_design(design: Design, path: str | os.PathLike[str]) -> FilePath:
-    """Write the design to a temporary file beside `path`, then rename it over: never half a file."""
-    path = FilePath(path)
-    text = dumps_design(design)
-    directory = path.parent if str(path.parent) else FilePath(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        FilePath(tmp).unlink(missing_ok=True)
-        raise
-    return path.resolve()
+    """Write the design atomically (see `files.write_text`); returns the file written."""
+    return files.write_text(path, dumps_design(design))

@@ -576,16 +576,14 @@ class AscendApp(App[None]):
             return
         try:
             self.autosave.write(self.session.design, self.session.file)
-        except OSError as error:
-            self.notify(f"Autosave failed: {error.strerror or error}", severity="warning")
+        except (DesignError, OSError) as error:
+            self.notify(f"Autosave failed: {error}", severity="warning")
 
     def save_to(self, file: FilePath) -> bool:
         try:
             written = save_design(self.session.design, file)
-        except OSError as error:
-            self.notify(
-                f"Could not save to {file}: {error.strerror or error}", title="Save failed", severity="error"
-            )
+        except DesignError as error:
+            self.notify(f"Could not save: {error}", title="Save failed", severity="error")
             return False
         self.session.mark_saved(written)
         self.source_label = str(written)
