@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ascend_tui import __version__
 from ascend_tui.model.problems import DesignError, Problem
+from ascend_tui.model.text import quoted, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -65,7 +66,12 @@ def _command_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p = sub.add_parser("scale", help="how many of a block reach a target or fit a budget")
     p.add_argument("design", help="design file or preset name")
-    p.add_argument("block", help="the supernode or cabinet to scale, by name (or names joined with /)")
+    p.add_argument(
+        "block",
+        help="the supernode or cabinet to scale: its name, or the names on its path joined with / "
+        "(the last ones suffice, e.g. pod/compute); a name that contains / matches whole, or "
+        "write its / as \\/",
+    )
     p.add_argument(
         "goal", help="KEY=VALUE, e.g. min_fp8_ef=10 or max_it_power_kw=20000 (keys as in [targets])"
     )
@@ -88,7 +94,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from ascend_tui.model.design import describe_path
 
     design = presets.load(args.design)
-    evaluation = evaluate(design)
+    try:
+        evaluation = evaluate(design)
+    except DesignError as error:
+        raise error.located(str(presets.resolve(args.design))) from None
     metrics = evaluation.totals()
     checks = check_targets(evaluation, design)
     missed = [c for c in checks if not c.met]
@@ -107,19 +116,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
         ]
         print(json.dumps({"design": design.name, **metrics.as_dict(), "targets": targets}, indent=2))
         return code
+    from rich.text import Text
+
     from ascend_tui.model.design import TARGETS
     from ascend_tui.report import ESTIMATE_NOTE, metrics_table
 
     console = _console()
-    console.print(metrics_table(metrics, title=design.name))
+    console.print(metrics_table(metrics, title=Text(visible(design.name))))
     for c in checks:
         what, unit = TARGETS[c.key]
         sign = "≥" if c.key.startswith("min_") else "≤"
-        mark, how = ("[green]met[/]", "margin") if c.met else ("[bold red]missed[/]", "short by")
-        where = "" if c.met else f"; look at {describe_path(design, c.responsible)}"
-        console.print(
-            f"Target: {what} {sign} {c.goal:,.4g} {unit}: {mark}, {how} {abs(c.margin):,.4g} {unit}{where}"
+        mark, how = (("met", "green"), "margin") if c.met else (("missed", "bold red"), "short by")
+        line = Text.assemble(
+            f"Target: {what} {sign} {c.goal:,.4g} {unit}: ", mark, f", {how} {abs(c.margin):,.4g} {unit}"
         )
+        if not c.met:  # names from the file: a Text, never markup
+            line.append(f"; look at {visible(describe_path(design, c.responsible))}")
+        console.print(line)
     if metrics.cabinets_over_cooling_limit:
         console.print(
             f"[yellow]warning:[/] {metrics.cabinets_over_cooling_limit:,} cabinets draw more "
@@ -234,7 +247,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if output.exists() and not args.force:
         raise DesignError([Problem("", "the file exists; pass --force to overwrite it")], str(output))
     written = save_design(design, output)
-    print(f"wrote {written}", file=sys.stderr)
+    print(f"wrote {visible(str(written))}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -256,13 +269,34 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def block_names(text: str) -> list[str]:
+    """The names in a block argument: split at each `/`, where `\\/` is a `/` inside a name and
+    `\\\\` a backslash."""
+    names, name, chars = [], [], iter(text)
+    for char in chars:
+        if char == "\\":
+            name.append(next(chars, "\\"))
+        elif char == "/":
+            names.append("".join(name))
+            name = []
+        else:
+            name.append(char)
+    return [*names, "".join(name)]
+
+
+def _escaped(name: str) -> str:
+    return name.replace("\\", "\\\\").replace("/", "\\/")
+
+
 def find_block(design: Design, name: str) -> NodePath:
-    """The path of the supernode or cabinet named `name` (or `a/b` for b under a); DesignError
-    lists the candidates when the name is missing or matches more than one node."""
+    """The path of the supernode or cabinet that `name` names: its own name, or the names on
+    its path joined with / (the last ones suffice). A name containing / matches whole, or with
+    each / written as \\/. DesignError lists the candidates when the name is missing or matches
+    more than one node."""
     from ascend_tui.model.design import Cabinet, Supernode, children, walk
 
-    wanted = name.split("/")
-    blocks = [(p, n) for p, n in walk(design) if isinstance(n, (Supernode, Cabinet))]
+    wanted = block_names(name)
+    blocks = [p for p, n in walk(design) if isinstance(n, (Supernode, Cabinet))]
 
     def names(path: NodePath) -> list[str]:
         node, out = design.root, [design.root.name]
@@ -271,12 +305,15 @@ def find_block(design: Design, name: str) -> NodePath:
             out.append(node.name)
         return out
 
-    found = [p for p, _ in blocks if names(p)[-len(wanted) :] == wanted]
+    found = [p for p in blocks if names(p)[-len(wanted) :] == wanted or names(p)[-1] == name]
     if len(found) == 1:
         return found[0]
-    known = sorted({"/".join(names(p)) for p, _ in blocks})
-    why = "matches more than one node" if found else "names no supernode or cabinet"
-    raise DesignError([Problem("", f"{name!r} {why}; use one of: {', '.join(known[:12])}")])
+    known = sorted({"/".join(_escaped(n) for n in names(p)) for p in blocks})
+    if found:
+        why = "matches more than one node; write a / inside a name as \\/, or give more of its path"
+    else:
+        why = "names no supernode or cabinet"
+    raise DesignError([Problem("", f"{quoted(name)} {why}; use one of: {', '.join(known[:12])}")])
 
 
 def cmd_scale(args: argparse.Namespace) -> int:
@@ -294,7 +331,10 @@ def cmd_scale(args: argparse.Namespace) -> int:
     except ValueError:
         raise DesignError([Problem("", f"{value!r} is not a number")]) from None
     path = find_block(design, args.block)
-    plan = plan_count(design, path, key, goal)
+    try:
+        plan = plan_count(design, path, key, goal)
+    except DesignError as error:
+        raise error.located(str(presets.resolve(args.design))) from None
     where = describe_path(design, path)
     if args.json:
         out = {
@@ -307,10 +347,12 @@ def cmd_scale(args: argparse.Namespace) -> int:
         }
         print(json.dumps(out, indent=2))
         return EXIT_OK
+    from rich.text import Text
+
     from ascend_tui.report import describe_plan
 
     console = _console()
-    console.print(f"Scaling {where} to {key} = {goal:g}")
+    console.print(Text(f"Scaling {visible(where)} to {key} = {goal:g}"))
     console.print(describe_plan(plan))
     return EXIT_OK
 
@@ -322,8 +364,9 @@ def cmd_app(args: argparse.Namespace) -> int:
     presets.resolve(target)  # a bad name is reported before the screen opens
     from ascend_tui.ui.app import AscendApp
 
-    AscendApp(target).run()
-    return EXIT_OK
+    app = AscendApp(target)
+    app.run()
+    return app.return_code or EXIT_OK
 
 
 HANDLERS = {
@@ -345,8 +388,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = _command_parser().parse_args(argv)
             return HANDLERS[args.command](args)
         return cmd_app(_app_parser().parse_args(argv))
-    except DesignError as error:
-        print(f"ascend-tui: {error}", file=sys.stderr)
+    except DesignError as error:  # names and paths from files: shown, never obeyed by the terminal
+        print(f"ascend-tui: {visible(str(error), multiline=True)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK

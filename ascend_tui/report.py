@@ -11,6 +11,7 @@ from rich.text import Text
 from ascend_tui.engine.metrics import Metrics
 from ascend_tui.engine.planning import ScalePlan
 from ascend_tui.model.catalog import FIGURE_LABELS, FIGURES, Part
+from ascend_tui.model.text import visible
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,8 @@ def change(spec: MetricSpec, now: float, before: float) -> str:
     return f"{sign}{text}"
 
 
-def metrics_table(metrics: Metrics, title: str | None = None, detail: bool = True) -> Table:
-    """A two-column table of metrics for the terminal."""
+def metrics_table(metrics: Metrics, title: Text | None = None, detail: bool = True) -> Table:
+    """A two-column table of metrics for the terminal (the title a Text: never markup)."""
     table = Table(title=title, show_header=False, box=None, pad_edge=False)
     table.add_column("metric", style="bold")
     table.add_column("value", justify="right")
@@ -171,8 +172,9 @@ def describe_plan(plan: ScalePlan) -> Table | Text:
 
 def part_specs(part: Part) -> Table:
     """A part's figures with where each comes from."""
+    # A design's own parts bring their names and sources from the file: Text, control characters shown.
     table = Table(
-        title=f"{part.name} ({part.kind}, {part.status or 'no status'})",
+        title=Text(visible(f"{part.name} ({part.kind}, {part.status or 'no status'})")),
         title_justify="left",
         show_header=True,
         box=None,
@@ -186,6 +188,6 @@ def part_specs(part: Part) -> Table:
         if f is None:
             continue
         value = "no units" if not f.supported else ("~" if f.estimate else "") + f"{f.value:g} {unit}"
-        basis = f.basis + (f" — {f.note}" if f.note else "")
+        basis = visible(f.basis + (f" — {f.note}" if f.note else ""))
         table.add_row(FIGURE_LABELS[name], value, Text(basis, "dim" if f.estimate else ""))
     return table

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -66,7 +67,8 @@ class Evaluation:
 
 
 def run(packed: PackedDesign) -> Evaluation:
-    """Run the kernel over packed arrays; refuse totals that float64 cannot count exactly."""
+    """Run the kernel over packed arrays; refuse totals that float64 cannot count exactly, and
+    totals too large to compute at all (absurd part figures times large counts)."""
     from ascend_tui.engine.kernels import accumulate  # compiled or loaded from cache on first use
 
     unit, flags = accumulate(*packed.kernel_inputs(), c.LAYOUT)
@@ -76,6 +78,17 @@ def run(packed: PackedDesign) -> Evaluation:
         if not root[c.COL[name]] <= EXACT_LIMIT:
             why = f"the design totals {root[c.COL[name]]:.3g} {name}, more than can be counted exactly (2^53)"
             raise DesignError([Problem("design", why + "; reduce a count")])
+    overflowed = [name for name, value in zip(c.NAMES, root, strict=True) if not math.isfinite(value)]
+    if not overflowed:
+        totals = evaluation.totals()
+        overflowed = [
+            f.name
+            for f in fields(totals)
+            if isinstance(v := getattr(totals, f.name), float) and math.isinf(v)
+        ]
+    if overflowed:
+        why = f"the design's {overflowed[0]} adds up to more than 1.8e308, too large to compute"
+        raise DesignError([Problem("design", why + "; check the part figures and counts")])
     return evaluation
 
 

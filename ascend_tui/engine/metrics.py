@@ -110,7 +110,9 @@ _TAINTS: dict[str, tuple[str, ...]] = {
 
 
 def _ratio(a: float, b: float) -> float:
-    return a / b if b > 0 else math.nan
+    """a per b, NaN (shown as n/a) where b is zero or the ratio is too large to hold."""
+    ratio = a / b if b > 0 else math.nan
+    return ratio if math.isfinite(ratio) else math.nan
 
 
 def metrics_from_row(row: Floats, flags: int, pue: float, floor_area_m2: float | None = None) -> Metrics:

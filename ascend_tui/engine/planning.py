@@ -25,6 +25,7 @@ from ascend_tui.model.design import (
     node_at,
 )
 from ascend_tui.model.problems import DesignError, Problem
+from ascend_tui.model.text import number
 from ascend_tui.model.validate import check_count
 
 # Target key -> the Metrics field it reads and the factor from that field to the target's unit.
@@ -128,15 +129,20 @@ def plan_count(
     if per_block <= 0:
         return ScalePlan(path, key, goal, None, "this block adds nothing to that figure", before, None)
     estimate = (goal - fixed) / per_block
+    if not math.isfinite(estimate):  # a block that adds next to nothing, or figures near overflow
+        return ScalePlan(path, key, goal, None, "it would take more than a count may be", before, None)
     count = math.ceil(estimate - 1e-9) if wanted_min else math.floor(estimate + 1e-9)
     count = max(count, 1)
 
     if check_count(count) is not None:
-        reason = f"it would take {count:,}, more than a count may be"
+        reason = f"it would take {number(count)}, more than a count may be"
         return ScalePlan(path, key, goal, None, reason, before, None)
 
     def ok(n: int) -> bool:
-        value = target_value(_with_count(design, path, n, catalog), key)
+        try:
+            value = target_value(_with_count(design, path, n, catalog), key)
+        except DesignError:  # so many that the totals cannot be counted or computed: too many
+            return False
         return value >= goal if wanted_min else value <= goal
 
     # The estimate is linear; a row layout's area is not. Search from it with the evaluator as the

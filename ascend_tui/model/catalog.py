@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from ascend_tui.model.problems import DesignError, Problem
+from ascend_tui.model.text import quoted
 
 PART_KINDS = ("accelerator", "cpu", "switch", "transceiver", "other")
 
@@ -108,7 +110,7 @@ def parse_figure(raw: Any, where: str, key: tuple[str | int, ...]) -> Figure | P
         raw = {"value": raw}
     unknown = set(raw) - {"value", "supported", "source", "estimate", "rationale", "note"}
     if unknown:
-        return Problem(where, f"unknown keys {sorted(unknown)}", key)
+        return Problem(where, f"unknown keys {', '.join(quoted(k) for k in sorted(unknown))}", key)
     supported = raw.get("supported", True)
     if not isinstance(supported, bool):
         return Problem(where, "`supported` must be true or false", key)
@@ -117,8 +119,8 @@ def parse_figure(raw: Any, where: str, key: tuple[str | int, ...]) -> Figure | P
         return Problem(where, "a figure needs a `value` (or `supported = false`)", key)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return Problem(where, f"`value` must be a number, got {type(value).__name__}", key)
-    if not math.isfinite(value) or value < 0:
-        return Problem(where, f"`value` must be a finite number >= 0, got {value}", key)
+    if abs(value) > sys.float_info.max or not math.isfinite(value) or value < 0:
+        return Problem(where, f"`value` must be a finite number >= 0, got {quoted(value)}", key)
     texts = {k: raw.get(k, "") for k in ("source", "rationale", "note")}
     for k, text in texts.items():
         if not isinstance(text, str):

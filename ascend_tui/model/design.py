@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from ascend_tui.model.catalog import Figure
+from ascend_tui.model.text import quoted
 
 FORMAT_VERSION = 1
 CABINET_ROLES = ("compute", "network")
@@ -24,6 +25,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "max_cabinet_kw": ("Power per cabinet", "kW"),
 }
 MAX_COUNT = 10**9
+NAME_SHOWN = 200  # characters of a name that labels and messages show
 
 
 @dataclass
@@ -35,7 +37,7 @@ class PartCount:
 
     @property
     def label(self) -> str:
-        return f"part {self.part!r}"
+        return f"part {quoted(self.part, NAME_SHOWN)}"
 
 
 @dataclass
@@ -54,7 +56,7 @@ class Cabinet:
 
     @property
     def label(self) -> str:
-        return f"cabinet {self.name!r}"
+        return f"cabinet {quoted(self.name, NAME_SHOWN)}"
 
 
 @dataclass
@@ -67,7 +69,7 @@ class Supernode:
 
     @property
     def label(self) -> str:
-        return f"supernode {self.name!r}"
+        return f"supernode {quoted(self.name, NAME_SHOWN)}"
 
 
 @dataclass
@@ -80,7 +82,7 @@ class Cluster:
 
     @property
     def label(self) -> str:
-        return f"cluster {self.name!r}"
+        return f"cluster {quoted(self.name, NAME_SHOWN)}"
 
 
 Node = Cluster | Supernode | Cabinet | PartCount

@@ -175,6 +175,12 @@ def parse_toml(text: str, source: str | None = None, max_depth: int = MAX_DEPTH)
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise DesignError([_syntax_problem(error, text)], source) from None
+    except ValueError:  # Python refuses to read a whole number of more than 4,300 digits
+        long = max(re.finditer(r"[0-9_]{4000,}", text), key=lambda m: len(m.group()), default=None)
+        digits = len(long.group().replace("_", "")) if long else 0
+        line = text.count("\n", 0, long.start()) + 1 if long else None
+        message = f"TOML syntax error: a number of {digits:,} digits is too long to read"
+        raise DesignError([Problem("", message, line=line)], source) from None
 
 
 # --- how deep TOML text nests, without parsing it -------------------------------------------

@@ -15,12 +15,14 @@ def _split_dotted(name: str) -> list[str]:
     return [p.strip("\"'") for p in parts]
 
 
-def key_lines(text: str) -> dict[Key, int]:
-    """Map each table header and `key =` line to its 1-based line number.
+def key_lines(text: str, wanted: set[Key] | None = None) -> dict[Key, int]:
+    """Map each table header and `key =` line to its 1-based line number, reading no further
+    than needed to find every key in `wanted` (if given).
 
     Arrays of tables get their index in the key path (`cluster.supernodes[1]` is
     ("cluster", "supernodes", 1)), matching the path of the parsed data.
     """
+    missing = set(wanted) if wanted is not None else None
     lines: dict[Key, int] = {}
     aot_index: dict[tuple[str, ...], int] = {}
     table: Key = ()
@@ -44,9 +46,16 @@ def key_lines(text: str) -> dict[Key, int]:
                 ]:
                     del aot_index[deeper]
             table = tuple(concrete(names))
-            lines.setdefault(table, number)
+            key: Key = table
         elif m := _KEY.match(line):
-            lines.setdefault((*table, m.group(1).strip("\"'")), number)
+            key = (*table, m.group(1).strip("\"'"))
+        else:
+            continue
+        lines.setdefault(key, number)
+        if missing is not None:
+            missing.discard(key)
+            if not missing:
+                break
     return lines
 
 

@@ -8,6 +8,7 @@ from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import Design
 from ascend_tui.model.files import file_problem
 from ascend_tui.model.problems import DesignError, Problem, did_you_mean
+from ascend_tui.model.text import quoted
 from ascend_tui.model.toml_format import load_design
 
 DEFAULT_PRESET = "atlas-950-superpod"
@@ -40,7 +41,7 @@ def resolve(name_or_path: str) -> Path:
     if preset.is_file():
         return preset
     hint = did_you_mean(name_or_path, preset_names(), "`ascend-tui presets` lists them")
-    raise DesignError([Problem("", f"no preset or file named {name_or_path!r}; {hint}")])
+    raise DesignError([Problem("", f"no preset or file named {quoted(name_or_path)}; {hint}")])
 
 
 def load(name_or_path: str, catalog: Catalog | None = None) -> Design:

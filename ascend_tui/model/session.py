@@ -33,6 +33,7 @@ from ascend_tui.model.design import (
     walk,
 )
 from ascend_tui.model.problems import DesignError, Problem
+from ascend_tui.model.text import quoted
 from ascend_tui.model.validate import check_count, check_design, check_settings, check_subtree, resolve_parts
 
 Check = Callable[[Design], list[Problem]]
@@ -182,7 +183,7 @@ class Session:
         if isinstance(node, PartCount):
             raise DesignError([Problem(node.label, "a part entry has no name; pick another part instead")])
         return self.apply(
-            f"rename {node.label} to {name!r}",
+            f"rename {node.label} to {quoted(name)}",
             lambda d: setattr(copy_path(d, path), "name", name),
             self._subtree(path),
         )
@@ -212,7 +213,11 @@ class Session:
                 raise DesignError([Problem(node.label, "say which part to add")])
             if any(pc.part == part for pc in node.parts):
                 raise DesignError(
-                    [Problem(node.label, f"{part!r} is already in {node.label}; change its count instead")]
+                    [
+                        Problem(
+                            node.label, f"{quoted(part)} is already in {node.label}; change its count instead"
+                        )
+                    ]
                 )
             fresh = PartCount(part, 1)
         elif isinstance(node, Cluster):
@@ -268,10 +273,15 @@ class Session:
         assert isinstance(cabinet, Cabinet)
         if any(pc.part == part for i, pc in enumerate(cabinet.parts) if i != path[-1]):
             raise DesignError(
-                [Problem(cabinet.label, f"{part!r} is already in {cabinet.label}; change its count instead")]
+                [
+                    Problem(
+                        cabinet.label,
+                        f"{quoted(part)} is already in {cabinet.label}; change its count instead",
+                    )
+                ]
             )
         return self.apply(
-            f"part {node.part!r} to {part!r}",
+            f"part {quoted(node.part)} to {quoted(part)}",
             lambda d: setattr(copy_path(d, path), "part", part),
             self._subtree(path[:-1]),
         )
@@ -284,7 +294,7 @@ class Session:
             if isinstance(n, Cabinet) and any(pc.part == old for pc in n.parts)
         ]
         if not places:
-            raise DesignError([Problem("design", f"no cabinet uses {old!r}")])
+            raise DesignError([Problem("design", f"no cabinet uses {quoted(old)}")])
 
         def swap(d: Design) -> None:
             for path in places:
@@ -296,14 +306,14 @@ class Session:
                     merged[pid] = merged.get(pid, 0) + pc.count
                 cabinet.parts = [PartCount(pid, count) for pid, count in merged.items()]
 
-        return self.apply(f"swap {old!r} for {new!r}", swap, lambda d: check_design(d, self.catalog)), len(
-            places
-        )
+        return self.apply(
+            f"swap {quoted(old)} for {quoted(new)}", swap, lambda d: check_design(d, self.catalog)
+        ), len(places)
 
     def define_part(self, part: CustomPart) -> Change:
         """Add or redefine one of the design's own parts."""
         return self.apply(
-            f"define part {part.id!r}", lambda d: d.parts.__setitem__(part.id, part), self._settings
+            f"define part {quoted(part.id)}", lambda d: d.parts.__setitem__(part.id, part), self._settings
         )
 
     def set_pue(self, pue: float) -> Change:

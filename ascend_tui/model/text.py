@@ -9,6 +9,7 @@ never parsed as markup (see README, "Safe with any file").
 
 from __future__ import annotations
 
+import math
 import unicodedata
 
 # Categories shown as escapes: control characters (C0, DEL, C1), invisible format characters
@@ -45,10 +46,23 @@ def visible(text: str, multiline: bool = False) -> str:
     )
 
 
+def number(value: int) -> str:
+    """A whole number with thousands separators, or `<4,817-digit number>` when it is too long to
+    write out (Python refuses to print one of more than 4,300 digits)."""
+    if value.bit_length() <= 256:
+        return f"{value:,}"
+    digits = int(value.bit_length() * math.log10(2)) + 1
+    if abs(value) < 10 ** (digits - 1):
+        digits -= 1
+    return f"<{digits:,}-digit number>"
+
+
 def quoted(value: object, limit: int = 60) -> str:
     """A value as it appears in a message: its repr, cut to about `limit` characters, so that a
     100 MB name or a million-element array cannot make a message of the same size."""
     if isinstance(value, str) and len(value) > limit:
         return f"{value[:limit]!r}… ({len(value):,} characters)"
+    if isinstance(value, int) and value.bit_length() > 256:
+        return number(value)
     shown = repr(value)
     return shown if len(shown) <= limit else shown[:limit] + "…"

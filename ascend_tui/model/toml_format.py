@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import asdict, replace
 from pathlib import Path as FilePath
 from typing import Any
@@ -24,7 +25,8 @@ from ascend_tui.model.design import (
     Supernode,
 )
 from ascend_tui.model.locate import find_line, key_lines
-from ascend_tui.model.problems import DesignError, Problem, did_you_mean
+from ascend_tui.model.problems import MAX_SHOWN, DesignError, Hints, Problem
+from ascend_tui.model.text import number, quoted
 from ascend_tui.model.validate import check_count, check_design
 
 Key = tuple[str | int, ...]
@@ -54,6 +56,7 @@ class _Reader:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.hints: dict[tuple[str, ...], Hints] = {}  # for unknown keys, per set of allowed keys
 
     def problem(self, where: str, message: str, key: Key) -> None:
         self.problems.append(Problem(where, message, key))
@@ -64,7 +67,8 @@ class _Reader:
             return {}
         for name in raw:
             if name not in allowed:
-                self.problem(where, f"unknown key {name!r}; " + did_you_mean(name, allowed), (*key, name))
+                hint = self.hints.setdefault(allowed, Hints(allowed))(name)
+                self.problem(where, f"unknown key {quoted(name)}; {hint}", (*key, name))
         return raw
 
     def string(self, raw: dict[str, Any], name: str, where: str, key: Key, default: str | None) -> str:
@@ -81,6 +85,10 @@ class _Reader:
         value = raw.get(name, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.problem(where, f"`{name}` must be a number, got {type(value).__name__}", (*key, name))
+            return default
+        if isinstance(value, int) and abs(value) > sys.float_info.max:  # too large for a float
+            message = f"`{name}` must be a number no larger than 1e308, got {quoted(value)}"
+            self.problem(where, message, (*key, name))
             return default
         return float(value)
 
@@ -101,7 +109,7 @@ class _Reader:
     def node(self, kind: str, raw: Any, where: str, key: Key) -> Root:
         raw = self.table(raw, where, key, NODE_KEYS[kind])
         name = self.string(raw, "name", f"{where} > {kind}" if where else kind, key, None)
-        label = f"{where} > {kind} {name!r}" if where else f"{kind} {name!r}"
+        label = f"{where} > {kind} {quoted(name)}" if where else f"{kind} {quoted(name)}"
         count = self.count(raw.get("count", 1), label, (*key, "count"))
         if kind == "cluster":
             sns = self.items(raw, "supernodes", label, key)
@@ -129,7 +137,8 @@ class _Reader:
             self.problem(label, "`parts` must be a table of part id = count", (*key, "parts"))
         else:
             for pid, n in parts_raw.items():
-                parts.append(PartCount(pid, self.count(n, f"{label} > part {pid!r}", (*key, "parts", pid))))
+                where_part = f"{label} > part {quoted(pid)}"
+                parts.append(PartCount(pid, self.count(n, where_part, (*key, "parts", pid))))
         estimated = raw.get("estimated", [])
         if not isinstance(estimated, list) or not all(isinstance(e, str) for e in estimated):
             self.problem(label, "`estimated` must be a list of property names", (*key, "estimated"))
@@ -147,7 +156,7 @@ class _Reader:
         )
 
     def custom_part(self, pid: str, raw: Any) -> CustomPart:
-        where, key = f"part {pid!r}", ("parts", pid)
+        where, key = f"part {quoted(pid)}", ("parts", pid)
         raw = self.table(raw, where, key, PART_KEYS)
         texts = {k: raw[k] for k in ("base", "kind", "name", "vendor") if k in raw}
         for k, v in texts.items():
@@ -171,11 +180,11 @@ class _Reader:
         if version is None:
             self.problem("design", f"missing `format = {FORMAT_VERSION}` at the top of the file", ())
         elif isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            self.problem("design", f"`format` must be a whole number, got {version!r}", ("format",))
+            self.problem("design", f"`format` must be a whole number, got {quoted(version)}", ("format",))
         elif version > FORMAT_VERSION:
             self.problem(
                 "design",
-                f"format {version} is newer than this ascend-tui understands "
+                f"format {number(version)} is newer than this ascend-tui understands "
                 f"(format {FORMAT_VERSION}); upgrade ascend-tui to open it",
                 ("format",),
             )
@@ -191,7 +200,8 @@ class _Reader:
             )
             return None
         root = self.node(roots[0], data[roots[0]], "", (roots[0],))
-        parts_raw = self.table(data.get("parts", {}), "parts", ("parts",), tuple(data.get("parts", {})))
+        given = data.get("parts", {})
+        parts_raw = self.table(given, "parts", ("parts",), tuple(given) if isinstance(given, dict) else ())
         targets_raw = self.table(data.get("targets", {}), "targets", ("targets",), tuple(TARGETS))
         targets = {
             k: self.number(targets_raw, k, "targets", ("targets",), 0.0) for k in targets_raw if k in TARGETS
@@ -221,7 +231,8 @@ class _Reader:
 
 
 def parse_design(text: str, source: str | None = None, catalog: Catalog | None = None) -> Design:
-    """A checked design from TOML text; DesignError lists every problem with its line."""
+    """A checked design from TOML text; DesignError lists every problem, the ones its message
+    shows (the first MAX_SHOWN) with their lines."""
     data = files.parse_toml(text, source)
     reader = _Reader()
     design = reader.design(data)
@@ -231,8 +242,10 @@ def parse_design(text: str, source: str | None = None, catalog: Catalog | None =
         seen = {p.key for p in problems}
         problems += [p for p in check_design(design, catalog or load_catalog()) if p.key not in seen]
     if problems:
-        lines = key_lines(text)
-        raise DesignError([replace(p, line=find_line(lines, p.key)) for p in problems], source)
+        shown = problems[:MAX_SHOWN]
+        lines = key_lines(text, {p.key for p in shown})
+        located = [replace(p, line=find_line(lines, p.key)) for p in shown]
+        raise DesignError(located + problems[MAX_SHOWN:], source)
     assert design is not None
     return design
 

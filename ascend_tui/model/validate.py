@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from ascend_tui.model.catalog import ACCELERATOR_FIGURES, PART_KINDS, Catalog, Part
 from ascend_tui.model.design import (
@@ -22,7 +23,8 @@ from ascend_tui.model.design import (
     describe_path,
     node_at,
 )
-from ascend_tui.model.problems import Problem, did_you_mean
+from ascend_tui.model.problems import Hints, Problem, did_you_mean
+from ascend_tui.model.text import number, quoted
 
 MAX_FOOTPRINT_M2 = 1000.0  # one cabinet larger than this is a typo
 MAX_OVERHEAD = 10.0  # overhead as a fraction of the cabinet's part power
@@ -51,42 +53,27 @@ def toml_key(design: Design, path: Path) -> Key:
     return tuple(key)
 
 
-def resolve_parts(design: Design, catalog: Catalog) -> tuple[dict[str, Part], list[Problem]]:
-    """Catalog parts plus the design's own, with `base` chains followed and loops refused."""
-    parts: dict[str, Part] = dict(catalog.parts)
-    problems: list[Problem] = []
-    resolving: list[str] = []
+def _loop(ids: list[str]) -> str:
+    """A `base` loop for a message: `'a' -> 'b' -> 'a'`, cut in the middle when long."""
+    shown = [quoted(i, 40) for i in ids]
+    if len(shown) > 6:
+        shown = [*shown[:4], "…", shown[-1]]
+    text = " -> ".join([*shown, quoted(ids[0], 40)])
+    return text + (f" ({len(ids):,} parts)" if len(ids) > 6 else "")
 
-    def resolve(pid: str) -> Part | None:
-        if pid in parts:
-            return parts[pid]
+
+def resolve_parts(design: Design, catalog: Catalog) -> tuple[dict[str, Part], list[Problem]]:
+    """Catalog parts plus the design's own, with `base` chains followed (without recursion, so a
+    chain of any length resolves) and loops refused, each once, by name."""
+    parts: dict[str, Part] = dict(catalog.parts)
+    named: dict[str, str] = {pid: p.name for pid, p in parts.items()}  # the name a derived part takes
+    problems: list[Problem] = []
+    failed: set[str] = set()
+    base_hints = Hints([*parts, *design.parts])
+
+    def build(pid: str, base: Part | None) -> Part | None:
         custom = design.parts[pid]
-        where, key = f"part {pid!r}", ("parts", pid)
-        if pid in resolving:
-            loop = " -> ".join([*resolving[resolving.index(pid) :], pid])
-            problems.append(
-                Problem(
-                    where, f"`base` references loop: {loop}; make one of them a full part", (*key, "base")
-                )
-            )
-            return None
-        base: Part | None = None
-        if custom.base is not None:
-            if custom.base not in parts and custom.base not in design.parts:
-                known = [*parts, *design.parts]
-                problems.append(
-                    Problem(
-                        where,
-                        f"unknown base part {custom.base!r}; " + did_you_mean(custom.base, known),
-                        (*key, "base"),
-                    )
-                )
-                return None
-            resolving.append(pid)
-            base = resolve(custom.base)
-            resolving.pop()
-            if base is None:
-                return None
+        where, key = f"part {quoted(pid)}", ("parts", pid)
         kind = custom.kind or (base.kind if base else None)
         if kind not in PART_KINDS:
             problems.append(
@@ -110,37 +97,76 @@ def resolve_parts(design: Design, catalog: Catalog) -> tuple[dict[str, Part], li
                     )
                 )
                 return None
-        name = custom.name or (f"{base.name} (custom {pid})" if base else pid)
+        named[pid] = custom.name or (named[base.id] if base else pid)
+        name = custom.name or (f"{named[base.id]} (custom {pid})" if base else pid)
         vendor = custom.vendor if custom.vendor is not None else (base.vendor if base else "")
-        part = Part(pid, kind, name, vendor, "custom", figures)
-        parts[pid] = part
-        return part
+        return Part(pid, kind, name, vendor, "custom", figures)
 
-    for pid in design.parts:
-        if pid in catalog.parts:
+    for start in design.parts:
+        if start in catalog.parts:
             problems.append(
                 Problem(
-                    f"part {pid!r}",
+                    f"part {quoted(start)}",
                     "this id is already in the catalog and a design "
                     "part may not replace it; choose another id and set "
-                    f"`base = {pid!r}` to start from the catalog part",
-                    ("parts", pid),
+                    f"`base = {quoted(start)}` to start from the catalog part",
+                    ("parts", start),
                 )
             )
             continue
-        resolve(pid)
+        # Follow `base` from `start` to a part already resolved (or to none), then build the
+        # chain back up from there.
+        chain: list[str] = []
+        on_chain: dict[str, int] = {}
+        here: str | None = start
+        resolvable = True
+        while here is not None and here not in parts:
+            resolvable = False
+            if here in failed:
+                break
+            if here in on_chain:
+                loop = chain[on_chain[here] :]
+                problems.append(
+                    Problem(
+                        f"part {quoted(loop[0])}",
+                        f"`base` references loop: {_loop(loop)}; make one of them a full part",
+                        ("parts", loop[0], "base"),
+                    )
+                )
+                break
+            if here not in design.parts:
+                problems.append(
+                    Problem(
+                        f"part {quoted(chain[-1])}",
+                        f"unknown base part {quoted(here)}; " + base_hints(here),
+                        ("parts", chain[-1], "base"),
+                    )
+                )
+                break
+            on_chain[here] = len(chain)
+            chain.append(here)
+            here = design.parts[here].base
+            resolvable = True
+        if resolvable:
+            for pid in reversed(chain):
+                base_id = design.parts[pid].base
+                part = build(pid, parts[base_id] if base_id is not None else None)
+                if part is None:
+                    break
+                parts[pid] = part
+        failed.update(p for p in chain if p not in parts)
     return parts, problems
 
 
 def check_count(count: object, what: str = "count") -> str | None:
     """Why a count (or another whole number of things, `what`) is not acceptable, or None."""
     if isinstance(count, bool) or not isinstance(count, int):
-        return f"{what} must be a whole number, got {count!r}"
+        return f"{what} must be a whole number, got {quoted(count)}"
     if count < 1:
         advice = " (remove the node instead)" if what == "count" else ""
-        return f"{what} must be at least 1, got {count}{advice}"
+        return f"{what} must be at least 1, got {quoted(count)}{advice}"
     if count > MAX_COUNT:
-        return f"{what} {count:,} is absurd (more than {MAX_COUNT:,}); check for a typo"
+        return f"{what} {number(count)} is absurd (more than {MAX_COUNT:,}); check for a typo"
     return None
 
 
@@ -153,15 +179,33 @@ def check_number(value: float, low: float, high: float, what: str) -> str | None
     return None
 
 
+@dataclass
+class TreeHints:
+    """Spelling hints for the names a tree's nodes refer to, looked up once per wrong name."""
+
+    parts: Hints
+    cooling: Hints
+
+    @classmethod
+    def of(cls, catalog: Catalog, parts: dict[str, Part]) -> TreeHints:
+        return cls(Hints(parts, "`ascend-tui parts` lists the known ids"), Hints(catalog.cooling))
+
+
 def check_node(
-    design: Design, path: Path, node: Node, catalog: Catalog, parts: dict[str, Part]
+    design: Design,
+    path: Path,
+    node: Node,
+    catalog: Catalog,
+    parts: dict[str, Part],
+    hints: TreeHints | None = None,
 ) -> list[Problem]:
     """Problems with one node on its own (its place is worked out only when there are some)."""
     found: list[tuple[str, tuple[str, ...]]] = []  # message, key below the node's own
     if isinstance(node, PartCount):
-        if node.part not in parts:
-            hint = did_you_mean(node.part, parts, "`ascend-tui parts` lists the known ids")
-            found.append((f"unknown part id {node.part!r}; {hint}", ()))
+        # A part the design defines but that did not resolve has its own problem already.
+        if node.part not in parts and node.part not in design.parts:
+            hint = (hints or TreeHints.of(catalog, parts)).parts(node.part)
+            found.append((f"unknown part id {quoted(node.part)}; {hint}", ()))
     elif not node.name.strip():
         found.append(("name must not be empty", ("name",)))
     why = check_count(node.count)
@@ -169,10 +213,11 @@ def check_node(
         found.append((why, () if isinstance(node, PartCount) else ("count",)))
     if isinstance(node, Cabinet):
         if node.role not in CABINET_ROLES:
-            found.append((f"role must be one of {', '.join(CABINET_ROLES)}, got {node.role!r}", ("role",)))
+            roles = ", ".join(CABINET_ROLES)
+            found.append((f"role must be one of {roles}, got {quoted(node.role)}", ("role",)))
         if node.cooling not in catalog.cooling:
-            hint = did_you_mean(node.cooling, catalog.cooling)
-            found.append((f"unknown cooling kind {node.cooling!r}; {hint}", ("cooling",)))
+            hint = (hints or TreeHints.of(catalog, parts)).cooling(node.cooling)
+            found.append((f"unknown cooling kind {quoted(node.cooling)}; {hint}", ("cooling",)))
         for field_name, high in (("footprint_m2", MAX_FOOTPRINT_M2), ("power_overhead", MAX_OVERHEAD)):
             why = check_number(getattr(node, field_name), 0.0, high, field_name)
             if why:
@@ -180,12 +225,15 @@ def check_node(
         for name in node.estimated:
             if name not in CABINET_ESTIMABLE:
                 found.append(
-                    (f"`estimated` may name {', '.join(CABINET_ESTIMABLE)}, not {name!r}", ("estimated",))
+                    (
+                        f"`estimated` may name {', '.join(CABINET_ESTIMABLE)}, not {quoted(name)}",
+                        ("estimated",),
+                    )
                 )
         seen: set[str] = set()
         for pc in node.parts:
             if pc.part in seen:
-                found.append((f"part {pc.part!r} is listed twice; give it one count", ()))
+                found.append((f"part {quoted(pc.part)} is listed twice; give it one count", ()))
             seen.add(pc.part)
     if not found:
         return []
@@ -203,7 +251,7 @@ def check_settings(design: Design, catalog: Catalog) -> tuple[dict[str, Part], l
     for name, value in design.targets.items():
         if name not in TARGETS:
             hint = did_you_mean(name, TARGETS)
-            problems.append(Problem("targets", f"unknown target {name!r}; {hint}", ("targets", name)))
+            problems.append(Problem("targets", f"unknown target {quoted(name)}; {hint}", ("targets", name)))
         elif (why := check_number(value, 0.0, 1e15, name)) is not None:
             problems.append(Problem("targets", why, ("targets", name)))
     if design.floor is not None:
@@ -214,10 +262,11 @@ def check_settings(design: Design, catalog: Catalog) -> tuple[dict[str, Part], l
 def check_subtree(design: Design, path: Path, catalog: Catalog, parts: dict[str, Part]) -> list[Problem]:
     """Problems with the node at `path` and everything below it."""
     problems: list[Problem] = []
+    hints = TreeHints.of(catalog, parts)
     stack: list[tuple[Path, Node]] = [(path, node_at(design, path))]
     while stack:
         here, node = stack.pop()
-        problems.extend(check_node(design, here, node, catalog, parts))
+        problems.extend(check_node(design, here, node, catalog, parts, hints))
         kids = children(node)
         stack.extend(((*here, i), kids[i]) for i in range(len(kids) - 1, -1, -1))
     return problems
