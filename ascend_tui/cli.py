@@ -122,7 +122,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from ascend_tui.report import ESTIMATE_NOTE, metrics_table
 
     console = _console()
-    console.print(metrics_table(metrics, title=Text(visible(design.name))))
+    console.print(metrics_table(metrics, title=design.name))
     for c in checks:
         what, unit = TARGETS[c.key]
         sign = "≥" if c.key.startswith("min_") else "≤"

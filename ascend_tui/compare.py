@@ -95,7 +95,8 @@ def compare_table(comparison: Comparison) -> Table:
     """Totals with ratios, then the per-chip, per-kW and per-m² ratios."""
     c = comparison
     # Names and labels come from files: Text, never markup, with control characters shown.
-    table = Table(title=Text(visible(f"Compared with {c.names[c.baseline]} ({c.labels[c.baseline]})")))
+    title = visible(f"Compared with {c.names[c.baseline]} ({c.labels[c.baseline]})")
+    table = Table(title=Text(title, style="table.title"))
     table.add_column("metric")
     for i, name in enumerate(c.names):
         table.add_column(Text(visible(name) + (" (baseline)" if i == c.baseline else "")), justify="right")

@@ -136,9 +136,11 @@ def change(spec: MetricSpec, now: float, before: float) -> str:
     return f"{sign}{text}"
 
 
-def metrics_table(metrics: Metrics, title: Text | None = None, detail: bool = True) -> Table:
-    """A two-column table of metrics for the terminal (the title a Text: never markup)."""
-    table = Table(title=title, show_header=False, box=None, pad_edge=False)
+def metrics_table(metrics: Metrics, title: str | None = None, detail: bool = True) -> Table:
+    """A two-column table of metrics for the terminal; the title (a design's name) is shown as
+    written, never as markup."""
+    heading = None if title is None else Text(visible(title), style="table.title")
+    table = Table(title=heading, show_header=False, box=None, pad_edge=False)
     table.add_column("metric", style="bold")
     table.add_column("value", justify="right")
     for spec in HEADLINE + (DETAIL if detail else ()):
@@ -174,7 +176,7 @@ def part_specs(part: Part) -> Table:
     """A part's figures with where each comes from."""
     # A design's own parts bring their names and sources from the file: Text, control characters shown.
     table = Table(
-        title=Text(visible(f"{part.name} ({part.kind}, {part.status or 'no status'})")),
+        title=Text(visible(f"{part.name} ({part.kind}, {part.status or 'no status'})"), style="table.title"),
         title_justify="left",
         show_header=True,
         box=None,

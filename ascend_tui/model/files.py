@@ -219,8 +219,9 @@ def too_deep(text: str, max_depth: int = MAX_DEPTH) -> int | None:
     # [[header]], a key, one flat value and the dotted keys inside it add up.
     dots = (max_depth - 2) // 2
     if dots >= 1:
-        flat = _FLAT_CONTAINER.sub("=V", _STRINGS_AND_COMMENTS.sub("S", text))
-        if not _OPENS_CONTAINER.search(flat) and not re.search(rf"\.(?:[^.\n]*\.){{{dots - 1}}}", flat):
+        skeleton = _STRINGS_AND_COMMENTS.sub("S", text)
+        nested = _OPENS_CONTAINER.search(_FLAT_CONTAINER.sub("=V", skeleton))
+        if not nested and not re.search(rf"\.(?:[^.\n]*\.){{{dots - 1}}}", skeleton):
             return None
     return _deepest(_skeleton(text), max_depth)
 

@@ -85,10 +85,12 @@ class Session:
         """Every part the design may use: the catalog's and its own."""
         return resolve_parts(self.design, self.catalog)[0]
 
-    def mark_saved(self, file: FilePath | None = None) -> None:
+    def mark_saved(self, file: FilePath | None = None, position: int | None = None) -> None:
+        """Record a save of the design as it was at `position` in the history (by default, as it
+        is now): a save that ran while the user kept editing leaves those edits unsaved."""
         if file is not None:
             self.file = file
-        self.saved_at = self.position
+        self.saved_at = self.position if position is None else position
 
     def mark_unsaved(self) -> None:
         """Treat the design as not saved anywhere (work recovered from an autosave)."""

@@ -24,6 +24,7 @@ from ascend_tui.engine.planning import ScalePlan, plan_count, sweep
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import TARGETS, Cabinet, Design, FloorLayout, Path, node_at, walk
 from ascend_tui.model.problems import DesignError
+from ascend_tui.model.text import visible
 from ascend_tui.report import BY_KEY, describe_plan, format_value, show
 from ascend_tui.ui.dialogs import FormDialog, parse_number
 
@@ -128,7 +129,7 @@ class ScaleDialog(ModalScreen[int | None]):
             for k in PLANNABLE
         ]
         with Vertical(classes="dialog"):
-            yield Label(f"Scale {node.label} (now ×{node.count:,})", classes="dialog-title")
+            yield Label(Text(visible(f"Scale {node.label} (now ×{node.count:,})")), classes="dialog-title")
             with Horizontal(classes="field"):
                 yield Label("Goal", classes="field-label")
                 yield Select(options, value="min_fp8_ef", allow_blank=False, id="scale-key", compact=True)
@@ -155,7 +156,7 @@ class ScaleDialog(ModalScreen[int | None]):
         try:
             self.plan = plan_count(self.design, self.path, key, float(text), self.catalog)
         except (DesignError, ValueError) as error:
-            result.update(Text(str(error), "red"))
+            result.update(Text(visible(str(error), multiline=True), "red"))
             return
         result.update(describe_plan(self.plan))
         self.query_one("#apply", Button).disabled = self.plan.count is None
@@ -179,7 +180,10 @@ class ChartScreen(Screen[None]):
         yield Header()
         with Vertical(id="charts"):
             yield Static(
-                Text(f"How the design grows with the count of {self.label} (now {self.current:,})", "bold")
+                Text(
+                    visible(f"How the design grows with the count of {self.label} (now {self.current:,})"),
+                    "bold",
+                )
             )
             yield PlotextPlot(id="chart-fp8")
             yield PlotextPlot(id="chart-power")
