@@ -244,7 +244,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     design = presets.load(args.design)
     output = Path(args.output)
-    if output.exists() and not args.force:
+    if output.is_file() and not args.force:  # anything but a file is refused by the save itself
         raise DesignError([Problem("", "the file exists; pass --force to overwrite it")], str(output))
     written = save_design(design, output)
     print(f"wrote {visible(str(written))}", file=sys.stderr)
@@ -389,7 +389,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return HANDLERS[args.command](args)
         return cmd_app(_app_parser().parse_args(argv))
     except DesignError as error:  # names and paths from files: shown, never obeyed by the terminal
-        print(f"ascend-tui: {visible(str(error), multiline=True)}", file=sys.stderr)
+        shown = "\n".join(visible(line) for line in str(error).split("\n"))
+        print(f"ascend-tui: {shown}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK

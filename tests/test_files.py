@@ -312,3 +312,18 @@ def test_the_command_line_names_a_folder_and_a_fifo(tmp_path, capsys):
     )
     assert main(["eval", str(tmp_path / "pipe")]) == 2
     assert "this is a named pipe (FIFO), not a design file" in capsys.readouterr().err
+
+
+def test_export_follows_a_link_and_refuses_a_folder_even_with_force(tmp_path, capsys):
+    from ascend_tui.cli import main
+
+    (tmp_path / "real.toml").write_text("old")
+    (tmp_path / "link.toml").symlink_to(tmp_path / "real.toml")
+    assert main(["export", "gb200-nvl72", "-o", str(tmp_path / "link.toml")]) == 2  # it exists: --force
+    assert main(["export", "gb200-nvl72", "-o", str(tmp_path / "link.toml"), "--force"]) == 0
+    assert (tmp_path / "link.toml").is_symlink()
+    assert load_design(tmp_path / "real.toml") == presets.load("gb200-nvl72")
+    (tmp_path / "folder.toml").mkdir()
+    capsys.readouterr()
+    assert main(["export", "gb200-nvl72", "-o", str(tmp_path / "folder.toml"), "--force"]) == 2
+    assert "this is a folder, not a file; save the design under another name" in capsys.readouterr().err

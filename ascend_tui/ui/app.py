@@ -588,29 +588,15 @@ class AscendApp(App[None]):
         self.push_screen(PresetPicker(self.preset_rows(), "Compare this design with"), chosen)
 
     def compare_add(self, screen: CompareScreen, from_file: bool) -> None:
-        """Add a preset or a file to an open comparison."""
-        from ascend_tui.compare import Comparison
-        from ascend_tui.engine.evaluate import evaluate
-
-        def add(label: str, file: FilePath) -> None:
-            try:
-                design = load_design(file, self.catalog)
-                metrics = evaluate(design, self.catalog).totals()
-            except DesignError as error:
-                self.notify(str(error), title="Cannot compare", severity="error", timeout=12)
-                return
-            c = screen.comparison
-            screen.replace(
-                Comparison([*c.labels, label], [*c.names, design.name], [*c.metrics, metrics], c.baseline)
-            )
+        """Add a preset or a file to an open comparison (read and evaluated in a worker)."""
 
         def file_chosen(file: FilePath | None) -> None:
             if file is not None:
-                add(str(file), file)
+                self.add_to_comparison(screen, str(file), file)
 
         def preset_chosen(name: str | None) -> None:
             if name is not None:
-                add(name, presets.resolve(name))
+                self.add_to_comparison(screen, name, presets.resolve(name))
 
         if from_file:
             self.push_screen(PathPrompt("Add a design file", must_exist=True), file_chosen)
@@ -618,6 +604,28 @@ class AscendApp(App[None]):
             self.push_screen(
                 PresetPicker(self.preset_rows(), "Add a preset to the comparison"), preset_chosen
             )
+
+    @work(thread=True, group="compare", description="read a design to compare")
+    def add_to_comparison(self, screen: CompareScreen, label: str, file: FilePath) -> None:
+        from ascend_tui.compare import Comparison
+        from ascend_tui.engine.evaluate import evaluate
+
+        try:
+            design = load_design(file, self.catalog)
+            metrics = evaluate(design, self.catalog).totals()
+        except DesignError as error:
+            self.call_from_thread(
+                self.notify, str(error.located(label)), title="Cannot compare", severity="error", timeout=12
+            )
+            return
+
+        def add() -> None:
+            c = screen.comparison
+            screen.replace(
+                Comparison([*c.labels, label], [*c.names, design.name], [*c.metrics, metrics], c.baseline)
+            )
+
+        self.call_from_thread(add)
 
     def edit_targets(self) -> None:
         def chosen(targets: dict[str, float] | None) -> None:
