@@ -135,7 +135,7 @@ async def test_save_as_with_shift_s_and_open_with_ctrl_o(tmp_path):
         assert isinstance(app.screen, PathPrompt)
         app.screen.query_one(Input).value = str(tmp_path / "copy")  # .toml is added
         await pilot.press("enter")
-        await pilot.pause()
+        app = await settled(pilot)  # the save runs in a worker
         assert target.is_file() and app.session.file == target.resolve()
         await pilot.press("ctrl+o")
         await pilot.pause()
@@ -157,10 +157,14 @@ async def test_a_failed_save_is_reported_in_the_app_and_keeps_the_edits(tmp_path
         app = await settled(pilot)
         await pilot.press("down", "plus")
         await settled(pilot)
-        assert not app.save_to(tmp_path / "no-such-folder" / "pod.toml")
-        await pilot.pause()
+        app.save_to(tmp_path / "no-such-folder" / "pod.toml")
+        app = await settled(pilot)
         assert app.session.dirty
-        assert any("Could not save" in n.message for n in app._notifications)
+        folder = tmp_path / "no-such-folder"
+        expected = (
+            f"Could not save: {folder / 'pod.toml'}: cannot save the design: there is no folder {folder}"
+        )
+        assert expected in [n.message for n in app._notifications]
 
 
 async def test_quitting_with_unsaved_changes_asks_first(tmp_path):
@@ -297,7 +301,7 @@ async def test_a_bad_design_file_is_reported_in_the_app_not_as_a_traceback(tmp_p
     async with make_app(tmp_path).run_test(size=SIZE) as pilot:
         app = await settled(pilot)
         app.load(bad, str(bad), True)
-        await pilot.pause()
+        app = await settled(pilot)  # the file is read in a worker
         assert app.session.design.name == "Atlas 950 SuperPoD"
         assert any("count must be at least 1, got -1" in n.message for n in app._notifications)
 

@@ -364,3 +364,32 @@ def test_the_command_line_exits_1_after_an_unhandled_error_in_the_app(tmp_path, 
     monkeypatch.setattr(AscendApp, "duplicate", broken)
     monkeypatch.setattr(AscendApp, "run", headless)
     assert main(["gb200-nvl72"]) == 1
+
+
+async def test_an_edit_made_while_a_file_opens_is_not_lost(tmp_path, monkeypatch):
+    import ascend_tui.ui.app as app_module
+
+    started, release = threading.Event(), threading.Event()
+    real_load = app_module.load_design
+
+    def slow_load(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started.set()
+        assert release.wait(10)
+        return real_load(*args, **kwargs)
+
+    app = make_app(tmp_path)
+    monkeypatch.setattr(app_module, "load_design", slow_load)
+    async with app.run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        app.load(presets.presets_dir() / "gb200-nvl72.toml", "preset gb200-nvl72", False)
+        await until(pilot, started)
+        await pilot.press("down", "plus")  # edits the design still open
+        release.set()
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if isinstance(app.screen, Confirm):
+                break
+        assert isinstance(app.screen, Confirm) and "unsaved changes" in text_of(app.screen)
+        await pilot.press("escape")  # keep the edit
+        app = await settled(pilot)
+        assert app.session.design.name == "Atlas 950 SuperPoD" and app.session.dirty

@@ -344,6 +344,8 @@ def write_text(path: PathLike, text: str, what: str = "design", max_bytes: int =
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise fail(f"this is {_kind(info.st_mode)}, not a file; save the {what} under another name")
     directory = target.parent
+    if not directory.is_dir():
+        raise fail(f"cannot save the {what}: there is no folder {directory}")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         while True:

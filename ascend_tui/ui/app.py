@@ -850,25 +850,34 @@ class AscendApp(App[None]):
 
     def load(self, file: FilePath, label: str, as_file: bool) -> None:
         """Open a design file or preset in a worker; the current design stays until it is read."""
-        self.read_design(file, label, as_file)
+        self.read_design(file, label, as_file, self.session.version)
 
     @work(thread=True, exclusive=True, group="open", description="open a design")
-    def read_design(self, file: FilePath, label: str, as_file: bool) -> None:
+    def read_design(self, file: FilePath, label: str, as_file: bool, version: int) -> None:
         try:
             design = load_design(file, self.catalog)
         except DesignError as error:
             self.call_from_thread(self.notify, str(error), title="Cannot open", severity="error", timeout=12)
             return
-        self.call_from_thread(self.opened, design, file if as_file else None, label)
+        self.call_from_thread(self.opened, design, file if as_file else None, label, version)
 
-    def opened(self, design: Design, file: FilePath | None, label: str) -> None:
-        self.session.replace(design, file)
-        self.source_label = label
-        self.loads += 1
-        slot, self.slot = self.slot, None  # the work on the design before was saved or discarded
-        if slot is not None:
-            self.in_background(lambda: slot.release(keep=False))
-        self.design_replaced()
+    def opened(self, design: Design, file: FilePath | None, label: str, version: int) -> None:
+        """Put a design read in the background in place, asking again if the user edited the
+        one before while it was read."""
+
+        def replace() -> None:
+            self.session.replace(design, file)
+            self.source_label = label
+            self.loads += 1
+            slot, self.slot = self.slot, None  # the work on the design before was saved or discarded
+            if slot is not None:
+                self.in_background(lambda: slot.release(keep=False))
+            self.design_replaced()
+
+        if self.session.version != version:
+            self.confirm_discard(replace)
+        else:
+            replace()
 
     def design_replaced(self) -> None:
         self.baseline_version = self.session.version
