@@ -71,9 +71,11 @@ def run(packed: PackedDesign) -> Evaluation:
     totals too large to compute at all (absurd part figures times large counts)."""
     from ascend_tui.engine.kernels import accumulate  # compiled or loaded from cache on first use
 
-    unit, flags = accumulate(*packed.kernel_inputs(), c.LAYOUT)
+    # Absurd figures may overflow to inf: that is found and refused below, not warned about.
+    with np.errstate(over="ignore", invalid="ignore"):
+        unit, flags = accumulate(*packed.kernel_inputs(), c.LAYOUT)
+        root = c.scale(unit[packed.root], float(packed.count[packed.root]))
     evaluation = Evaluation(packed, unit, flags)
-    root = c.scale(unit[packed.root], float(packed.count[packed.root]))
     for name in COUNTED:
         if not root[c.COL[name]] <= EXACT_LIMIT:
             why = f"the design totals {root[c.COL[name]]:.3g} {name}, more than can be counted exactly (2^53)"
