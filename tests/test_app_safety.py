@@ -290,6 +290,12 @@ async def test_names_with_markup_and_escape_sequences_are_shown_as_text_everywhe
         assert isinstance(app.screen, Confirm) and SHOWN in text_of(app.screen)
         assert_clean(app)
         await pilot.press("escape")
+        from textual.content import Content
+
+        from ascend_tui.ui.commands import DesignCommands
+
+        hits = [hit async for hit in DesignCommands(app.screen).discover()]  # the palette reads markup
+        assert any(SHOWN in Content.from_markup(hit.help or "").plain for hit in hits)
         app.notify(f"about {app.session.design.name}")
         await pilot.pause()
         assert SHOWN in list(app._notifications)[-1].message

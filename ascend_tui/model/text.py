@@ -20,9 +20,12 @@ _HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 # correctly, and they can neither move nor hide text.
 _JOINERS = frozenset({"\u200c", "\u200d"})
 _MULTILINE = frozenset({"\n", "\t"})
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}  # escapes everyone reads
 
 
 def _escape(char: str) -> str:
+    if char in _NAMED:
+        return _NAMED[char]
     code = ord(char)
     if code <= 0xFF:
         return f"\\x{code:02x}"
