@@ -12,11 +12,11 @@ without saving (a crash, a killed terminal), and the next app to start offers it
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
 import secrets
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -32,14 +32,33 @@ NOTE_BYTES = 64 * 1024
 LEGACY = "autosave"  # the one shared slot of earlier versions: autosave.toml and autosave.json
 
 
-def _lock(path: Path) -> int | None:
-    """A descriptor holding an exclusive lock on `path` (created if need be), or None when
-    another holder has it."""
-    while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+if sys.platform == "win32":
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            return False
+        return True
+
+
+def _lock(path: Path) -> int | None:
+    """A descriptor holding an exclusive lock on `path` (created if need be), or None when
+    another holder has it. The lock goes with the process: a crash releases it."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        if not _try_lock(fd):
             os.close(fd)
             return None
         # The last holder deletes the lock file as it lets go: make sure the file locked is

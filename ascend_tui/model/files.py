@@ -300,7 +300,7 @@ def _temporary_name(name: str, directory: Path) -> str:
     long `name` is (a 250-character name plus a suffix would not)."""
     try:
         limit = os.pathconf(directory, "PC_NAME_MAX")
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # AttributeError: no pathconf (Windows)
         limit = NAME_MAX
     token = secrets.token_hex(4)
     room = min(limit, NAME_MAX) - len(f"..{token}.tmp")
@@ -359,7 +359,7 @@ def write_text(path: PathLike, text: str, what: str = "design", max_bytes: int =
                 continue
         try:
             with os.fdopen(fd, "wb") as f:
-                if info is not None:
+                if info is not None and hasattr(os, "fchmod"):
                     os.fchmod(f.fileno(), stat.S_IMODE(info.st_mode))
                 f.write(data)
                 f.flush()
