@@ -1,3 +1,4 @@
-"""ascend-tui: design AI compute clusters from the chip up and see what they deliver."""
+"""ascend-tui: design AI compute clusters from the chip up and see what they deliver.
 
-__version__ = "0.1.0"
+The version is in pyproject.toml only; `ascend-tui --version` reads the installed metadata.
+"""

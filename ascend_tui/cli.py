@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (shell completion with the optional `completion` extra)
 """The command line: open the app, or evaluate, list, export and compare designs headlessly.
 
 Heavy modules (numba, textual) are imported inside the commands that need them, so that
@@ -8,24 +9,41 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ascend_tui import __version__
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.text import quoted, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ascend_tui.model.design import Design
-    from ascend_tui.model.design import Path as NodePath
+    from ascend_tui.model.catalog import Figure
+    from ascend_tui.model.design import Design, NodePath
 
-COMMANDS = ("eval", "presets", "parts", "export", "compare", "scale")
+COMMANDS = ("eval", "presets", "parts", "bom", "export", "compare", "scale", "metrics")
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_TARGETS_MISSED = 0, 1, 2, 3
+# The version of every JSON output's shape; raise it when a key changes meaning or goes away.
+JSON_SCHEMA = 1
+
+
+def version() -> str:
+    """The installed package's version (one place: pyproject.toml)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("ascend-tui")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def _example(*lines: str) -> str:
+    return "example:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def _app_parser() -> argparse.ArgumentParser:
@@ -33,50 +51,131 @@ def _app_parser() -> argparse.ArgumentParser:
         prog="ascend-tui",
         description="Design AI compute clusters from the chip up. With no command, opens the app "
         "on FILE (a design or preset name), or on the Atlas 950 SuperPoD.",
-        epilog="commands: " + ", ".join(COMMANDS) + " (`ascend-tui COMMAND --help` for each)",
+        epilog="commands: "
+        + ", ".join(COMMANDS)
+        + " (`ascend-tui COMMAND --help` for each)\n\n"
+        + _example("ascend-tui cloudmatrix-384"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", nargs="?", help="design file or preset name to open")
-    parser.add_argument("--version", action="version", version=f"ascend-tui {__version__}")
+    parser.add_argument("--version", action="version", version=f"ascend-tui {version()}")
     return parser
 
 
 def _command_parser() -> argparse.ArgumentParser:
+    from ascend_tui.model.metrics import TARGETS, scalable
+
     parser = argparse.ArgumentParser(prog="ascend-tui")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("eval", help="evaluate a design or preset")
-    p.add_argument("design", help="design file or preset name")
+
+    def command(name: str, help: str, *example: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=help,
+            description=help[:1].upper() + help[1:] + ".",
+            epilog=_example(*example),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = command("eval", "evaluate a design or preset", "ascend-tui eval atlas-950-superpod --json")
+    _designs(p.add_argument("design", help="design file or preset name"))
     p.add_argument("--json", action="store_true", help="print JSON (decimal units) instead of a table")
     p.add_argument(
         "--check",
         action="store_true",
         help="exit with status 3 if any of the design's targets or limits is missed",
     )
-    p = sub.add_parser("presets", help="list presets with their headline figures")
+    p = command("presets", "list presets with their headline figures", "ascend-tui presets --json")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = sub.add_parser("parts", help="list the part catalog, or one part's figures with their sources")
+    p = command(
+        "parts",
+        "list the part catalog, or one part's figures with their sources",
+        "ascend-tui parts ascend-910c",
+    )
     p.add_argument("part", nargs="?", help="a part id: show its figures, each with its source")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = sub.add_parser("export", help="write a preset or design as an editable TOML design")
-    p.add_argument("design", help="preset name or design file")
+    p = command(
+        "bom",
+        "the bill of materials: every part, typed or derived by a fabric, with counts and power",
+        "ascend-tui bom cloudmatrix-384 --csv",
+    )
+    _designs(p.add_argument("design", help="design file or preset name"))
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON")
+    out.add_argument("--csv", action="store_true", help="print CSV (one line per part)")
+    p = command(
+        "export",
+        "write a preset or design as an editable TOML design",
+        "ascend-tui export gb200-nvl72 -o nvl72.toml",
+    )
+    _designs(p.add_argument("design", help="preset name or design file"))
     p.add_argument("-o", "--output", required=True, help="file to write (.toml)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
-    p = sub.add_parser("compare", help="compare designs side by side, with ratios to a baseline")
-    p.add_argument("designs", nargs="+", help="two or more design files or preset names")
+    p = command(
+        "compare",
+        "compare designs side by side, with ratios to a baseline",
+        "ascend-tui compare gb200-nvl72 cloudmatrix-384 --baseline 1",
+    )
+    _designs(p.add_argument("designs", nargs="+", help="two or more design files or preset names"))
     p.add_argument("--baseline", type=int, default=1, help="which design is the baseline (1-based)")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = sub.add_parser("scale", help="how many of a block reach a target or fit a budget")
-    p.add_argument("design", help="design file or preset name")
+    p = command(
+        "scale",
+        "how many of a block reach a target or fit a budget",
+        "ascend-tui scale atlas-950-superpod compute min_fp8_ef=10",
+    )
+    _designs(p.add_argument("design", help="design file or preset name"))
     p.add_argument(
         "block",
-        help="the supernode or cabinet to scale: its name, or the names on its path joined with / "
-        "(the last ones suffice, e.g. pod/compute); a name that contains / matches whole, or "
-        "write its / as \\/",
+        help="the block to scale: its name, or the names on its path joined with / (the last ones "
+        "suffice, e.g. pod/compute); a name that contains / matches whole, or write its / as \\/",
     )
-    p.add_argument(
-        "goal", help="KEY=VALUE, e.g. min_fp8_ef=10 or max_it_power_kw=20000 (keys as in [targets])"
+    keys = ", ".join(k for k, t in TARGETS.items() if scalable(t))
+    p.add_argument("goal", help=f"KEY=VALUE with KEY one of {keys}")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = command(
+        "metrics",
+        "list every metric: key (as in JSON), label, unit, targets and meaning",
+        "ascend-tui metrics --json",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--markdown", action="store_true", help="print the README's table of metrics")
     return parser
+
+
+def _designs(action: argparse.Action) -> None:
+    """Let shell completion offer preset names and .toml files for a design argument."""
+
+    def complete(prefix: str, **_: object) -> list[str]:
+        from ascend_tui.model.presets import preset_names
+
+        folder, _slash, start = prefix.rpartition("/")
+        files = Path(folder or ".").glob(f"{start}*")
+        found = [str(f) + ("/" if f.is_dir() else "") for f in files if f.is_dir() or f.suffix == ".toml"]
+        return [n for n in preset_names() if n.startswith(prefix)] + sorted(found)
+
+    action.completer = complete  # type: ignore[attr-defined]
+
+
+def shell_completion(**options: Any) -> None:
+    """Answer a shell's completion request and exit (argcomplete, from the optional `completion`
+    extra); does nothing when no shell asked or argcomplete is not installed. Completes commands,
+    options, and preset names and .toml files where a command takes a design."""
+    if "_ARGCOMPLETE" not in os.environ:
+        return
+    try:
+        import argcomplete
+    except ImportError:
+        return
+    argcomplete.autocomplete(_command_parser(), **options)
+
+
+def _print_json(payload: dict[str, Any]) -> None:
+    """JSON on stdout, headed by the schema version and the version of the catalog it used."""
+    from ascend_tui.model.catalog import load_catalog
+
+    out = {"schema": JSON_SCHEMA, "catalog_version": load_catalog().version, **payload}
+    print(json.dumps(out, indent=2))
 
 
 def _console() -> Console:
@@ -87,6 +186,16 @@ def _console() -> Console:
     return console if console.is_terminal else Console(width=200)
 
 
+def _note_catalog(design: Design) -> None:
+    """Say on stderr when the design was made with another catalog version, and what changed."""
+    from ascend_tui.model.catalog import load_catalog
+    from ascend_tui.model.validate import catalog_note
+
+    note = catalog_note(design, load_catalog())
+    if note:
+        print(f"ascend-tui: note: {note}", file=sys.stderr)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from ascend_tui.engine.evaluate import evaluate
     from ascend_tui.engine.planning import check_targets
@@ -94,11 +203,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from ascend_tui.model.design import describe_path
 
     design = presets.load(args.design)
+    _note_catalog(design)
     try:
         evaluation = evaluate(design)
     except DesignError as error:
         raise error.located(str(presets.resolve(args.design))) from None
-    metrics = evaluation.totals()
+    results = evaluation.totals()
     checks = check_targets(evaluation, design)
     missed = [c for c in checks if not c.met]
     code = EXIT_TARGETS_MISSED if args.check and missed else EXIT_OK
@@ -114,28 +224,32 @@ def cmd_eval(args: argparse.Namespace) -> int:
             }
             for c in checks
         ]
-        print(json.dumps({"design": design.name, **metrics.as_dict(), "targets": targets}, indent=2))
+        fabrics = [
+            {
+                "name": f.name,
+                "block": describe_path(design, f.block),
+                "kind": "scale-out" if f.scaleout else "scale-up",
+                "per_instance": f.derived,
+                "problem": f.problem or None,
+            }
+            for f in evaluation.fabrics()
+        ]
+        _print_json({"design": design.name, **results.as_dict(), "targets": targets, "fabrics": fabrics})
         return code
     from rich.text import Text
 
-    from ascend_tui.model.design import TARGETS
-    from ascend_tui.report import ESTIMATE_NOTE, metrics_table
+    from ascend_tui.report import ESTIMATE_NOTE, metrics_table, target_line
 
     console = _console()
-    console.print(metrics_table(metrics, title=design.name))
+    console.print(metrics_table(results, title=design.name))
     for c in checks:
-        what, unit = TARGETS[c.key]
-        sign = "≥" if c.key.startswith("min_") else "≤"
-        mark, how = (("met", "green"), "margin") if c.met else (("missed", "bold red"), "short by")
-        line = Text.assemble(
-            f"Target: {what} {sign} {c.goal:,.4g} {unit}: ", mark, f", {how} {abs(c.margin):,.4g} {unit}"
-        )
-        if not c.met:  # names from the file: a Text, never markup
-            line.append(f"; look at {visible(describe_path(design, c.responsible))}")
-        console.print(line)
-    if metrics.cabinets_over_cooling_limit:
+        console.print(target_line(c, describe_path(design, c.responsible)))
+    for fabric in evaluation.fabrics():
+        if fabric.problem:
+            console.print(Text.assemble(("warning: ", "yellow"), visible(fabric.problem)))
+    if results["cabinets_over_cooling_limit"]:
         console.print(
-            f"[yellow]warning:[/] {metrics.cabinets_over_cooling_limit:,} cabinets draw more "
+            f"[yellow]warning:[/] {results.count('cabinets_over_cooling_limit'):,} cabinets draw more "
             "than their cooling kind can take (see `ascend-tui parts` for the limits)"
         )
     console.print(f"[dim]{ESTIMATE_NOTE}[/]")
@@ -145,36 +259,56 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_presets(args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from ascend_tui.engine.evaluate import evaluate
-    from ascend_tui.model import presets
-    from ascend_tui.report import HEADLINE, show
+    from ascend_tui.engine.evaluate import preset_results
+    from ascend_tui.report import preset_cells, preset_headers
 
-    rows = []
-    for name in presets.preset_names():
-        design = presets.load(name)
-        rows.append((name, design.name, evaluate(design).totals()))
+    rows = preset_results()
     if args.json:
-        print(json.dumps([{"preset": n, "design": d, **m.as_dict()} for n, d, m in rows], indent=2))
+        _print_json({"presets": [{"preset": n, "design": d, **r.as_dict()} for n, d, r in rows]})
         return EXIT_OK
-    shown = [
-        s
-        for s in HEADLINE
-        if s.key not in ("hbm_bandwidth_tbps", "scaleup_bandwidth_tbps", "facility_power_kw")
-    ]
     table = Table(title="Presets")
-    table.add_column("preset")
-    for spec in shown:
-        table.add_column(spec.label, justify="right")
-    for name, _, m in rows:
-        table.add_row(name, *(show(m, s.key) for s in shown))
+    for i, header in enumerate(preset_headers()):
+        table.add_column(header, justify="left" if i == 0 else "right")
+    for name, _, results in rows:
+        table.add_row(*preset_cells(name, results))
     _console().print(table)
     return EXIT_OK
+
+
+def _figure_cell(f: Figure | None) -> str:
+    """A figure in a catalog table: its value, ~ for an estimate, — no units, n/p not published."""
+    if f is None:
+        return ""
+    if not f.supported:
+        return "—"
+    if not f.published:
+        return "n/p"
+    return ("~" if f.estimate else "") + f"{f.value:g}"
+
+
+def _figure_json(f: Figure) -> dict[str, object]:
+    """A figure for JSON: its value (null where it has none), its range, and where it comes from."""
+    out: dict[str, object] = {
+        "value": f.value if f.counts else None,
+        "supported": f.supported,
+        "published": f.published,
+        "estimate": f.estimate,
+        "basis": f.basis,
+    }
+    if f.ranged:
+        out["low"] = f.low if f.low is not None else f.value
+        out["high"] = f.high if f.high is not None else f.value
+    if f.direction:
+        out["direction"] = f.direction
+    if f.year is not None:
+        out["year"] = f.year
+    return out
 
 
 def cmd_parts(args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from ascend_tui.model.catalog import FIGURE_LABELS, FIGURES, load_catalog
+    from ascend_tui.model.catalog import FIGURES, PART_KINDS, load_catalog
 
     catalog = load_catalog()
     if args.part is not None:
@@ -195,10 +329,7 @@ def cmd_parts(args: argparse.Namespace) -> int:
                 "name": p.name,
                 "vendor": p.vendor,
                 "status": p.status,
-                "figures": {
-                    k: {"value": f.value, "supported": f.supported, "basis": f.basis}
-                    for k, f in p.figures.items()
-                },
+                "figures": {k: _figure_json(f) for k, f in p.figures.items()},
             }
             for pid, p in catalog.parts.items()
         }
@@ -206,34 +337,85 @@ def cmd_parts(args: argparse.Namespace) -> int:
             cid: {"name": k.name, "max_cabinet_kw": k.max_cabinet_kw.value, "basis": k.max_cabinet_kw.basis}
             for cid, k in catalog.cooling.items()
         }
-        print(json.dumps({"parts": out, "cooling": cooling}, indent=2))
+        _print_json({"parts": out, "cooling": cooling})
         return EXIT_OK
-    table = Table(title="Part catalog (~ estimate, — no units for that precision)")
-    table.add_column("id")
-    table.add_column("kind")
-    for figure, unit in FIGURES.items():
-        table.add_column(f"{FIGURE_LABELS[figure]}\n{unit}", justify="right")
-    for pid, part in catalog.parts.items():
-        cells = []
-        for figure in FIGURES:
-            f = part.figures.get(figure)
-            if f is None:
-                cells.append("")
-            elif not f.supported:
-                cells.append("—")
-            else:
-                cells.append(("~" if f.estimate else "") + f"{f.value:g}")
-        table.add_row(pid, part.kind, *cells)
     console = _console()
-    console.print(table)
-    for cid, kind in catalog.cooling.items():
+    for kind in PART_KINDS:  # one table per kind, with the figures that kind has
+        parts = {pid: p for pid, p in catalog.parts.items() if p.kind == kind}
+        if not parts:
+            continue
+        figures = [spec for spec in FIGURES.values() if kind in spec.kinds]
+        table = Table(title=f"{kind} parts", title_justify="left")
+        table.add_column("id", no_wrap=True)
+        for spec in figures:
+            table.add_column(f"{spec.label}\n{spec.unit}", justify="right")
+        for pid, part in parts.items():
+            table.add_row(pid, *(_figure_cell(part.figures.get(spec.name)) for spec in figures))
+        console.print(table)
+    console.print("~ estimate · — no units for that precision · n/p not published")
+    for cid, kind_ in catalog.cooling.items():
         console.print(
-            f"cooling {cid!r}: at most {kind.max_cabinet_kw.value:g} kW per cabinet "
-            f"({kind.max_cabinet_kw.basis})"
+            f"cooling {cid!r}: at most {kind_.max_cabinet_kw.value:g} kW per cabinet "
+            f"({kind_.max_cabinet_kw.basis})"
         )
     console.print(
         "[dim]Sources and rationales: `ascend-tui parts --json`, or the part browser in the app.[/]"
     )
+    return EXIT_OK
+
+
+def cmd_bom(args: argparse.Namespace) -> int:
+    from ascend_tui.engine.evaluate import evaluate
+    from ascend_tui.model import presets
+
+    design = presets.load(args.design)
+    try:
+        lines = evaluate(design).bill()
+    except DesignError as error:
+        raise error.located(str(presets.resolve(args.design))) from None
+    fields = ("part", "name", "kind", "derived_by", "count", "power_kw", "power_low_kw", "power_high_kw")
+    if args.json:
+        _print_json(
+            {"design": design.name, "parts": [{f: getattr(line, f) for f in fields} for line in lines]}
+        )
+        return EXIT_OK
+    if args.csv:
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(fields)
+        for line in lines:  # names from files: control characters shown, as everywhere on a terminal
+            writer.writerow(
+                [visible(v) if isinstance(v, str) else v for v in (getattr(line, f) for f in fields)]
+            )
+        return EXIT_OK
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(visible(f"Bill of materials: {design.name}"), style="table.title"))
+    for header, right in (
+        ("part", False),
+        ("kind", False),
+        ("from", False),
+        ("count", True),
+        ("power", True),
+    ):
+        table.add_column(header, justify="right" if right else "left")
+    for line in lines:
+        if line.power_kw is None or line.power_low_kw is None or line.power_high_kw is None:
+            power = "not published"
+        elif line.power_low_kw == line.power_high_kw:
+            power = f"{line.power_kw:,.1f} kW"
+        else:
+            power = f"~{line.power_kw:,.1f} kW ({line.power_low_kw:,.1f}–{line.power_high_kw:,.1f})"
+        table.add_row(
+            Text(visible(line.name)),
+            line.kind,
+            Text(visible(line.derived_by or "typed")),
+            f"{line.count:,.0f}",
+            power,
+        )
+    _console().print(table)
     return EXIT_OK
 
 
@@ -244,7 +426,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     design = presets.load(args.design)
     output = Path(args.output)
-    if output.is_file() and not args.force:  # anything but a file is refused by the save itself
+    if os.path.isfile(output) and not args.force:  # anything but a file is refused by the save itself
         raise DesignError([Problem("", "the file exists; pass --force to overwrite it")], str(output))
     written = save_design(design, output)
     print(f"wrote {visible(str(written))}", file=sys.stderr)
@@ -263,7 +445,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     designs = [presets.load(d) for d in args.designs]
     comparison = compare_designs(designs, args.designs, baseline=args.baseline - 1)
     if args.json:
-        print(json.dumps(comparison.as_dict(), indent=2))
+        _print_json(comparison.as_dict())
     else:
         _console().print(compare_table(comparison))
     return EXIT_OK
@@ -289,14 +471,13 @@ def _escaped(name: str) -> str:
 
 
 def find_block(design: Design, name: str) -> NodePath:
-    """The path of the supernode or cabinet that `name` names: its own name, or the names on
-    its path joined with / (the last ones suffice). A name containing / matches whole, or with
-    each / written as \\/. DesignError lists the candidates when the name is missing or matches
-    more than one node."""
-    from ascend_tui.model.design import Cabinet, Supernode, children, walk
+    """The path of the block that `name` names: its own name, or the names on its path joined
+    with / (the last ones suffice). A name containing / matches whole, or with each / written as
+    \\/. DesignError lists the candidates when the name is missing or matches more than one."""
+    from ascend_tui.model.design import Block, children, walk
 
     wanted = block_names(name)
-    blocks = [p for p, n in walk(design) if isinstance(n, (Supernode, Cabinet))]
+    blocks = [p for p, n in walk(design) if isinstance(n, Block)]
 
     def names(path: NodePath) -> list[str]:
         node, out = design.root, [design.root.name]
@@ -310,21 +491,22 @@ def find_block(design: Design, name: str) -> NodePath:
         return found[0]
     known = sorted({"/".join(_escaped(n) for n in names(p)) for p in blocks})
     if found:
-        why = "matches more than one node; write a / inside a name as \\/, or give more of its path"
+        why = "matches more than one block; write a / inside a name as \\/, or give more of its path"
     else:
-        why = "names no supernode or cabinet"
+        why = "names no block"
     raise DesignError([Problem("", f"{quoted(name)} {why}; use one of: {', '.join(known[:12])}")])
 
 
 def cmd_scale(args: argparse.Namespace) -> int:
     from ascend_tui.engine.planning import plan_count
     from ascend_tui.model import presets
-    from ascend_tui.model.design import TARGETS, describe_path
+    from ascend_tui.model.design import describe_path
+    from ascend_tui.model.metrics import TARGETS, scalable
 
     design = presets.load(args.design)
     key, _, value = args.goal.partition("=")
-    if key not in TARGETS or key == "max_cabinet_kw":
-        options = ", ".join(k for k in TARGETS if k != "max_cabinet_kw")
+    if key not in TARGETS or not scalable(TARGETS[key]):
+        options = ", ".join(k for k, t in TARGETS.items() if scalable(t))
         raise DesignError([Problem("", f"the goal must be KEY=VALUE with KEY one of {options}")])
     try:
         goal = float(value)
@@ -345,15 +527,41 @@ def cmd_scale(args: argparse.Namespace) -> int:
             "before": plan.before.as_dict(),
             "after": plan.after.as_dict() if plan.after else None,
         }
-        print(json.dumps(out, indent=2))
+        _print_json(out)
         return EXIT_OK
     from rich.text import Text
 
     from ascend_tui.report import describe_plan
 
     console = _console()
-    console.print(Text(f"Scaling {visible(where)} to {key} = {goal:g}"))
+    console.print(Text(visible(f"Scaling {where} to {key} = {goal:g}")))
     console.print(describe_plan(plan))
+    return EXIT_OK
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from ascend_tui.model.metrics import METRICS
+    from ascend_tui.report import metrics_markdown, metrics_reference
+
+    if args.markdown:
+        print(metrics_markdown(), end="")
+    elif args.json:
+        entries = [
+            {
+                "key": m.key,
+                "label": m.label,
+                "short_label": m.short_label,
+                "units": list(m.unit.symbols),
+                "whole": m.unit.whole,
+                "headline": m.headline,
+                "description": m.description,
+                "targets": [{"key": t.key, "unit": t.unit, "factor": t.factor} for t in m.targets],
+            }
+            for m in METRICS
+        ]
+        _print_json({"metrics": entries})
+    else:
+        _console().print(metrics_reference())
     return EXIT_OK
 
 
@@ -370,18 +578,21 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 HANDLERS = {
+    "bom": cmd_bom,
     "eval": cmd_eval,
     "presets": cmd_presets,
     "parts": cmd_parts,
     "export": cmd_export,
     "compare": cmd_compare,
     "scale": cmd_scale,
+    "metrics": cmd_metrics,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 2 bad input, 3 a target missed with
     `eval --check`, 1 a bug)."""
+    shell_completion()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in COMMANDS:

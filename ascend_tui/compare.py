@@ -10,11 +10,12 @@ from rich.table import Table
 from rich.text import Text
 
 from ascend_tui.engine.evaluate import evaluate
-from ascend_tui.engine.metrics import Metrics
+from ascend_tui.engine.results import Results
 from ascend_tui.model.design import Design
+from ascend_tui.model.metrics import BY_KEY, HEADLINE
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.text import visible
-from ascend_tui.report import BY_KEY, HEADLINE, show
+from ascend_tui.report import show
 
 # Figures that are compared per chip, per kW of IT power and per m² as well as in total.
 NORMALISED = (
@@ -32,10 +33,10 @@ def _ratio(a: float, b: float) -> float | None:
     return a / b if b and math.isfinite(a) and math.isfinite(b) else None
 
 
-def normalised(metrics: Metrics, key: str, basis: str) -> float:
+def normalised(results: Results, key: str, basis: str) -> float:
     """A figure per unit of a basis (chips, kW, m²), NaN where the basis is zero."""
-    base = float(getattr(metrics, BASES[basis]))
-    return float(getattr(metrics, key)) / base if base else math.nan
+    base = float(results[BASES[basis]])
+    return float(results[key]) / base if base else math.nan
 
 
 @dataclass(frozen=True)
@@ -44,17 +45,17 @@ class Comparison:
 
     labels: list[str]
     names: list[str]
-    metrics: list[Metrics]
+    metrics: list[Results]
     baseline: int
 
     def ratio(self, index: int, key: str, basis: str | None = None) -> float | None:
         """Design `index` against the baseline, in total or per basis; None where undefined."""
         mine, base = self.metrics[index], self.metrics[self.baseline]
-        precision = BY_KEY[key].precision if key in BY_KEY else None
+        precision = BY_KEY[key].precision
         if precision and not (mine.supported(precision) and base.supported(precision)):
             return None
         if basis is None:
-            return _ratio(float(getattr(mine, key)), float(getattr(base, key)))
+            return _ratio(float(mine[key]), float(base[key]))
         return _ratio(normalised(mine, key, basis), normalised(base, key, basis))
 
     def as_dict(self) -> dict[str, Any]:
@@ -73,13 +74,13 @@ class Comparison:
 def compare_designs(designs: list[Design], labels: list[str], baseline: int = 0) -> Comparison:
     """Evaluate each design; ratios are against `designs[baseline]`. A design that cannot be
     evaluated is named by its label in the DesignError."""
-    metrics = []
+    totals = []
     for design, label in zip(designs, labels, strict=True):
         try:
-            metrics.append(evaluate(design).totals())
+            totals.append(evaluate(design).totals())
         except DesignError as error:
             raise error.located(label) from None
-    return Comparison(labels, [d.name for d in designs], metrics, baseline)
+    return Comparison(labels, [d.name for d in designs], totals, baseline)
 
 
 def times(ratio: float | None) -> str:
@@ -100,11 +101,11 @@ def compare_table(comparison: Comparison) -> Table:
     table.add_column("metric")
     for i, name in enumerate(c.names):
         table.add_column(Text(visible(name) + (" (baseline)" if i == c.baseline else "")), justify="right")
-    for spec in HEADLINE:
+    for metric in HEADLINE:
         table.add_row(
-            spec.label,
+            metric.label,
             *(
-                show(m, spec.key) + ("" if i == c.baseline else f"  {times(c.ratio(i, spec.key))}")
+                show(m, metric.key) + ("" if i == c.baseline else f"  {times(c.ratio(i, metric.key))}")
                 for i, m in enumerate(c.metrics)
             ),
         )

@@ -1,104 +1,371 @@
-"""A slow, obvious evaluator over the dataclasses, to check the jitted kernel against.
+"""A slow, obvious evaluator over the dataclasses, to check the jitted kernel and the results
+layer against.
 
-Written from the metric definitions, not from the kernel: plain loops, named columns.
+Written from the definitions, not from the engine: plain recursion over the blocks, figures read
+straight from the catalog's Figure fields (directions converted here, by hand), fabrics derived by
+filling switches one by one, each metric's formula written out below. It imports nothing from
+ascend_tui.engine.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
-from ascend_tui.model.catalog import Catalog
-from ascend_tui.model.design import Cabinet, Design, Node, PartCount, Path, Supernode, children
+from ascend_tui.model.catalog import Catalog, Figure, Part
+from ascend_tui.model.design import Block, Design, NodePath, PartCount
+from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
 from ascend_tui.model.validate import resolve_parts
 
-FIGURE_COLUMNS = (
-    "fp8_tflops",
-    "fp4_tflops",
-    "bf16_tflops",
-    "hbm_gb",
-    "hbm_tbps",
-    "scaleup_gbps",
-    "scaleout_gbps",
-)
-MAX_COLUMNS = ("max_cabinet_w", "max_domain_chips")
+Row = dict[str, float]
 KIND_COUNT = {
     "accelerator": "chips",
     "cpu": "cpus",
+    "memory": "memory_modules",
+    "nic": "nics",
     "switch": "switches",
     "transceiver": "transceivers",
+    "cable": "cables",
+    "cdu": "cooling_units",
     "other": "other_parts",
 }
 KIND_POWER = {
-    "accelerator": "power_accelerators_w",
-    "cpu": "power_cpus_w",
-    "switch": "power_switches_w",
-    "transceiver": "power_optics_w",
-    "other": "power_other_w",
+    "accelerator": "accelerator_power_kw",
+    "cpu": "cpu_power_kw",
+    "memory": "memory_power_kw",
+    "nic": "nic_power_kw",
+    "switch": "switch_power_kw",
+    "transceiver": "optics_power_kw",
+    "cable": "cable_power_kw",
+    "cdu": "cooling_unit_power_kw",
+    "other": "other_power_kw",
 }
+NETWORK = ("nic", "switch", "transceiver", "cable")
+MAXED = ("max_domain_chips", "max_domain_scaleup_gbps", "max_cabinet_w", "max_bisection_gbit")
 
-Row = dict[str, float]
+
+def figure(part: Part, name: str, plane: str) -> float:
+    """A figure in the units the metrics use, at the value or one end of its estimate range."""
+    f: Figure | None = part.figures.get(name)
+    if f is None or not f.supported or not f.published:
+        return 0.0
+    value = f.value
+    if plane == "low" and f.low is not None:
+        value = f.low
+    if plane == "high" and f.high is not None:
+        value = f.high
+    if name == "scaleup_gbps" and f.direction == "each":
+        return 2 * value  # scale-up bandwidth is counted both ways, as vendors quote it
+    if name == "port_gbps" and f.direction == "both":
+        return value / 2  # a port's line rate is per direction
+    return value
 
 
-def reference_evaluate(design: Design, catalog: Catalog) -> dict[Path, tuple[Row, set[str]]]:
-    """For every node: one instance's column values and the columns that rest on estimates."""
+def part_row(part: Part, n: int, plane: str) -> Row:
+    row: Row = defaultdict(float)
+    row[KIND_COUNT[part.kind]] = n
+    power = figure(part, "power_w", plane)
+    typical = figure(part, "power_typical_w", plane) if "power_typical_w" in part.figures else power
+    row[KIND_POWER[part.kind]] = n * power / 1000
+    row["it_w"] = n * power
+    row["typical_w"] = n * typical
+    row["network_w"] = n * power if part.kind in NETWORK else 0.0
+    if part.kind == "accelerator":
+        dies = part.figures.get("dies")
+        row["dies"] = n * (dies.value if dies is not None and dies.published else 1)
+        for p in ("fp8", "fp4", "bf16"):
+            row[f"{p}_tf"] = n * figure(part, f"{p}_tflops", plane)
+            row[f"{p}_sparse_tf"] = n * figure(part, f"{p}_sparse_tflops", plane)
+            f = part.figures.get(f"{p}_tflops")
+            if f is not None and not f.supported:
+                row[f"no_{p}"] = n
+        row["hbm_gb"] = n * figure(part, "hbm_gb", plane)
+        row["hbm_tbps"] = n * figure(part, "hbm_tbps", plane)
+        row["scaleup_gbps"] = n * figure(part, "scaleup_gbps", plane)
+        row["fast_gb"] = row["hbm_gb"]
+    if part.kind in ("cpu", "memory"):
+        row["cpu_mem_gb"] = n * figure(part, "memory_gb", plane)
+        row["cpu_mem_tbps"] = n * figure(part, "memory_tbps", plane)
+        if part.kind == "cpu" and part.coherent_memory:
+            row["fast_gb"] = row["cpu_mem_gb"]
+    if part.kind == "nic":
+        ports = part.figures["ports"].value if "ports" in part.figures else 1
+        row["nic_gbit"] = n * ports * figure(part, "port_gbps", plane)
+        row["nic_ports"] = n * ports
+    return row
+
+
+def fill(links: int, per_switch: int, over: float) -> tuple[int, int]:
+    """Switches that take `links` `per_switch` at a time, and their uplinks (one per `over`
+    links below each), by filling switch after switch."""
+    switches = uplinks = 0
+    left = links
+    while left > 0:
+        here = min(per_switch, left)
+        switches += 1
+        uplinks += math.ceil(here / over - 1e-9)
+        left -= here
+    return switches, uplinks
+
+
+def down_ports(ports: int, over: float) -> int:
+    """A switch's ports facing down when down:up is `over`:1."""
+    return math.floor(ports * over / (1 + over))
+
+
+def fabric_counts(
+    fabric: ScaleupFabric | ScaleoutFabric, chips: int, nic_ports: int, parts: dict[str, Part]
+) -> dict[str, float]:
+    """What a fabric needs for one instance of its block, by filling switches tier by tier."""
+    out: dict[str, float] = defaultdict(float)
+    if isinstance(fabric, ScaleupFabric):
+        links = chips * fabric.links_per_chip
+        if fabric.topology == "mesh":
+            out["optical" if fabric.transceiver else "copper"] = links / 2
+            return out
+        per_plane = links // fabric.planes
+        k1 = int(parts[fabric.switch].figures["ports"].value)
+        if fabric.tiers == 1:
+            switches, _ = fill(per_plane, k1, 1.0)
+            out["tier1"] = fabric.planes * switches
+            out["feasible"] = chips <= k1 and fabric.links_per_chip // fabric.planes >= switches
+        else:
+            k2 = int(parts[fabric.switch2 or fabric.switch].figures["ports"].value)
+            leaves, uplinks = fill(
+                per_plane, down_ports(k1, fabric.oversubscription), fabric.oversubscription
+            )
+            spines, _ = fill(uplinks, k2, 1.0)
+            out["tier1"], out["tier2"] = fabric.planes * leaves, fabric.planes * spines
+            out["switch_links"] = fabric.planes * uplinks
+            out["feasible"] = leaves <= k2
+            out["network"] = out["tier2"]
+        if fabric.tier1_in == "network":
+            out["optical"] = links
+            out["network"] += out["tier1"]
+        elif fabric.tier1_in == "cabinet":
+            out["copper"] = links
+        out["optical"] += out["switch_links"]
+        return out
+    nic = parts.get(fabric.nic)
+    nics = chips * fabric.nics_per_chip
+    endpoints = nic_ports + nics * (int(nic.figures["ports"].value) if nic and "ports" in nic.figures else 1)
+    out["nics"] = nics
+    switch = parts[fabric.switch]
+    speeds = {figure(nic, "port_gbps", "value")} if nic else set()
+    link = speeds.pop() if speeds else figure(switch, "port_gbps", "value")
+    k = int(switch.figures["ports"].value) * int(figure(switch, "port_gbps", "value") // link)
+    over = (*fabric.oversubscription, 1.0, 1.0)
+    per_plane = endpoints // fabric.planes
+    leaves, up1 = fill(per_plane, down_ports(k, over[0]), over[0])
+    if fabric.tiers == 2:
+        spines, _ = fill(up1, k, 1.0)
+        out["tier1"], out["tier2"] = fabric.planes * leaves, fabric.planes * spines
+        out["switch_links"] = fabric.planes * up1
+        out["feasible"] = leaves <= k
+        out["network"] = out["tier2"]
+    else:
+        aggregation, up2 = fill(up1, down_ports(k, over[1]), over[1])
+        cores, _ = fill(up2, k, 1.0)
+        out["tier1"], out["tier2"], out["tier3"] = (fabric.planes * n for n in (leaves, aggregation, cores))
+        out["switch_links"] = fabric.planes * (up1 + up2)
+        out["feasible"] = per_plane <= down_ports(k, over[0]) * down_ports(k, over[1]) * k
+        out["network"] = out["tier2"] + out["tier3"]
+    if fabric.leaf_in == "network":
+        out["optical"] = endpoints
+        out["network"] += out["tier1"]
+    else:
+        out["copper"] = endpoints
+    out["optical"] += out["switch_links"]
+    out["bisection_gbit"] = endpoints * link / 2 / max(over[: fabric.tiers - 1])
+    return out
+
+
+def add_fabric(
+    row: Row,
+    fabric: ScaleupFabric | ScaleoutFabric,
+    nic_ports: int,
+    parts: dict[str, Part],
+    catalog: Catalog,
+    plane: str,
+) -> None:
+    """Add what a fabric derives (parts, network cabinets) into a block's row."""
+    got = fabric_counts(fabric, round(row["chips"]), nic_ports, parts)
+    factor = 1 + fabric.cabinets.power_overhead
+    switch = parts[fabric.switch] if getattr(fabric, "switch", "") else None
+    top = parts[fabric.switch2] if isinstance(fabric, ScaleupFabric) and fabric.switch2 else switch
+    derived: list[tuple[Part | None, float, float]] = []
+    if isinstance(fabric, ScaleupFabric) and fabric.switch2:
+        in_network = fabric.tier1_in == "network"
+        derived += [(switch, got["tier1"], factor if in_network else 1.0), (top, got["tier2"], factor)]
+    else:
+        all_switches = got["tier1"] + got["tier2"] + got["tier3"]
+        derived += [(switch, all_switches - got["network"], 1.0), (switch, got["network"], factor)]
+    derived.append((parts.get(getattr(fabric, "nic", "")), got["nics"], 1.0))
+    derived.append((parts.get(fabric.transceiver), 2 * got["optical"], 1.0))
+    derived.append((parts.get(fabric.cable), got["copper"], 1.0))
+    for part, n, f in derived:
+        if part is None or n == 0:
+            continue
+        for key, value in part_row(part, 1, plane).items():
+            if key in ("it_w", "typical_w", "network_w"):
+                row[key] += n * f * value
+                if key == "it_w":
+                    row["overhead_w"] += n * (f - 1) * value  # the network cabinets' own overhead
+            elif key == "nic_gbit":
+                continue  # derived NICs are endpoints of this fabric, counted once below
+            else:
+                row[key] += n * value
+        if part.kind == "nic":
+            row["nic_gbit"] += (
+                n
+                * figure(part, "port_gbps", plane)
+                * (part.figures["ports"].value if "ports" in part.figures else 1)
+            )
+    cabinets = math.ceil(got["network"] / fabric.cabinets.switches) if got["network"] else 0
+    if cabinets and top is not None:
+        per_cabinet = min(fabric.cabinets.switches, got["network"]) * factor
+        row["cabinets"] += cabinets
+        row["network_cabinets"] += cabinets
+        row["footprint"] += cabinets * fabric.cabinets.footprint_m2
+        row["cabinet_w"] += got["network"] * factor * figure(top, "power_w", "value")
+        fullest = per_cabinet * figure(top, "power_w", plane)
+        row["max_cabinet_w"] = max(row["max_cabinet_w"], fullest)
+        if (
+            per_cabinet * figure(top, "power_w", "value")
+            > catalog.cooling[fabric.cabinets.cooling].max_cabinet_kw.value * 1000
+        ):
+            row["over_cooling"] += cabinets
+    row["fabric_problems"] += 0 if got["feasible"] or "feasible" not in got else 1
+    row["max_bisection_gbit"] = max(row["max_bisection_gbit"], got["bisection_gbit"])
+
+
+def reference_rows(design: Design, catalog: Catalog, plane: str = "value") -> dict[NodePath, Row]:
+    """For every node: one instance's sums, at the value or one end of the estimate ranges."""
     parts, problems = resolve_parts(design, catalog)
     assert not problems, problems
-    out: dict[Path, tuple[Row, set[str]]] = {}
+    out: dict[NodePath, Row] = {}
 
-    def visit(path: Path, node: Node) -> tuple[Row, set[str]]:
-        row: Row = defaultdict(float)
-        estimated: set[str] = set()
+    def visit(path: NodePath, node: Block | PartCount) -> Row:
         if isinstance(node, PartCount):
-            part = parts[node.part]
-            n = node.count
-            row[KIND_COUNT[part.kind]] = n
-            for column in FIGURE_COLUMNS:
-                figure = part.figures.get(column)
-                if figure is not None and figure.supported:
-                    row[column] = n * figure.value
-                    if figure.estimate:
-                        estimated.add(column)
-            power = part.figures.get("power_w")
-            if power is not None:
-                row[KIND_POWER[part.kind]] = n * power.value
-                row["it_power_w"] = n * power.value
-                if power.estimate:
-                    estimated.update({KIND_POWER[part.kind], "it_power_w", "max_cabinet_w"})
-            if part.kind == "accelerator":
-                for precision in ("fp8", "fp4", "bf16"):
-                    figure = part.figures.get(f"{precision}_tflops")
-                    if figure is None or not figure.supported:
-                        row[f"chips_without_{precision}"] = n
-            out[path] = (row, estimated)
-            return row, estimated
-        for i, kid in enumerate(children(node)):
-            kid_row, kid_estimated = visit((*path, i), kid)
-            times = 1 if isinstance(kid, PartCount) else kid.count
-            for column, value in kid_row.items():
-                if column in MAX_COLUMNS:
-                    row[column] = max(row[column], value)
+            out[path] = part_row(parts[node.part], node.count, plane)
+            return out[path]
+        row: Row = defaultdict(float)
+        kids: list[Block | PartCount] = [*node.blocks, *node.parts]
+        for i, kid in enumerate(kids):
+            kid_row = visit((*path, i), kid)
+            times = kid.count if isinstance(kid, Block) else 1
+            for key, value in kid_row.items():
+                if key in MAXED:
+                    row[key] = max(row[key], value)
                 else:
-                    row[column] += times * value
-            estimated |= kid_estimated
-        if isinstance(node, Cabinet):
-            extra = node.power_overhead * row["it_power_w"]
-            row["power_overhead_w"] += extra
-            row["it_power_w"] += extra
+                    row[key] += times * value
+        typed_ports = round(row["nic_ports"])
+        for fabric in (node.scaleup_fabric, node.scaleout_fabric):
+            if fabric is not None:
+                add_fabric(row, fabric, typed_ports, parts, catalog, plane)
+        row["overhead_w"] += node.power_overhead * row["it_w"]  # the overhead of what it holds
+        for key in ("it_w", "typical_w", "network_w"):
+            row[key] *= 1 + node.power_overhead
+        if node.kind == "cabinet":
             row["cabinets"] += 1
             row[f"{node.role}_cabinets"] += 1
-            row["floor_m2"] += node.footprint_m2
-            row["max_cabinet_w"] = max(row["max_cabinet_w"], row["it_power_w"])
-            if row["it_power_w"] > catalog.cooling[node.cooling].max_cabinet_kw.value * 1000:
-                row["cabinets_over_cooling_limit"] += 1
-            if "footprint_m2" in node.estimated:
-                estimated.add("floor_m2")
-            if "power_overhead" in node.estimated and node.power_overhead > 0:
-                estimated.update({"power_overhead_w", "it_power_w", "max_cabinet_w"})
-        if isinstance(node, Supernode):
-            row["supernodes"] += 1
+            row["footprint"] += node.footprint_m2
+            row["cabinet_w"] += row["it_w"]
+            row["max_cabinet_w"] = max(row["max_cabinet_w"], row["it_w"])
+            if row["it_w"] > catalog.cooling[node.cooling].max_cabinet_kw.value * 1000:
+                row["over_cooling"] += 1
+            if node.power_capacity_kw > 0:
+                row["capacity_w"] += node.power_capacity_kw * 1000
+                if row["it_w"] > node.power_capacity_kw * 1000:
+                    row["over_capacity"] += 1
+        for kind in ("server", "supernode", "pod"):
+            if node.kind == kind:
+                row[kind + "s"] += 1
+        if node.scaleup:
+            row["domains"] += 1
             row["max_domain_chips"] = max(row["max_domain_chips"], row["chips"])
-        out[path] = (row, estimated)
-        return row, estimated
+            row["max_domain_scaleup_gbps"] = max(row["max_domain_scaleup_gbps"], row["scaleup_gbps"])
+        out[path] = row
+        return row
 
     visit((), design.root)
     return out
+
+
+def ratio(a: float, b: float) -> float:
+    """Undefined with nothing to divide by, or where the quotient overflows."""
+    if b <= 0 or math.isinf(a / b):
+        return math.nan
+    return a / b
+
+
+def reference_metrics(row: Row, pue: float, area: float | None = None) -> dict[str, float]:
+    """Every metric from one row (already multiplied out), by its definition."""
+    r: Row = defaultdict(float, row)
+    it_kw = r["it_w"] / 1000
+    floor = r["footprint"] if area is None else area
+    out = {
+        **{name: r[name] for name in KIND_COUNT.values() if name != "other_parts"},
+        "accelerator_dies": r["dies"],
+        **{
+            f"{role}_cabinets": r[f"{role}_cabinets"]
+            for role in ("compute", "network", "storage", "infrastructure")
+        },
+        "cabinets": r["cabinets"],
+        "servers": r["servers"],
+        "supernodes": r["supernodes"],
+        "pods": r["pods"],
+        "scaleup_domains": r["domains"],
+        "scaleup_domain_chips": r["max_domain_chips"],
+        **{f"{p}_pflops": r[f"{p}_tf"] / 1000 for p in ("fp8", "fp4", "bf16")},
+        **{f"{p}_sparse_pflops": r[f"{p}_sparse_tf"] / 1000 for p in ("fp8", "fp4", "bf16")},
+        "hbm_capacity_tb": r["hbm_gb"] / 1000,
+        "hbm_capacity_tb_binary": r["hbm_gb"] / 1024,
+        "hbm_bandwidth_tbps": r["hbm_tbps"],
+        "cpu_memory_tb": r["cpu_mem_gb"] / 1000,
+        "cpu_memory_bandwidth_tbps": r["cpu_mem_tbps"],
+        "fast_memory_tb": r["fast_gb"] / 1000,
+        "scaleup_bandwidth_tbps": r["scaleup_gbps"] / 1000,
+        "scaleup_domain_bandwidth_tbps": r["max_domain_scaleup_gbps"] / 1000,
+        "scaleup_bandwidth_per_chip_gbps": ratio(r["scaleup_gbps"], r["chips"]),
+        "scaleout_bandwidth_tbps": r["nic_gbit"] / 8 / 1000,
+        "scaleout_bandwidth_per_chip_gbps": ratio(r["nic_gbit"] / 8, r["chips"]),
+        **{name: r[name] for name in KIND_POWER.values()},
+        "overhead_power_kw": r["overhead_w"] / 1000,
+        "it_power_kw": it_kw,
+        "it_power_typical_kw": r["typical_w"] / 1000,
+        "network_power_kw": r["network_w"] / 1000,
+        "network_power_share": ratio(r["network_w"], r["it_w"]),
+        "pue": pue,
+        "facility_power_kw": it_kw * pue,
+        "cabinet_power_mean_kw": ratio(r["cabinet_w"] / 1000, r["cabinets"]),
+        "cabinet_power_max_kw": r["max_cabinet_w"] / 1000,
+        "cabinets_over_cooling_limit": r["over_cooling"],
+        "power_capacity_kw": r["capacity_w"] / 1000,
+        "cabinets_over_power_capacity": r["over_capacity"],
+        "bisection_bandwidth_tbps": r["max_bisection_gbit"] / 8 / 1000,
+        "fabric_problems": r["fabric_problems"],
+        "floor_area_m2": floor,
+        "footprint_area_m2": r["footprint"],
+        "fp8_pflops_per_m2": ratio(r["fp8_tf"] / 1000, floor),
+        "fp8_pflops_per_kw": ratio(r["fp8_tf"] / 1000, it_kw),
+        "fp8_tflops_per_w": ratio(r["fp8_tf"], r["it_w"]),
+        "bf16_pflops_per_kw": ratio(r["bf16_tf"] / 1000, it_kw),
+        "hbm_gb_per_fp8_pflop": ratio(r["hbm_gb"], r["fp8_tf"] / 1000),
+        "hbm_bytes_per_fp8_flop": ratio(r["hbm_tbps"] * 1e12, r["fp8_tf"] * 1e12),
+    }
+    return out
+
+
+def scaled(row: Row, times: float) -> Row:
+    """A row for `times` instances: sums multiply, maxima stay."""
+    return {k: v if k in MAXED else v * times for k, v in row.items()}
+
+
+def reference_totals(design: Design, catalog: Catalog, plane: str = "value") -> dict[str, float]:
+    """The design's metrics by the definitions (with a row layout, the area follows from it)."""
+    row = scaled(reference_rows(design, catalog, plane)[()], design.root.count)
+    area = None
+    if design.floor is not None:
+        area = design.floor.area_m2(round(row.get("cabinets", 0)))
+    return reference_metrics(row, design.pue, area)

@@ -46,8 +46,8 @@ async def test_opens_on_the_atlas_950_superpod_with_its_figures(tmp_path):
         assert shown(app, "fp8_pflops") == "8.19 EF"
         assert shown(app, "fp4_pflops") == "16.4 EF"
         assert shown(app, "chips") == "8,192"
-        assert shown(app, "floor_area_m2") == "1,000 m²"
-        assert shown(app, "it_power_kw") == "~10.8 MW"
+        assert shown(app, "floor_area_m2") == "~1,000 m²"  # the footprint is fitted to it
+        assert shown(app, "it_power_kw") == "~10.7 MW (7.88–15.6 MW)"
 
 
 async def test_plus_and_minus_change_the_selected_count_and_the_figures(tmp_path):
@@ -56,7 +56,7 @@ async def test_plus_and_minus_change_the_selected_count_and_the_figures(tmp_path
         await pilot.press("down")  # the compute cabinets
         await pilot.press("plus", "plus")
         app = await settled(pilot)
-        assert app.session.design.root.cabinets[0].count == 130  # type: ignore[union-attr]
+        assert app.session.design.root.blocks[0].count == 130  # type: ignore[union-attr]
         assert shown(app, "chips") == "8,320"
         assert shown(app, "fp8_pflops") == "8.32 EF"
         assert app.metrics_panel.changes["fp8_pflops"] == "+128 PF"
@@ -79,7 +79,7 @@ async def test_a_typed_count_applies_and_a_zero_count_is_refused_in_place(tmp_pa
         app = await settled(pilot)
         assert app.last_error == "count must be at least 1, got 0 (remove the node instead)"
         assert "count must be at least 1" in str(app.screen.query_one("#editor-error").render())
-        assert app.session.design.root.cabinets[0].count == 100  # type: ignore[union-attr]
+        assert app.session.design.root.blocks[0].count == 100  # type: ignore[union-attr]
         assert shown(app, "chips") == "6,400"
 
 
@@ -224,18 +224,18 @@ async def test_swapping_910c_for_950dt_across_cloudmatrix(tmp_path):
 async def test_adding_a_part_from_the_catalog_browser(tmp_path):
     async with make_app(tmp_path, "gb200-nvl72").run_test(size=SIZE) as pilot:
         app = await settled(pilot)
-        await pilot.press("down", "p")  # the rack: p adds a part
+        await pilot.press("p")  # on the rack at the top: p adds a part
         await pilot.pause()
         picker = app.screen
         assert isinstance(picker, PartPicker)
-        picker.query_one("#filter", Input).value = "800g"
+        picker.query_one("#filter", Input).value = "800g twin optical"
         await pilot.pause()
         assert picker.query_one("DataTable").row_count == 1  # type: ignore[attr-defined]
         await pilot.press("enter")
         app = await settled(pilot)
-        rack = app.session.design.root.cabinets[0]  # type: ignore[union-attr]
-        assert [p.part for p in rack.parts][-1] == "optic-800g"
-        assert app.screen.query_one(DesignTree).selected_path == (0, 3)
+        rack = app.session.design.root
+        assert [p.part for p in rack.parts] == ["optic-800g"]
+        assert app.screen.query_one(DesignTree).selected_path == (1,)  # after the compute trays
 
 
 async def test_removing_and_adding_nodes(tmp_path):
@@ -244,11 +244,14 @@ async def test_removing_and_adding_nodes(tmp_path):
         await pilot.press("down", "x")  # remove the compute cabinets
         app = await settled(pilot)
         assert shown(app, "chips") == "0"
-        assert shown(app, "cabinets") == "32"
-        await pilot.press("a")  # selection moved to the supernode: add a cabinet
+        assert shown(app, "cabinets") == "0"  # no chips: the UB fabric derives no switches
+        await pilot.press("a")  # selection moved to the supernode: what to add?
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.click("#choice-cabinet")
         app = await settled(pilot)
-        assert [c.name for c in app.session.design.root.cabinets] == ["communication", "cabinet 2"]  # type: ignore[union-attr]
-        assert shown(app, "cabinets") == "33"
+        assert [c.name for c in app.session.design.root.blocks] == ["cabinet 1"]
+        assert shown(app, "cabinets") == "1"
 
 
 async def autosaved_then_crashed(tmp_path: Path) -> Design:
@@ -266,11 +269,9 @@ async def autosaved_then_crashed(tmp_path: Path) -> Design:
 
 
 async def recovery_question(pilot: Pilot[None]) -> Confirm:
-    for _ in range(200):
-        await pilot.pause(0.01)
-        if isinstance(pilot.app.screen, Confirm):
-            return pilot.app.screen
-    raise AssertionError("no recovery question")
+    from tests.test_app_safety import asked
+
+    return await asked(pilot)
 
 
 async def test_autosave_is_offered_back_after_a_crash(tmp_path):
@@ -327,12 +328,12 @@ async def test_rename_with_r_and_a_count_typed_then_left_is_applied(tmp_path):
         assert app.focused is not None and app.focused.id == "field-name"
         await pilot.press(*"racks", "enter")  # the name is selected on focus: typing replaces it
         app = await settled(pilot)
-        assert app.session.design.root.cabinets[0].name == "racks"  # type: ignore[union-attr]
+        assert app.session.design.root.blocks[0].name == "racks"  # type: ignore[union-attr]
         await pilot.press("c")
         await pilot.pause()
         await pilot.press(*"200", "tab")  # leaving the field applies it: nothing typed is lost
         app = await settled(pilot)
-        assert app.session.design.root.cabinets[0].count == 200  # type: ignore[union-attr]
+        assert app.session.design.root.blocks[0].count == 200  # type: ignore[union-attr]
         assert len(app.session.undo_stack) == 2
 
 
@@ -343,7 +344,7 @@ async def test_the_command_palette_offers_what_fits_the_selection(tmp_path):
         app = await settled(pilot)
         provider = DesignCommands(app.screen)
         names = [name for name, _, _ in provider.commands()]
-        assert names[0] == "Add a cabinet" and "Remove" not in names  # the supernode at the top
+        assert names[0] == "Add a block or part" and "Remove" not in names  # the supernode at the top
         await pilot.press("down", "down")
         await pilot.pause()
         app.sync_selection()
@@ -369,7 +370,7 @@ async def test_pue_is_edited_on_the_top_node_and_the_notes_are_shown(tmp_path):
         await pilot.press(*"1.5", "enter")
         app = await settled(pilot)
         assert app.session.design.pue == 1.5
-        assert shown(app, "facility_power_kw") == "~16.2 MW"
+        assert shown(app, "facility_power_kw") == "~16.1 MW (11.8–23.4 MW)"
         app.screen.query_one("#field-pue", Input).focus()
         await pilot.press(*"0.5", "enter")
         app = await settled(pilot)
@@ -382,3 +383,92 @@ def test_a_missing_file_fails_before_the_screen_opens(tmp_path):
 
     with pytest.raises(DesignError, match="no preset or file named"):
         make_app(tmp_path, "nope")
+
+
+async def test_a_design_saved_with_another_catalog_version_is_noted_on_opening(tmp_path):
+    later = tmp_path / "later.toml"
+    later.write_text('format = 1\ncatalog_version = 7\nname = "Later"\n[cabinet]\nname = "c"\n')
+    async with make_app(tmp_path, str(later)).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        [note] = [n for n in app._notifications if n.title == "Another catalog version"]
+        assert note.message.startswith("'Later' was saved with catalog version 7, newer than this")
+
+
+async def test_saving_a_hand_written_file_keeps_its_comments(tmp_path):
+    from tests.test_keep_layout import HAND
+
+    path = tmp_path / "pod.toml"
+    path.write_text(HAND)
+    async with make_app(tmp_path, str(path)).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "plus")  # the compute cabinets: 4 -> 5
+        await settled(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not app.session.dirty
+    assert path.read_text() == HAND.replace("count = 4\n", "count = 5\n")
+
+
+async def test_a_file_in_an_older_format_is_rewritten_only_after_asking(tmp_path):
+    from tests.test_keep_layout import HAND
+
+    old = HAND.replace("format = 2\n", "format = 1\n").replace("scaleup = true\n", "")
+    path = tmp_path / "pod.toml"
+    path.write_text(old)
+    async with make_app(tmp_path, str(path)).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "plus")
+        await settled(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        assert app.screen.message == (
+            f"{path} is a format 1 design file. Saving rewrites it as format 2, which versions of "
+            "ascend-tui before it cannot open, and without its comments."
+        )
+        await pilot.click("#choice-cancel")
+        await pilot.pause()
+        assert path.read_text() == old and app.session.dirty
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.click("#choice-rewrite")
+        await pilot.pause()
+        assert not app.session.dirty
+    assert path.read_text().startswith("format = 2\n")
+    assert load_design(path) == app.session.design
+
+
+async def test_saving_a_large_file_afresh_says_its_comments_went(tmp_path, monkeypatch):
+    from ascend_tui.model import toml_format
+    from ascend_tui.ui import app as app_module
+    from tests.test_keep_layout import HAND
+
+    limit = len(HAND.encode()) - 1  # as if the hand-written file were over the limit
+    monkeypatch.setattr(toml_format, "KEEP_LAYOUT_MAX_BYTES", limit)
+    monkeypatch.setattr(app_module, "KEEP_LAYOUT_MAX_BYTES", limit)
+    path = tmp_path / "pod.toml"
+    path.write_text(HAND)
+    async with make_app(tmp_path, str(path)).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("down", "plus", "ctrl+s")
+        await pilot.pause()
+        assert any("written afresh, without comments it had" in n.message for n in app._notifications)
+    assert "#" not in path.read_text() and load_design(path) == app.session.design
+
+
+async def test_save_as_over_another_file_replaces_it_whole(tmp_path):
+    from tests.test_keep_layout import HAND
+
+    other = tmp_path / "other.toml"
+    other.write_text(HAND)  # someone else's design, with its comments
+    async with make_app(tmp_path, "gb200-nvl72").run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("S")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(other)
+        await pilot.press("enter")
+        await pilot.pause()
+        await recovery_question(pilot)  # it exists: replace it? (the same kind of question)
+        await pilot.click("#choice-replace")
+        app = await settled(pilot)  # the save runs in a worker
+    assert "#" not in other.read_text() and load_design(other) == app.session.design

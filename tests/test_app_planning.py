@@ -89,7 +89,7 @@ async def test_scale_the_compute_cabinets_to_10_ef_and_apply(tmp_path):
         assert dialog.plan is not None and dialog.plan.count == 157
         await pilot.click("#apply")
         app = await settled(pilot)
-        assert app.session.design.root.cabinets[0].count == 157  # type: ignore[union-attr]
+        assert app.session.design.root.blocks[0].count == 157
         assert app.metrics_panel.shown["fp8_pflops"] == "10.0 EF"
 
 
@@ -101,7 +101,7 @@ async def test_chart_of_figures_against_a_count(tmp_path):
         screen = app.screen
         assert isinstance(screen, ChartScreen)
         assert screen.counts[0] == 1 and screen.counts[-1] == 256 and 128 in screen.counts
-        fp8 = [m.fp8_pflops for m in screen.points]
+        fp8 = [m["fp8_pflops"] for m in screen.points]
         assert fp8[screen.counts.index(128)] == 8192.0
         assert fp8[0] == 64.0  # one compute cabinet
         assert len(screen.query(PlotextPlot)) == 3
@@ -121,4 +121,4 @@ async def test_floor_plan_and_a_row_layout_that_sets_the_area(tmp_path):
         assert app.session.design.floor is not None and app.session.design.floor.cabinets_per_row == 20
         # 160 cabinets in 8 rows of 20 x 0.6 m, each 1.2 m deep with a 1.2 m aisle
         assert app.metrics_panel.shown["floor_area_m2"] == "230 m²"
-        assert app.evaluation is not None and app.evaluation.totals().floor_area_m2 == 8 * 12.0 * 2.4
+        assert app.evaluation is not None and app.evaluation.totals()["floor_area_m2"] == 8 * 12.0 * 2.4

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Button, Input
 
 from ascend_tui.model import presets
 from ascend_tui.model import toml_format as toml_format_module
@@ -49,12 +49,14 @@ async def edit_and_autosave(pilot: Pilot[None]) -> AscendApp:
     return await settled(pilot)
 
 
-async def offered(pilot: Pilot[None]) -> Confirm:
-    """The recovery question, once the start-up scan has found the orphans."""
-    for _ in range(200):
+async def asked(pilot: Pilot[None]) -> Confirm:
+    """The question the app asks (the recovery question once the start-up scan has found the
+    orphans), when its buttons are laid out: a click before that lands nowhere."""
+    for _ in range(300):
         await pilot.pause(0.01)
-        if isinstance(pilot.app.screen, Confirm):
-            return pilot.app.screen
+        screen = pilot.app.screen
+        if isinstance(screen, Confirm) and all(b.region.width for b in screen.query(Button)):
+            return screen
     raise AssertionError("no recovery question")
 
 
@@ -89,7 +91,7 @@ async def test_another_running_instance_keeps_its_autosave_and_a_crashed_one_is_
             assert not isinstance(app.screen, Confirm)  # a running instance's autosave is not offered
             assert len(slots(tmp_path)) == 2  # each instance has its own slot
             await pilot.press("q")
-            await pilot.pause()
+            await asked(pilot)
             await pilot.click("#choice-discard")  # a clean quit: clears its own slot only
             await pilot.pause()
         assert slots(tmp_path) == [theirs]
@@ -99,7 +101,7 @@ async def test_another_running_instance_keeps_its_autosave_and_a_crashed_one_is_
         assert other.stdout is not None
         other.stdout.close()
     async with make_app(tmp_path).run_test(size=SIZE) as pilot:
-        question = await offered(pilot)
+        question = await asked(pilot)
         assert "'GB200 NVL72'" in text_of(question)
         assert "unsaved, from preset gb200-nvl72" in text_of(question)
         await pilot.click("#choice-restore")
@@ -117,7 +119,7 @@ async def test_work_on_a_file_is_autosaved_to_its_own_slot_and_offered_with_the_
         assert slot.startswith("file-")
         app.exit()  # not a clean quit: the work stays for the next start
     async with make_app(tmp_path, str(target)).run_test(size=SIZE) as pilot:
-        question = await offered(pilot)
+        question = await asked(pilot)
         assert str(target) in text_of(question)
         await pilot.click("#choice-restore")
         app = await settled(pilot)
@@ -136,7 +138,7 @@ async def test_every_orphan_is_offered_and_kept_ones_never_overwrite_each_other(
         slot.release(keep=True)
     async with make_app(tmp_path).run_test(size=SIZE) as pilot:
         for _ in range(2):
-            await offered(pilot)
+            await asked(pilot)
             await pilot.click("#choice-keep")
             await pilot.pause()
     kept = sorted((tmp_path / "data").glob("recovered-*.toml"))
@@ -165,7 +167,7 @@ async def test_an_autosave_from_an_earlier_version_is_offered(tmp_path):
     save_design(presets.load("gb200-nvl72"), tmp_path / "data" / "autosave.toml")
     (tmp_path / "data" / "autosave.json").write_text('{"file": null}')
     async with make_app(tmp_path).run_test(size=SIZE) as pilot:
-        question = await offered(pilot)
+        question = await asked(pilot)
         assert "'GB200 NVL72'" in text_of(question)
 
 
@@ -192,6 +194,7 @@ async def test_save_as_onto_an_existing_file_asks_and_the_default_keeps_the_file
         app = await settled(pilot)
         assert target.read_text() == "my work" and app.session.file is None
         await save_as(pilot, target)
+        await asked(pilot)
         await pilot.click("#choice-replace")
         app = await settled(pilot)
         assert load_design(target) == presets.load("gb200-nvl72") and app.session.file == target
@@ -202,10 +205,10 @@ async def test_saving_runs_in_a_worker_and_edits_made_meanwhile_are_kept_and_uns
     started, release = threading.Event(), threading.Event()
     real_dumps = toml_format_module.dumps_design
 
-    def slow_dumps(design):  # type: ignore[no-untyped-def]
+    def slow_dumps(*args, **kwargs):  # type: ignore[no-untyped-def]
         started.set()
         assert release.wait(10)
-        return real_dumps(design)
+        return real_dumps(*args, **kwargs)
 
     async with make_app(tmp_path).run_test(size=SIZE) as pilot:
         app = await settled(pilot)
@@ -217,12 +220,12 @@ async def test_saving_runs_in_a_worker_and_edits_made_meanwhile_are_kept_and_uns
         await until(pilot, started)
         await pilot.press("plus", "plus")  # the UI answers while the save runs
         await pilot.pause()
-        assert app.session.design.root.cabinets[0].count == 131  # type: ignore[union-attr]
+        assert app.session.design.root.blocks[0].count == 131  # type: ignore[union-attr]
         release.set()
         app = await settled(pilot)
         assert load_design(target) == saving  # the design as it was when Save was pressed
         assert app.session.dirty and app.session.file == target  # the two later edits are not in it
-        assert app.session.design.root.cabinets[0].count == 131  # type: ignore[union-attr]
+        assert app.session.design.root.blocks[0].count == 131  # type: ignore[union-attr]
         await pilot.press("u", "u")
         app = await settled(pilot)
         assert not app.session.dirty  # back to what was saved
@@ -232,10 +235,10 @@ async def test_autosave_runs_in_a_worker(tmp_path, monkeypatch):
     started, release = threading.Event(), threading.Event()
     real_dumps = toml_format_module.dumps_design
 
-    def slow_dumps(design):  # type: ignore[no-untyped-def]
+    def slow_dumps(*args, **kwargs):  # type: ignore[no-untyped-def]
         started.set()
         assert release.wait(10)
-        return real_dumps(design)
+        return real_dumps(*args, **kwargs)
 
     import ascend_tui.model.autosave as autosave_module
 
@@ -248,7 +251,7 @@ async def test_autosave_runs_in_a_worker(tmp_path, monkeypatch):
         await until(pilot, started)
         await pilot.press("plus")
         await pilot.pause()
-        assert app.session.design.root.cabinets[0].count == 130  # type: ignore[union-attr]
+        assert app.session.design.root.blocks[0].count == 130  # type: ignore[union-attr]
         release.set()
         await settled(pilot)
         app.autosave_now()
@@ -322,11 +325,11 @@ async def test_the_recovery_dialog_shows_a_hostile_name_and_the_app_starts(tmp_p
         app.exit()
     for _ in range(2):  # the question is asked again at each start until it is answered
         async with make_app(tmp_path).run_test(size=(160, 40)) as pilot:
-            question = await offered(pilot)
+            question = await asked(pilot)
             assert SHOWN in text_of(question)
             assert_clean(pilot.app)  # type: ignore[arg-type]
     async with make_app(tmp_path).run_test(size=SIZE) as pilot:
-        await offered(pilot)
+        await asked(pilot)
         await pilot.click("#choice-restore")
         app = await settled(pilot)
         assert SHOWN in app.sub_title
@@ -350,7 +353,7 @@ async def test_an_unhandled_error_ends_the_app_with_status_1_and_keeps_the_work(
             await pilot.pause()
     assert app.return_code == 1
     [slot] = (tmp_path / "data" / "autosave").glob("*.toml")
-    assert load_design(slot).root.cabinets[0].count == 129  # type: ignore[union-attr]
+    assert load_design(slot).root.blocks[0].count == 129  # type: ignore[union-attr]
 
 
 def test_the_command_line_exits_1_after_an_unhandled_error_in_the_app(tmp_path, monkeypatch):
@@ -373,10 +376,8 @@ def test_the_command_line_exits_1_after_an_unhandled_error_in_the_app(tmp_path, 
 
 
 async def test_an_edit_made_while_a_file_opens_is_not_lost(tmp_path, monkeypatch):
-    import ascend_tui.ui.app as app_module
-
     started, release = threading.Event(), threading.Event()
-    real_load = app_module.load_design
+    real_load = presets.load_file
 
     def slow_load(*args, **kwargs):  # type: ignore[no-untyped-def]
         started.set()
@@ -384,7 +385,7 @@ async def test_an_edit_made_while_a_file_opens_is_not_lost(tmp_path, monkeypatch
         return real_load(*args, **kwargs)
 
     app = make_app(tmp_path)
-    monkeypatch.setattr(app_module, "load_design", slow_load)
+    monkeypatch.setattr(presets, "load_file", slow_load)
     async with app.run_test(size=SIZE) as pilot:
         app = await settled(pilot)
         app.load(presets.presets_dir() / "gb200-nvl72.toml", "preset gb200-nvl72", False)

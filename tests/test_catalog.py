@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from ascend_tui.model.catalog import ACCELERATOR_FIGURES, parse_catalog
+from ascend_tui.model import presets
+from ascend_tui.model.catalog import ACCELERATOR_FIGURES, Catalog, CatalogChange, parse_catalog
 from ascend_tui.model.problems import DesignError
+from ascend_tui.model.toml_format import parse_design
+from ascend_tui.model.validate import catalog_figures_used, catalog_note
 
 ASCEND = [
     "ascend-910b",
@@ -96,3 +101,69 @@ def test_an_estimate_without_rationale_is_refused():
     data = {"parts": {"x": {"kind": "cpu", "power_w": {"value": 10.0, "estimate": True}}}}
     with pytest.raises(DesignError, match="rationale"):
         parse_catalog(data, "test")
+
+
+def test_the_catalog_records_the_figures_its_version_changed(catalog):
+    assert catalog.version == 2
+    assert [(c.part, c.figure, c.was) for c in catalog.changes] == [
+        ("ub-switch-950", "power_w", 1000.0),
+        ("optic-400g-lpo", "power_w", 8.0),
+        ("optic-800g", "power_w", 14.0),
+    ]
+
+
+def with_change(catalog: Catalog, version: int, part: str, figure: str, was: float) -> Catalog:
+    return replace(
+        catalog, version=version, changes=(CatalogChange(version, part, figure, was, "new source"),)
+    )
+
+
+def test_recorded_changes_are_checked():
+    base = {"version": 2, "parts": {"x": {"kind": "cpu", "power_w": {"value": 10.0, "source": "s"}}}}
+    good = {"version": 2, "part": "x", "figure": "power_w", "was": 12, "why": "a datasheet"}
+    catalog = parse_catalog({**base, "changes": [good]}, "test")
+    assert catalog.changes == (CatalogChange(2, "x", "power_w", 12.0, "a datasheet"),)
+    for bad, message in [
+        ({**good, "version": 3}, "between 2 and the catalog's version"),
+        ({**good, "part": "y"}, "no figure 'power_w' of a part 'y'"),
+        ({**good, "was": "twelve"}, "`was` must be a number"),
+        ({"version": 2, "part": "x"}, "exactly `version`, `part`, `figure`, `was` and `why`"),
+    ]:
+        with pytest.raises(DesignError, match=message):
+            parse_catalog({**base, "changes": [bad]}, "test")
+
+
+def test_a_design_from_another_catalog_version_says_which_figures_changed(catalog):
+    design = presets.load("cloudmatrix-384")  # 910C, Kunpeng 920, UB switches, 400G LPO optics
+    assert catalog_note(design, catalog) is None  # no version recorded: nothing to say
+    assert catalog_note(replace(design, catalog_version=2), catalog) is None
+    # Its fabrics derive 400G LPO optics, whose power catalog 2 changed.
+    assert catalog_note(replace(design, catalog_version=1), catalog) == (
+        "'CloudMatrix 384' was saved with catalog version 1; this is version 2, and figures it uses "
+        "have changed: optic-400g-lpo Power, max: 8 -> 5 W (8 W is a DSP 400G module's power "
+        "(NVIDIA's is 9 W); linear-drive modules draw about half an 800G LPO's ~8-9 W)"
+    )
+    unused = with_change(catalog, 3, "nvidia-b200", "power_w", 900.0)
+    assert catalog_note(replace(design, catalog_version=2), unused) == (
+        "'CloudMatrix 384' was saved with catalog version 2; this is version 3, "
+        "and none of the figures it uses has changed since"
+    )
+    assert catalog_note(replace(design, catalog_version=3), catalog) == (
+        "'CloudMatrix 384' was saved with catalog version 3, newer than this ascend-tui's (2); "
+        "its figures may differ from the ones it was made with (upgrade ascend-tui)"
+    )
+
+
+def test_a_change_a_custom_part_overrides_is_not_reported(catalog):
+    design = parse_design(
+        'format = 2\ncatalog_version = 2\nname = "d"\n'
+        '[parts.mine]\nbase = "ascend-950dt"\nhbm_gb = 256\n'
+        '[cabinet]\nname = "c"\nscaleup = true\n[cabinet.parts]\nmine = 8\n'
+    )
+    assert design.catalog_version == 2
+    assert ("ascend-950dt", "hbm_gb") not in catalog_figures_used(design, catalog)
+    assert ("ascend-950dt", "fp8_tflops") in catalog_figures_used(design, catalog)
+    hidden = with_change(catalog, 3, "ascend-950dt", "hbm_gb", 128.0)
+    assert "none of the figures it uses has changed" in str(catalog_note(design, hidden))
+    seen = with_change(catalog, 3, "ascend-950dt", "fp8_tflops", 900.0)
+    assert "ascend-950dt FP8: 900 -> 1000 TFLOP/s" in str(catalog_note(design, seen))

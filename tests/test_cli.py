@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from ascend_tui.cli import main
+import ascend_tui
+from ascend_tui.cli import COMMANDS, JSON_SCHEMA, _command_parser, main
 from ascend_tui.model import presets
+from ascend_tui.model.catalog import load_catalog
+from ascend_tui.model.metrics import METRICS
 from ascend_tui.model.toml_format import load_design
 
+ROOT = Path(__file__).resolve().parent.parent
 REQUIRED_KEYS = (
     "chips",
     "cpus",
@@ -59,12 +65,13 @@ def test_eval_prints_a_readable_table(capsys):
     assert code == 0
     assert "no FP8 units" in out
     assert "300 PF" in out
-    assert "~537 kW" in out
+    assert "~501 kW (380–599 kW)" in out  # IT power with the range its estimates give
 
 
 def test_eval_reports_targets_and_check_fails_when_one_is_missed(capsys, tmp_path):
-    design = presets.load("atlas-950-superpod")
-    design.targets = {"min_fp8_ef": 8.0, "max_floor_area_m2": 900.0}
+    design = replace(
+        presets.load("atlas-950-superpod"), targets={"min_fp8_ef": 8.0, "max_floor_area_m2": 900.0}
+    )
     path = tmp_path / "pod.toml"
     from ascend_tui.model.toml_format import save_design
 
@@ -83,9 +90,8 @@ def test_eval_reports_targets_and_check_fails_when_one_is_missed(capsys, tmp_pat
     }
     assert run_cli(capsys, "eval", str(path), "--check")[0] == 3
     code, out, _ = run_cli(capsys, "eval", str(path))
-    assert "Target: Floor area ≤ 900 m²: missed, short by 100 m²; look at supernode" in out
-    design.targets = {"min_fp8_ef": 8.0}
-    save_design(design, path)
+    assert "Target: Floor area ≤ 900 m²: missed, over by 100 m²; look at supernode" in out
+    save_design(replace(design, targets={"min_fp8_ef": 8.0}), path)
     assert run_cli(capsys, "eval", str(path), "--check")[0] == 0
 
 
@@ -126,7 +132,7 @@ def test_unknown_options_exit_2(capsys):
 
 def test_presets_lists_every_preset_with_headline_figures(capsys):
     code, out, _ = run_cli(capsys, "presets", "--json")
-    rows = {r["preset"]: r for r in json.loads(out)}
+    rows = {r["preset"]: r for r in json.loads(out)["presets"]}
     assert code == 0 and set(rows) == set(presets.preset_names())
     assert rows["gb200-nvl72"]["fp4_pflops"] == 720.0
     code, out, _ = run_cli(capsys, "presets")
@@ -139,15 +145,23 @@ def test_parts_lists_the_catalog_with_sources(capsys):
     assert code == 0
     assert data["parts"]["ascend-910c"]["figures"]["bf16_tflops"]["basis"].startswith("SemiAnalysis")
     assert data["parts"]["ascend-910c"]["figures"]["fp8_tflops"]["supported"] is False
-    assert data["parts"]["ascend-950dt"]["figures"]["power_w"]["basis"].startswith("estimate:")
+    power = data["parts"]["ascend-950dt"]["figures"]["power_w"]
+    assert power["basis"].startswith("estimate:") and (power["low"], power["high"]) == (500.0, 900.0)
+    assert data["parts"]["ascend-910d"]["figures"]["fp8_tflops"] == {
+        "value": None,
+        "supported": True,
+        "published": False,
+        "estimate": False,
+        "basis": "not published: No figure published (WSJ, Apr 2025)",
+    }
     code, out, _ = run_cli(capsys, "parts")
-    assert "ascend-950dt" in out and "cooling 'air'" in out
+    assert "ascend-950dt" in out and "cooling 'air'" in out and "switch parts" in out
 
 
 def test_one_part_with_its_sources(capsys):
     code, out, _ = run_cli(capsys, "parts", "ascend-910c")
     assert code == 0
-    assert "SemiAnalysis, 'CloudMatrix 384' (Apr 2025)" in out and "752 TF" in out
+    assert "SemiAnalysis, 'Huawei AI CloudMatrix 384" in out and "752 TF" in out
     assert "estimate: Not published; two 910B-class dies" in out
     code, out, _ = run_cli(capsys, "parts", "ascend-910c", "--json")
     assert list(json.loads(out)["parts"]) == ["ascend-910c"]
@@ -192,8 +206,129 @@ def test_scale_finds_the_count_for_a_target_by_block_name(capsys):
 
 def test_scale_refuses_unknown_blocks_and_goals(capsys):
     code, _, err = run_cli(capsys, "scale", "atlas-950-superpod", "comp", "min_fp8_ef=10")
-    assert code == 2 and "'comp' names no supernode or cabinet; use one of: Atlas 950 SuperPoD, " in err
+    assert code == 2 and "'comp' names no block; use one of: Atlas 950 SuperPoD, " in err
     code, _, err = run_cli(capsys, "scale", "atlas-950-superpod", "compute", "fp8=10")
     assert code == 2 and "KEY=VALUE with KEY one of min_fp8_ef" in err
     code, _, err = run_cli(capsys, "scale", "atlas-950-superpod", "compute", "min_fp8_ef=lots")
     assert code == 2 and "'lots' is not a number" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["eval", "gb200-nvl72", "--json"],
+        ["presets", "--json"],
+        ["parts", "--json"],
+        ["parts", "nvidia-b200", "--json"],
+        ["compare", "gb200-nvl72", "h100-8gpu-server", "--json"],
+        ["scale", "gb200-nvl72", "GB200 NVL72", "min_fp8_ef=1", "--json"],
+        ["metrics", "--json"],
+    ],
+)
+def test_every_json_output_carries_the_schema_and_catalog_versions(capsys, argv):
+    code, out, _ = run_cli(capsys, *argv)
+    data = json.loads(out)
+    assert code == 0
+    assert list(data)[:2] == ["schema", "catalog_version"]
+    assert data["schema"] == JSON_SCHEMA == 1
+    assert data["catalog_version"] == load_catalog().version == 2
+
+
+def test_version_comes_from_the_installed_package_metadata(capsys):
+    import tomllib
+    from importlib.metadata import version
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert run_cli(capsys, "--version") == (0, f"ascend-tui {version('ascend-tui')}\n", "")
+    assert version("ascend-tui") == pyproject["project"]["version"]
+    assert not hasattr(ascend_tui, "__version__")  # one version, in pyproject.toml
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_help_ends_with_an_example_that_works(capsys, tmp_path, monkeypatch, command):
+    with pytest.raises(SystemExit):
+        _command_parser().parse_args([command, "--help"])
+    lines = capsys.readouterr().out.rstrip("\n").splitlines()
+    assert lines[-2] == "example:"
+    example = lines[-1].strip().split()
+    assert example[:2] == ["ascend-tui", command]
+    monkeypatch.chdir(tmp_path)  # `export` writes its file here
+    code, out, err = run_cli(capsys, *example[1:])
+    assert code == 0, err
+    assert out or command == "export"
+
+
+def test_the_main_help_ends_with_an_example(capsys):
+    code, out, _ = run_cli(capsys, "--help")
+    assert code == 0 and out.endswith("example:\n  ascend-tui cloudmatrix-384\n")
+
+
+def test_metrics_lists_every_registry_entry(capsys):
+    code, out, _ = run_cli(capsys, "metrics", "--json")
+    entries = json.loads(out)["metrics"]
+    assert code == 0 and [e["key"] for e in entries] == [m.key for m in METRICS]
+    fp8 = entries[0]
+    assert fp8["label"] == "FP8 compute" and fp8["units"] == ["PF", "EF", "ZF"]
+    assert fp8["targets"] == [{"key": "min_fp8_ef", "unit": "EF", "factor": 0.001}]
+    code, out, _ = run_cli(capsys, "metrics")
+    assert "fp8_pflops" in out and "min_fp8_ef" in out
+
+
+def test_eval_notes_a_design_saved_with_another_catalog_version(capsys, tmp_path):
+    path = tmp_path / "later.toml"
+    path.write_text(
+        'format = 2\ncatalog_version = 7\nname = "Later"\n'
+        '[server]\nname = "c"\nscaleup = true\n[server.parts]\nnvidia-b200 = 8\n'
+    )
+    code, out, err = run_cli(capsys, "eval", str(path), "--json")
+    assert code == 0 and json.loads(out)["chips"] == 8
+    assert err == (
+        "ascend-tui: note: 'Later' was saved with catalog version 7, newer than this ascend-tui's (2); "
+        "its figures may differ from the ones it was made with (upgrade ascend-tui)\n"
+    )
+
+
+def complete(line: str, cwd: Path = ROOT) -> list[str]:
+    """What shell completion offers for a command line typed so far: the command run as a shell
+    runs it for completion (argcomplete's protocol), its answer read from a file."""
+    import os
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        answer = Path(folder) / "answer"
+        env = {
+            **os.environ,
+            "_ARGCOMPLETE": "1",
+            "COMP_LINE": line,
+            "COMP_POINT": str(len(line)),
+            "_ARGCOMPLETE_IFS": "\n",
+            "_ARGCOMPLETE_STDOUT_FILENAME": str(answer),
+        }
+        result = subprocess.run([sys.executable, "-m", "ascend_tui"], env=env, cwd=cwd, capture_output=True)
+        assert result.returncode == 0, result.stderr
+        return sorted(word.rstrip(" ") for word in answer.read_text().split("\n"))  # one gets a space
+
+
+def test_shell_completion_offers_commands_and_preset_names(tmp_path):
+    assert complete("ascend-tui ") == sorted(["--help", "-h", *COMMANDS])
+    assert complete("ascend-tui ev") == ["eval"]
+    assert complete("ascend-tui eval atlas-95") == ["atlas-950-supercluster", "atlas-950-superpod"]
+    assert complete("ascend-tui eval --") == ["--check", "--help", "--json"]
+    (tmp_path / "mine.toml").write_text("")
+    (tmp_path / "notes.txt").write_text("")
+    assert complete("ascend-tui compare gb200-nvl72 m", cwd=tmp_path) == ["mine.toml"]
+
+
+def test_the_bill_of_materials_tells_derived_parts_from_typed_ones(capsys):
+    code, out, _ = run_cli(capsys, "bom", "cloudmatrix-384", "--json")
+    lines = {(line["part"], line["derived_by"]): line for line in json.loads(out)["parts"]}
+    assert code == 0
+    assert lines[("ascend-910c", "")]["count"] == 384
+    optics = "scale-up fabric of supernode 'CloudMatrix 384': transceivers"
+    assert lines[("optic-400g-lpo", optics)]["count"] == 5376
+    assert lines[("optic-400g-lpo", optics)]["power_kw"] == pytest.approx(5376 * 5 / 1000)
+    rdma = lines[("ascend-910c-rdma-port", "scale-out network of supernode 'CloudMatrix 384': NICs")]
+    assert (rdma["count"], rdma["power_kw"]) == (384, None)  # its power is not published
+    code, out, _ = run_cli(capsys, "bom", "gb200-nvl72", "--csv")
+    assert out.splitlines()[0] == "part,name,kind,derived_by,count,power_kw,power_low_kw,power_high_kw"
+    assert 'nvlink-switch-tray,"NVLink switch tray (2 NVLink 5 switch chips, 1U)",switch,' in out

@@ -15,7 +15,6 @@ import io
 import math
 import os
 import re
-from dataclasses import fields
 from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
@@ -23,10 +22,12 @@ from hypothesis import strategies as st
 
 from ascend_tui.cli import main
 from ascend_tui.engine.evaluate import evaluate
+from ascend_tui.engine.results import Results
 from ascend_tui.model import presets
-from ascend_tui.model.design import Cabinet, Node, Supernode, children, walk
+from ascend_tui.model.design import Block, Node, children, walk
+from ascend_tui.model.metrics import METRICS
 from ascend_tui.model.problems import DesignError
-from ascend_tui.model.toml_format import load_design, save_design
+from ascend_tui.model.toml_format import save_design
 from tests.test_hostile import FORBIDDEN
 
 EXAMPLES = int(os.environ.get("ASCEND_TUI_FUZZ_EXAMPLES", "300"))
@@ -34,17 +35,9 @@ TEXTS = {
     name: (presets.presets_dir() / f"{name}.toml").read_text(encoding="utf-8")
     for name in presets.preset_names()
 }
-# Metrics that are ratios: n/a (NaN) where the quantity they divide by is zero.
-RATIOS = {
-    "scaleup_bandwidth_per_chip_gbps",
-    "cabinet_power_mean_kw",
-    "fp8_pflops_per_m2",
-    "fp8_pflops_per_kw",
-    "fp8_tflops_per_w",
-    "hbm_gb_per_fp8_pflop",
-    "hbm_bytes_per_fp8_flop",
-    "bf16_pflops_per_kw",
-}
+# The registry's metrics that are ratios (a numerator over a denominator): n/a (NaN) where the
+# quantity they divide by is zero. Every other figure must be a finite number, at least 0.
+RATIOS = {m.key for m in METRICS if m.formula.denominator is not None}
 
 NUMBERS = ["0", "-1", "1.5", "1e300", "1e308", "1e-310", "inf", "-inf", "nan", "999999999999", "1" + "0" * 30]
 NUMBERS += ["0x7fffffffffffffff", "1_000", '"7"', "[]", "{}", "true", "1979-05-27", "2" * 5000]
@@ -140,13 +133,12 @@ def block_argument(names: list[str]) -> str:
     return "/".join(n.replace("\\", "\\\\").replace("/", "\\/") for n in names)
 
 
-def check_figures(metrics: object) -> None:
-    for f in fields(metrics):  # type: ignore[arg-type]
-        value = getattr(metrics, f.name)
-        if isinstance(value, float) and math.isnan(value):
-            assert f.name in RATIOS, f.name
-        elif isinstance(value, (int, float)):
-            assert math.isfinite(value) and value >= 0, (f.name, value)
+def check_figures(results: Results) -> None:
+    for key, value in [*results.values.items(), *results.low.items(), *results.high.items()]:
+        if math.isnan(value):
+            assert key in RATIOS, key
+        else:
+            assert math.isfinite(value) and value >= 0, (key, value)
 
 
 def run_through_everything(text: str, folder: Path) -> None:
@@ -154,7 +146,7 @@ def run_through_everything(text: str, folder: Path) -> None:
     path.write_text(text, encoding="utf-8")
     code, _ = cli("eval", str(path))
     try:
-        design = load_design(path)
+        design = presets.load_file(path)
         evaluation = evaluate(design)
     except DesignError:
         event("refused with a clear error")
@@ -166,7 +158,7 @@ def run_through_everything(text: str, folder: Path) -> None:
     check_figures(totals)
     assert cli("eval", str(path), "--json")[0] == 0
     assert cli("compare", str(path), "gb200-nvl72", "--baseline", "2")[0] == 0
-    blocks = [p for p, n in walk(design) if isinstance(n, (Supernode, Cabinet))]
+    blocks = [p for p, n in walk(design) if isinstance(n, Block)]
     if blocks:
         names = [design.root.name]
         node: Node = design.root
@@ -176,7 +168,7 @@ def run_through_everything(text: str, folder: Path) -> None:
         for goal in ("min_fp8_ef=10", "max_it_power_kw=5000"):
             assert cli("scale", str(path), block_argument(names), goal)[0] in (0, 2)  # 2: e.g. a name twice
     saved = save_design(design, folder / "saved.toml")
-    again = load_design(saved)
+    again = presets.load_file(saved)
     assert again == design
     assert evaluate(again).totals().as_dict() == totals.as_dict()
 

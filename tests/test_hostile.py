@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from ascend_tui.cli import find_block, main
 from ascend_tui.engine.evaluate import evaluate
 from ascend_tui.engine.planning import plan_count
+from ascend_tui.model.catalog import Figure
+from ascend_tui.model.design import CustomPart, Design
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.toml_format import load_design, parse_design
 
@@ -68,7 +71,7 @@ def chain(n: int, loop: bool) -> str:
 
 def test_a_long_chain_of_base_parts_resolves(tmp_path):
     loaded = load_design(write(tmp_path, design(top=chain(1000, loop=False), parts="p0 = 8")))
-    assert evaluate(loaded).totals().fp8_pflops == 2 * 4 * 8 * 1000 / 1000
+    assert evaluate(loaded).totals()["fp8_pflops"] == 2 * 4 * 8 * 1000 / 1000
     from ascend_tui.model.catalog import load_catalog
     from ascend_tui.model.validate import resolve_parts
 
@@ -116,29 +119,33 @@ def test_numbers_too_large_for_a_float_are_clear_errors(tmp_path, capsys, top, e
     assert code == 2 and expected in err, err
 
 
-def test_an_absurd_custom_figure_does_not_crash_eval_or_scale(tmp_path, capsys):
-    huge = design(top="[parts.x]\nbase = 'ascend-950dt'\nfp8_tflops = 1e300\n", parts="x = 8")
-    path = write(tmp_path, huge)
-    code, out, _ = run(capsys, "eval", path, "--json")
-    assert code == 0 and json.loads(out)["fp8_pflops"] == 2 * 4 * 8 * 1e300 / 1e3
-    code, out, err = run(capsys, "scale", path, "compute", "min_fp8_ef=10", "--json")
-    assert code == 0 and json.loads(out)["count"] == 1
-    tiny = design(top="[parts.x]\nbase = 'ascend-950dt'\nfp8_tflops = 1e-310\n", parts="x = 8")
-    code, out, err = run(capsys, "scale", write(tmp_path, tiny), "compute", "min_fp8_ef=10", "--json")
-    assert code == 0, err
-    assert json.loads(out)["reason"] == "it would take more than a count may be"
+def with_figure(figure: str, value: float) -> Design:
+    """The small design with its chips swapped for a custom part whose `figure` is `value`, built
+    in code as the app's part dialog would (a file is held to plausible figures before this)."""
+    loaded = parse_design(design(parts="x = 8", top="[parts.x]\nbase = 'ascend-950dt'\n"))
+    return replace(loaded, parts={"x": CustomPart("x", base="ascend-950dt", figures={figure: Figure(value)})})
 
 
-def test_totals_that_overflow_are_refused_with_the_file_named(tmp_path, capsys):
-    path = write(tmp_path, design(top="[parts.x]\nbase = 'ascend-950dt'\npower_w = 1e308\n", parts="x = 8"))
-    code, _, err = run(capsys, "eval", path)
-    assert code == 2
-    assert err == (
-        f"ascend-tui: {path}: design: the design's power_accelerators_w adds up to more than 1.8e308, "
-        "too large to compute; check the part figures and counts\n"
+def test_an_absurd_figure_in_a_file_is_refused_at_load(tmp_path, capsys):
+    path = write(
+        tmp_path, design(top="[parts.x]\nbase = 'ascend-950dt'\nfp8_tflops = 1e300\n", parts="x = 8")
     )
+    for argv in (["eval", path], ["scale", path, "compute", "min_fp8_ef=10"]):
+        code, _, err = run(capsys, *argv)
+        assert code == 2 and "is not plausible for one part" in err, err
+
+
+def test_scale_with_absurd_figures_gives_an_answer_or_a_reason_not_a_crash():
+    assert plan_count(with_figure("fp8_tflops", 1e300), (0, 0), "min_fp8_ef", 10.0).count == 1
+    plan = plan_count(with_figure("fp8_tflops", 1e-310), (0, 0), "min_fp8_ef", 10.0)
+    assert (plan.count, plan.reason) == (None, "no count up to 10^9 reaches it")
+
+
+def test_totals_that_overflow_are_refused():
     with pytest.raises(DesignError, match="too large to compute"):
-        plan_count(load_design(path), (0, 0), "min_fp8_ef", 10.0)
+        evaluate(with_figure("power_w", 1e308))
+    with pytest.raises(DesignError, match="too large to compute"):
+        plan_count(with_figure("power_w", 1e308), (0, 0), "min_fp8_ef", 10.0)
 
 
 def test_the_exact_count_limit_names_the_file(tmp_path, capsys):
@@ -204,7 +211,8 @@ def test_markup_in_names_is_shown_as_written_everywhere_on_the_command_line(tmp_
     code, out, err = run(capsys, "compare", path, "gb200-nvl72", "--baseline", "1")
     assert code == 0, err
     assert MARKUP in out.replace("\n", "").replace("│", "")  # a column header and the title
-    code, out, err = run(capsys, "scale", path, MARKUP, "min_fp8_ef=1")
+    escaped = MARKUP.replace("/", "\\/")
+    code, out, err = run(capsys, "scale", path, f"{escaped} sn/{escaped}", "min_fp8_ef=1")
     assert code == 0, err
     assert f"Scaling cluster '{MARKUP}' > supernode '{MARKUP} sn' > cabinet '{MARKUP}'" in out.replace(
         "\n", ""
@@ -264,7 +272,7 @@ def test_scale_finds_a_node_whose_name_contains_a_slash():
     with pytest.raises(DesignError) as caught:
         find_block(d, "comp")
     assert str(caught.value) == (
-        "'comp' names no supernode or cabinet; use one of: pod/pod sn, pod/pod sn/a, pod/pod sn/compute\\/a"
+        "'comp' names no block; use one of: pod, pod/pod sn, pod/pod sn/a, pod/pod sn/compute\\/a"
     )
 
 
@@ -273,9 +281,29 @@ def test_a_slash_path_that_also_matches_a_whole_name_is_ambiguous():
     text += '\n[[cluster.supernodes]]\nname = "sn"\n[[cluster.supernodes.cabinets]]\nname = "x"\n'
     d = parse_design(text)
     with pytest.raises(
-        DesignError, match=r"'sn/x' matches more than one node; write a / inside a name as \\/"
+        DesignError, match=r"'sn/x' matches more than one block; write a / inside a name as \\/"
     ):
         find_block(d, "sn/x")
     assert find_block(d, r"sn\/x") == (0, 0)
     assert find_block(d, r"sn/sn\/x") == (0, 0)
     assert find_block(d, "pod/sn/x") == (1, 0)
+
+
+def test_names_too_long_for_the_file_system_are_clear_errors(tmp_path, capsys):
+    code, _, err = run(capsys, "eval", "x" * 300)
+    assert code == 2 and "no preset or file named 'xxxxx" in err
+    text = design().replace(
+        '[[cluster.supernodes]]\nname = "pod sn"', f'[[cluster.supernodes]]\nuse = "{"y" * 300}"'
+    )
+    code, _, err = run(capsys, "eval", write(tmp_path, text))
+    assert code == 2 and "no preset named 'yyyy" in err, err
+
+
+def test_a_nul_character_in_a_path_is_a_clear_error(tmp_path, capsys):
+    text = design().replace(
+        '[[cluster.supernodes]]\nname = "pod sn"', '[[cluster.supernodes]]\nuse = "a/\\u0000"'
+    )
+    code, _, err = run(capsys, "eval", write(tmp_path, text))
+    assert code == 2 and "cannot hold a NUL character" in err, err
+    code, _, err = run(capsys, "eval", "a\0.toml")
+    assert code == 2 and "a file name cannot hold a NUL character" in err, err

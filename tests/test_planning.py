@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -12,13 +12,15 @@ from ascend_tui.compare import compare_designs, times
 from ascend_tui.engine.evaluate import evaluate
 from ascend_tui.engine.planning import check_targets, plan_count, sweep
 from ascend_tui.model import presets
-from ascend_tui.model.design import FloorLayout
+from ascend_tui.model.design import FloorLayout, replace_at
 from ascend_tui.model.problems import DesignError
 
 
 def test_targets_are_checked_with_margins_and_the_node_responsible():
     design = presets.load("atlas-950-superpod")
-    design.targets = {"min_fp8_ef": 10.0, "max_floor_area_m2": 1200.0, "max_cabinet_kw": 70.0}
+    design = replace(
+        design, targets={"min_fp8_ef": 10.0, "max_floor_area_m2": 1200.0, "max_cabinet_kw": 50.0}
+    )
     checks = {c.key: c for c in check_targets(evaluate(design), design)}
     fp8 = checks["min_fp8_ef"]
     assert (fp8.met, fp8.value, fp8.margin) == (False, 8.192, pytest.approx(8.192 - 10))
@@ -26,44 +28,50 @@ def test_targets_are_checked_with_margins_and_the_node_responsible():
     area = checks["max_floor_area_m2"]
     assert (area.met, area.margin) == (True, 200.0)
     hot = checks["max_cabinet_kw"]
-    assert not hot.met and hot.responsible == (1,)  # the communication cabinets draw ~84 kW
+    assert not hot.met and hot.responsible == (0,)  # a compute cabinet draws ~56 kW
 
 
 def test_scale_a_cabinet_to_an_fp8_target():
     design = presets.load("atlas-950-superpod")
     plan = plan_count(design, (0,), "min_fp8_ef", 10.0)
     assert plan.count == 157  # 10,000 PF / 64 PF per cabinet = 156.25
-    assert plan.after is not None and plan.after.fp8_pflops == 157 * 64
+    assert plan.after is not None and plan.after["fp8_pflops"] == 157 * 64
 
 
 def test_how_many_supernodes_fit_a_power_budget():
     design = presets.load("atlas-950-supercluster")
-    per_pod = evaluate(presets.load("atlas-950-superpod")).totals().it_power_kw
+    per_pod = evaluate(presets.load("atlas-950-superpod")).totals()["it_power_kw"]
     plan = plan_count(design, (0,), "max_it_power_kw", 100_000.0)
-    assert plan.count == int(100_000 // per_pod)
-    assert plan.after is not None and plan.after.it_power_kw <= 100_000.0
-    bigger = copy.deepcopy(design)
-    bigger.root.supernodes[0].count = plan.count + 1  # type: ignore[union-attr]
-    assert evaluate(bigger).totals().it_power_kw > 100_000.0
+    # Nine SuperPoDs alone would fit (9 x 10,741 kW), but the scale-out network between them takes
+    # its share: eight fit.
+    assert 9 * per_pod < 100_000.0
+    assert plan.count == 8
+    assert plan.after is not None and plan.after["it_power_kw"] <= 100_000.0
+    bigger = replace_at(design, (0,), lambda n: replace(n, count=plan.count + 1))  # type: ignore[operator]
+    assert evaluate(bigger).totals()["it_power_kw"] > 100_000.0
 
 
 def test_an_area_budget_follows_the_row_layout_not_a_straight_line():
     design = presets.load("atlas-950-superpod")
-    design.floor = FloorLayout(cabinets_per_row=10, cabinet_width_m=1.0, cabinet_depth_m=1.5, aisle_m=1.5)
-    # rows of 10 cabinets take 10 x 3 = 30 m² each; 32 communication cabinets fill 4 rows (120 m²)
+    layout = FloorLayout(cabinets_per_row=10, cabinet_width_m=1.0, cabinet_depth_m=1.5, aisle_m=1.5)
+    design = replace(design, floor=layout)
+    # Rows of 10 cabinets take 10 x 3 = 30 m² each, so 600 m² holds 200 cabinets. n compute
+    # cabinets hold 64n NPUs; each of the 20 UB planes needs ceil(64n / 128) spine switches, 40 to a
+    # communication cabinet: ceil(ceil(n / 2) / 2) of them. n = 160 gives 160 + 40 = 200; n = 161
+    # gives 161 + 41 = 202.
     plan = plan_count(design, (0,), "max_floor_area_m2", 600.0)
-    assert plan.count == 168  # 200 cabinets = 20 rows = 600 m²
-    assert plan.after is not None and plan.after.floor_area_m2 == 600.0
+    assert plan.count == 160
+    assert plan.after is not None and plan.after["floor_area_m2"] == 600.0
 
 
 def test_a_budget_that_one_block_already_breaks_is_reported():
     design = presets.load("gb200-nvl72")
-    plan = plan_count(design, (0,), "max_it_power_kw", 50.0)
+    plan = plan_count(design, (), "max_it_power_kw", 50.0)
     assert plan.count is None and "exceeds" in plan.reason
 
 
 def test_planning_a_part_entry_is_refused():
-    with pytest.raises(DesignError, match="pick a supernode or cabinet"):
+    with pytest.raises(DesignError, match="pick a block"):
         plan_count(presets.load("gb200-nvl72"), (0, 0), "min_fp8_ef", 1.0)
 
 
@@ -72,10 +80,9 @@ def test_a_sweep_equals_evaluating_each_count():
     evaluation = evaluate(design)
     points = sweep(evaluation, (0,), [1, 32, 64, 100])
     for count, metrics in zip([1, 32, 64, 100], points, strict=True):
-        changed = copy.deepcopy(design)
-        changed.root.supernodes[0].count = count  # type: ignore[union-attr]
-        assert metrics == evaluate(changed).totals()
-    assert evaluation.totals().chips == 524288  # the sweep left the evaluation as it was
+        changed = replace_at(design, (0,), lambda n, c=count: replace(n, count=c))  # type: ignore[misc]
+        assert metrics.as_dict() == evaluate(changed).totals().as_dict()
+    assert evaluation.totals()["chips"] == 524288  # the sweep left the evaluation as it was
 
 
 def test_compare_ratios_per_total_chip_kw_and_area():
@@ -111,3 +118,17 @@ def test_compare_with_another_baseline_and_bad_arguments(capsys):
     assert main(["compare", "gb200-nvl72"]) == 2
     assert "two or more" in capsys.readouterr().err
     assert main(["compare", "gb200-nvl72", "cloudmatrix-384", "--baseline", "3"]) == 2
+
+
+def test_a_target_that_breaks_another_limit_says_which():
+    design = replace(presets.load("atlas-950-superpod"), targets={"max_facility_power_kw": 15_000.0})
+    plan = plan_count(design, (0,), "min_fp8_ef", 16.0)
+    assert plan.count is None and plan.limited_by == "max_facility_power_kw"
+    assert "breaks the design's limit" in plan.reason
+
+
+def test_a_budget_takes_the_tightest_of_the_designs_limits():
+    design = replace(presets.load("atlas-950-superpod"), targets={"max_floor_area_m2": 900.0})
+    plan = plan_count(design, (0,), "max_it_power_kw", 1e9)
+    assert plan.limited_by == "max_floor_area_m2" and plan.question == "Largest count within budget"
+    assert plan.after is not None and plan.after["floor_area_m2"] <= 900.0

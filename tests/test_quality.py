@@ -17,7 +17,7 @@ BIN = Path(sys.executable).parent
 def tool(name: str) -> str:
     found = shutil.which(name, path=str(BIN)) or shutil.which(name)
     if found is None:
-        pytest.fail(f"{name} is not installed: pip install -e '.[test]'")
+        pytest.fail(f"{name} is not installed: pip install -e '.[test]' --group dev")
     return found
 
 

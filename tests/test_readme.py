@@ -20,14 +20,16 @@ def example() -> str:
 def test_the_format_example_loads_and_evaluates():
     design = parse_design(example())
     m = evaluate(design).totals()
-    assert m.chips == 2 * 4 * 8
-    assert m.hbm_capacity_tb == 64 * 256 / 1000
+    assert m["chips"] == 2 * 4 * 2 * 4  # pods, cabinets, servers, chips
+    assert m["hbm_capacity_tb"] == 64 * 256 / 1000
+    assert (m["scaleup_domains"], m["scaleup_domain_chips"]) == (2, 32)
+    assert m["nics"] == 64 and m["switches"] == 2 + 1  # 64 NICs: two 32-port leaves and a spine
     assert design.targets["max_cabinet_kw"] == 60.0
 
 
 def test_the_error_example_is_what_the_tool_prints(tmp_path, capsys):
     bad = tmp_path / "bad.toml"
-    text = example().replace("count = 4\n", "count = 0\n", 1).replace("kunpeng-920 = 4", "kunpeng-92O = 4")
+    text = example().replace("count = 4\n", "count = 0\n", 1).replace("kunpeng-920 = 2", "kunpeng-92O = 2")
     bad.write_text(text)
     assert main(["eval", str(bad)]) == 2
     err = capsys.readouterr().err.replace(str(tmp_path) + "/", "")

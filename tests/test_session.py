@@ -2,92 +2,140 @@
 
 from __future__ import annotations
 
-import copy
+import textwrap
 
 import pytest
 
-from ascend_tui.model import presets
 from ascend_tui.model.catalog import Figure
 from ascend_tui.model.design import CustomPart, PartCount
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.session import Session
+from ascend_tui.model.toml_format import parse_design
+
+POD = textwrap.dedent("""\
+    format = 2
+    name = "pod"
+
+    [supernode]
+    name = "pod"
+    scaleup = true
+
+    [[supernode.cabinets]]
+    name = "compute"
+    count = 12
+    cooling = "liquid"
+
+    [[supernode.cabinets.servers]]
+    name = "node"
+    count = 4
+
+    [supernode.cabinets.servers.parts]
+    ascend-910c = 8
+    kunpeng-920 = 4
+
+    [[supernode.cabinets]]
+    name = "network"
+    role = "network"
+
+    [supernode.cabinets.parts]
+    ub-switch-l2 = 28
+    """)
 
 
 @pytest.fixture
 def session(catalog) -> Session:
-    return Session(presets.load("cloudmatrix-384"), catalog)
+    return Session(parse_design(POD), catalog)
 
 
 def test_count_edits_undo_and_redo(session):
     change = session.set_count((0,), 20)
     assert change.count_only == (0,)
-    assert session.design.root.cabinets[0].count == 20 and session.dirty  # type: ignore[union-attr]
+    assert session.design.root.blocks[0].count == 20 and session.dirty
     undone = session.undo()
     assert undone is not None and undone.count_only == (0,)
-    assert session.design.root.cabinets[0].count == 12 and not session.dirty  # type: ignore[union-attr]
+    assert session.design.root.blocks[0].count == 12 and not session.dirty
     redone = session.redo()
     assert redone is not None and redone.count_only == (0,)
-    assert session.design.root.cabinets[0].count == 20  # type: ignore[union-attr]
+    assert session.design.root.blocks[0].count == 20
 
 
 def test_an_edit_never_changes_a_design_handed_out_before_it(session):
     before = session.design
-    frozen = copy.deepcopy(before)
+    frozen = parse_design(POD)
     session.set_count((0,), 20)
     session.rename((1,), "switches")
     session.duplicate((0,))
-    session.add_child((1,), "nvidia-grace")
-    session.set_part((0, 0), "ascend-950dt")
+    session.add_part((1, 0), "nvidia-grace")
+    session.set_part((0, 0, 0), "ascend-950dt")
     session.swap_part("kunpeng-920", "nvidia-grace")
     session.remove((2,))
     assert before == frozen
-    # only the path to what changed is copied: the untouched network cabinet is shared
+    # only the path to what changed is rebuilt: the untouched network cabinet is shared
     session.set_count((0,), 30)
-    assert session.undo_stack[-1].design.root.cabinets[1] is session.design.root.cabinets[1]  # type: ignore[union-attr]
+    assert session.undo_stack[-1].design.root.blocks[1] is session.design.root.blocks[1]
 
 
 def test_a_refused_edit_changes_nothing_and_records_nothing(session):
-    before = copy.deepcopy(session.design)
+    before = session.design
     with pytest.raises(DesignError, match="count must be at least 1"):
         session.set_count((0,), 0)
     with pytest.raises(DesignError, match="footprint_m2 must be between 0 and 1000"):
-        session.set_cabinet((0,), "footprint_m2", -1.0)
+        session.set_field((0,), "footprint_m2", -1.0)
     with pytest.raises(DesignError, match="name must not be empty"):
         session.rename((1,), "  ")
     with pytest.raises(DesignError, match="the top of the design cannot be removed"):
         session.remove(())
-    assert session.design == before
+    with pytest.raises(DesignError, match="only cabinets have cooling"):
+        session.set_field((0, 0), "cooling", "air")
+    with pytest.raises(DesignError, match="a scale-up domain inside another one"):
+        session.set_field((0, 0), "scaleup", True)
+    assert session.design is before
     assert session.undo_stack == [] and not session.dirty
 
 
 def test_structural_edits_undo_in_order(session):
     session.duplicate((0,))
     session.remove((2,))
-    _, path = session.add_child((0,), "nvidia-grace")
-    assert path == (0, 4)
-    assert [c.name for c in session.design.root.cabinets] == ["compute", "compute (copy)"]  # type: ignore[union-attr]
-    session.undo()
-    session.undo()
-    session.undo()
-    assert session.design == presets.load("cloudmatrix-384")
+    _, path = session.add_part((0, 0), "nvidia-grace")
+    assert path == (0, 0, 2)
+    _, server = session.add_block((0,), "server")
+    assert server == (0, 1)
+    assert [c.name for c in session.design.root.blocks] == ["compute", "compute (copy)"]
+    for _ in range(4):
+        session.undo()
+    assert session.design == parse_design(POD)
     assert not session.dirty
 
 
-def test_swapping_a_part_merges_counts_where_a_cabinet_has_both(session):
-    session.add_child((0,), "ascend-950dt")
-    session.set_count((0, 4), 8)
+def test_new_blocks_go_among_their_kind(session):
+    _, pod = session.add_block((), "pod")
+    assert pod == (0,)  # pods come before cabinets
+    assert [b.kind for b in session.design.root.blocks] == ["pod", "cabinet", "cabinet"]
+    with pytest.raises(DesignError, match="a server cannot hold a cabinet"):
+        session.add_block((1, 0), "cabinet")
+
+
+def test_swapping_a_part_merges_counts_where_a_block_has_both(session):
+    session.add_part((0, 0), "ascend-950dt")
+    session.set_count((0, 0, 2), 8)
     _, places = session.swap_part("ascend-910c", "ascend-950dt")
     assert places == 1
-    compute = session.design.root.cabinets[0]  # type: ignore[union-attr]
-    assert compute.parts[0] == PartCount("ascend-950dt", 40)
-    assert all(pc.part != "ascend-910c" for pc in compute.parts)
+    node = session.design.root.blocks[0].blocks[0]
+    assert node.parts[0] == PartCount("ascend-950dt", 16)
+    assert all(pc.part != "ascend-910c" for pc in node.parts)
 
 
-def test_a_part_cannot_be_listed_twice_in_a_cabinet(session):
-    with pytest.raises(DesignError, match="already in cabinet 'compute'"):
-        session.add_child((0,), "kunpeng-920")
-    with pytest.raises(DesignError, match="already in cabinet 'compute'"):
-        session.set_part((0, 0), "kunpeng-920")
+def test_a_part_cannot_be_listed_twice_in_a_block(session):
+    with pytest.raises(DesignError, match="already in server 'node'"):
+        session.add_part((0, 0), "kunpeng-920")
+    with pytest.raises(DesignError, match="already in server 'node'"):
+        session.set_part((0, 0, 0), "kunpeng-920")
+
+
+def test_chips_added_outside_every_domain_are_refused(catalog):
+    lone = Session(parse_design('format = 2\nname = "x"\n[cabinet]\nname = "rack"\n'), catalog)
+    with pytest.raises(DesignError, match="in no scale-up domain"):
+        lone.add_part((), "ascend-950dt")
 
 
 def test_custom_parts_may_not_take_a_catalog_id(session):
@@ -112,5 +160,5 @@ def test_saving_marks_the_position_in_the_history(session, tmp_path):
 def test_drop_last_forgets_the_edit(session):
     session.set_count((0,), 99)
     session.drop_last()
-    assert session.design.root.cabinets[0].count == 12  # type: ignore[union-attr]
+    assert session.design.root.blocks[0].count == 12
     assert session.redo() is None

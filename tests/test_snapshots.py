@@ -6,6 +6,7 @@ look at the report before committing the new SVGs.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -89,7 +90,8 @@ def test_compare_view(snap_compare, tmp_path):
 
 def test_targets_panel(snap_compare, tmp_path):
     app = app_for(tmp_path)
-    app.session.design.targets = {"min_fp8_ef": 10.0, "max_floor_area_m2": 1200.0, "max_cabinet_kw": 70.0}
+    targets = {"min_fp8_ef": 10.0, "max_floor_area_m2": 1200.0, "max_cabinet_kw": 50.0}
+    app.session.design = replace(app.session.design, targets=targets)
 
     async def run_before(pilot: Pilot[None]) -> None:
         await settled(pilot)

@@ -1,97 +1,219 @@
-"""Evaluate a design: check, pack, run the kernel, and turn the columns into metrics."""
+"""Evaluate a design: check, pack, run the kernel, and turn its rows into results."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from ascend_tui.engine import columns as c
-from ascend_tui.engine.metrics import Metrics, metrics_from_row
 from ascend_tui.engine.pack import Floats, Ints, PackedDesign, pack
+from ascend_tui.engine.results import Results, row_results
+from ascend_tui.engine.sums import PartMatrix
 from ascend_tui.model.catalog import Catalog, load_catalog
-from ascend_tui.model.design import Design, Path
+from ascend_tui.model.design import Design, NodePath
+from ascend_tui.model.metrics import BY_KEY
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.validate import check_design, resolve_parts
 
-EXACT_LIMIT = 2.0**53  # float64 counts are exact up to here
-COUNTED = ("chips", "cpus", "switches", "transceivers", "cabinets", "supernodes")
+
+@dataclass(frozen=True)
+class FabricResult:
+    """What a fabric derives for one instance of its block, and why it cannot work if it cannot."""
+
+    name: str
+    block: NodePath
+    scaleout: bool
+    derived: dict[str, float]
+    problem: str = ""
 
 
 @dataclass(frozen=True)
+class BillLine:
+    """One line of a bill of materials: a part, typed in the design or derived by a fabric, its
+    count in the whole design, and their power at its maximum (with its estimate range)."""
+
+    part: str
+    name: str
+    kind: str
+    derived_by: str  # "" when typed, else the fabric that derives it
+    count: int
+    power_kw: float | None  # None where the part's power is not published
+    power_low_kw: float | None
+    power_high_kw: float | None
+
+
+EXACT_LIMIT = 2.0**53  # float64 counts are exact up to here
+COUNTED = ("chips", "cpus", "switches", "transceivers", "cabinets", "scaleup_domains")
+
+
+@dataclass
 class Evaluation:
-    """The kernel's output for a packed design: per-instance rows for every node."""
+    """The kernel's output for a packed design: a row per block that holds blocks (and the top
+    block), from which any node's results follow."""
 
     packed: PackedDesign
-    unit: Floats
+    rows: Floats
     flags: Ints
+    fabric_out: Floats  # what each fabric derives for one instance of its block
+    # Held while an editor recomputes the arrays in place (engine/live.py) and while they are read.
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
-    def row(self, path: Path) -> tuple[Floats, int]:
-        """The accumulated row of one instance of the node at `path`, and its estimate flags."""
+    @cached_property
+    def matrix(self) -> PartMatrix:
+        return PartMatrix.of(self.packed.parts)
+
+    def outputs(self) -> tuple[Floats, Ints, Floats]:
+        return self.rows, self.flags, self.fabric_out
+
+    def block_row(self, block: int) -> tuple[Floats, int]:
+        """The row of one instance of a block, and its estimated properties."""
+        from ascend_tui.engine.kernels import block_rows
+
+        out = np.zeros((1, self.rows.shape[1]))
+        out_flags = np.zeros(1, dtype=np.int64)
+        targets = np.array([block], dtype=np.int64)
+        args = (*self.packed.tree_inputs(), *self.outputs(), targets, out, out_flags)
+        block_rows.pick(1)(*args)
+        return out[0], int(out_flags[0])
+
+    def row(self, path: NodePath) -> tuple[Floats, int]:
+        """The row of one instance of the node at `path` (a part entry: its parts alone)."""
+        what, i = self.packed.locate(path)
+        if what == "block":
+            return self.block_row(i)
         p = self.packed
-        if path in p.leaf_index:
-            j = p.leaf_index[path]
-            part = p.leaf_part[j]
-            return p.part_rows[part] * float(p.leaf_count[j]), int(p.part_flags[part])
-        i = p.node_index[path]
-        return self.unit[i], int(self.flags[i])
+        row = np.zeros(self.rows.shape[1])
+        q = int(p.leaf_part[i])
+        row[q] = row[len(p.parts) + q] = float(p.leaf_count[i])
+        return row, 0
 
-    def node(self, path: Path = (), *, all_instances: bool = False) -> Metrics:
-        """Metrics of one instance of a node, or of all its instances in the design."""
-        row, flags = self.row(path)
-        times = self.packed.multiplicity(path) if all_instances else 1
-        return metrics_from_row(c.scale(row, float(times)), flags, self.packed.pue)
+    def node(self, path: NodePath = (), *, all_instances: bool = False) -> Results:
+        """Results of one instance of a node, or of all its instances in the design."""
+        with self.lock:
+            row, flags = self.row(path)
+            times = self.packed.multiplicity(path) if all_instances else 1
+        return row_results(self.matrix, row, flags, float(times), self.packed.pue)
 
-    def cabinets_over_limit(self, most: int = 20) -> list[Path]:
-        """Up to `most` cabinet nodes whose power exceeds their cooling kind's limit, hottest first."""
-        cabinet = self.packed.kind == c.CABINET
-        over = np.nonzero(cabinet & (self.unit[:, c.COL["cabinets_over_cooling_limit"]] > 0))[0]
-        over = over[np.argsort(-self.unit[over, c.COL["it_power_w"]])][:most]
-        return [self.packed.node_paths[int(i)] for i in over]
+    def totals(self) -> Results:
+        """Results of the whole design; with a row layout, the floor area follows from its rows."""
+        p = self.packed
+        with self.lock:
+            row, flags = self.rows[p.slot[p.root]].copy(), int(self.flags[p.slot[p.root]])
+        times = float(p.count[p.root])
+        floor = p.floor
+        area = None
+        if floor is not None:
+            cabinets = row[c.counter(len(p.parts), "cabinets")] * times
+            area = floor.area_m2(round(cabinets))
+        return row_results(self.matrix, row, flags, times, p.pue, area)
 
-    def hottest_cabinet(self) -> Path | None:
-        """The cabinet node that draws the most power, or None if there is no cabinet."""
-        cabinets = np.nonzero(self.packed.kind == c.CABINET)[0]
-        if len(cabinets) == 0:
+    def fabrics(self) -> list[FabricResult]:
+        """Each fabric of the design, with what it derives per instance of its block."""
+        from ascend_tui.engine import kernels as k
+
+        out = []
+        with self.lock:
+            fabric_out = self.fabric_out.copy()
+        for f, name in enumerate(self.packed.fabric_names):
+            params = dict(zip(k.FABRIC_PARAMS, self.packed.fabrics[f], strict=True))
+            derived = dict(zip(k.FABRIC_OUTPUTS, map(float, fabric_out[f]), strict=True))
+            scaleout = params["kind"] == k.SCALEOUT_FAT_TREE
+            problem = ""
+            if not derived["feasible"]:
+                tiers = int(params["tiers"])
+                fix = "a third tier, more planes or a switch with more ports" if tiers < 3 else (
+                    "more planes or a switch with more ports"
+                )  # fmt: skip
+                problem = (
+                    f"{name}: {tiers} tier{'s' if tiers > 1 else ''} of {params['radix1']:g}-port switches "
+                    f"connect at most {derived['max_endpoints']:,.0f} "
+                    f"{'endpoints' if scaleout else 'chip links'}; "
+                    f"it has {derived['endpoints']:,.0f}: add {fix}"
+                )
+            block = self.packed.path_of(int(params["block"]))
+            out.append(FabricResult(name, block, scaleout, derived, problem))
+        return out
+
+    def bill(self) -> list[BillLine]:
+        """Every part of the design, typed or derived, with its count and power."""
+        p = self.packed
+        with self.lock:
+            counts = self.rows[p.slot[p.root], : len(p.parts)] * float(p.count[p.root])
+        lines = []
+        for q, part in enumerate(p.parts):
+            if counts[q] <= 0:
+                continue
+            n = round(float(counts[q]))
+            low, high = part.bounds("power_w")
+            kw = n / 1000
+            power: tuple[float | None, float | None, float | None] = (None, None, None)
+            if part.states("power_w") == "value":
+                power = (kw * part.value("power_w"), kw * low, kw * high)
+            lines.append(BillLine(part.id, part.name, part.kind, p.derived[q], n, *power))
+        return lines
+
+    def cabinet_powers(self) -> Floats:
+        """The power of one instance of each cabinet block, by block index (-1: not a cabinet)."""
+        from ascend_tui.engine.kernels import cabinet_powers
+
+        out = np.empty(len(self.packed.parent))
+        with self.lock:
+            args = (*self.packed.tree_inputs(), *self.outputs(), out)
+            cabinet_powers.pick(self.packed.work)(*args)
+        return out
+
+    def cabinets_over_limit(self, most: int = 20) -> list[NodePath]:
+        """Up to `most` cabinet blocks whose power exceeds their cooling limit, hottest first."""
+        power = self.cabinet_powers()
+        over = np.nonzero((power >= 0) & (power > self.packed.limit_w))[0]
+        over = over[np.argsort(-power[over], kind="stable")][:most]
+        return [self.packed.path_of(int(i)) for i in over]
+
+    def hottest_cabinet(self) -> NodePath | None:
+        """The cabinet block that draws the most power, or None if there is no cabinet."""
+        power = self.cabinet_powers()
+        if not (power >= 0).any():
             return None
-        return self.packed.node_paths[int(cabinets[np.argmax(self.unit[cabinets, c.COL["it_power_w"]])])]
-
-    def totals(self) -> Metrics:
-        """Metrics of the whole design; with a row layout, the floor area follows from its rows."""
-        row, flags = self.row(())
-        whole = c.scale(row, float(self.packed.multiplicity(())))
-        floor = self.packed.floor
-        area = None if floor is None else floor.area_m2(round(whole[c.COL["cabinets"]]))
-        return metrics_from_row(whole, flags, self.packed.pue, area)
+        return self.packed.path_of(int(np.argmax(power)))
 
 
 def run(packed: PackedDesign) -> Evaluation:
     """Run the kernel over packed arrays; refuse totals that float64 cannot count exactly, and
-    totals too large to compute at all (absurd part figures times large counts)."""
-    from ascend_tui.engine.kernels import accumulate  # compiled or loaded from cache on first use
+    totals that are not finite."""
+    from ascend_tui.engine.kernels import (
+        FABRIC_OUTPUTS,
+        accumulate,  # compiled or loaded from cache on first use
+        row_width,
+    )
 
-    # Absurd figures may overflow to inf: that is found and refused below, not warned about.
+    rows = np.zeros((packed.rows, row_width(len(packed.parts))))
+    flags = np.zeros(packed.rows, dtype=np.int64)
+    fabric_out = np.zeros((len(packed.fabrics), len(FABRIC_OUTPUTS)))
+    args = (*packed.tree_inputs(), rows, flags, fabric_out)
+    # Absurd figures may overflow to inf: check_totals finds and refuses that; no warning is due.
     with np.errstate(over="ignore", invalid="ignore"):
-        unit, flags = accumulate(*packed.kernel_inputs(), c.LAYOUT)
-        root = c.scale(unit[packed.root], float(packed.count[packed.root]))
-    evaluation = Evaluation(packed, unit, flags)
-    for name in COUNTED:
-        if not root[c.COL[name]] <= EXACT_LIMIT:
-            why = f"the design totals {root[c.COL[name]]:.3g} {name}, more than can be counted exactly (2^53)"
-            raise DesignError([Problem("design", why + "; reduce a count")])
-    overflowed = [name for name, value in zip(c.NAMES, root, strict=True) if not math.isfinite(value)]
-    if not overflowed:
+        accumulate.pick(packed.work)(*args)
+        evaluation = Evaluation(packed, rows, flags, fabric_out)
         totals = evaluation.totals()
-        overflowed = [
-            f.name
-            for f in fields(totals)
-            if isinstance(v := getattr(totals, f.name), float) and math.isinf(v)
-        ]
-    if overflowed:
-        why = f"the design's {overflowed[0]} adds up to more than 1.8e308, too large to compute"
-        raise DesignError([Problem("design", why + "; check the part figures and counts")])
+    check_totals(totals)
     return evaluation
+
+
+def check_totals(totals: Results) -> None:
+    """Refuse totals too large to count exactly, or not finite."""
+    for name in COUNTED:
+        if not totals[name] <= EXACT_LIMIT:
+            why = f"the design totals {totals[name]:.3g} {name}, more than can be counted exactly (2^53)"
+            raise DesignError([Problem("design", why + "; reduce a count")])
+    for name, value in totals.values.items():
+        if not math.isfinite(value) and BY_KEY[name].formula.denominator is None:
+            raise DesignError(
+                [Problem("design", f"the design's {name} is too large to compute; reduce a count")]
+            )
 
 
 def evaluate(design: Design, catalog: Catalog | None = None) -> Evaluation:
@@ -102,3 +224,15 @@ def evaluate(design: Design, catalog: Catalog | None = None) -> Evaluation:
         raise DesignError(problems)
     parts, _ = resolve_parts(design, catalog)
     return run(pack(design, parts, catalog))
+
+
+def preset_results(catalog: Catalog | None = None) -> list[tuple[str, str, Results]]:
+    """Every preset's name, design name and totals, for the lists of presets."""
+    from ascend_tui.model import presets
+
+    catalog = catalog or load_catalog()
+    rows = []
+    for name in presets.preset_names():
+        design = presets.load(name, catalog)
+        rows.append((name, design.name, evaluate(design, catalog).totals()))
+    return rows

@@ -1,56 +1,77 @@
-"""Evaluation for an editor: keep the packed arrays between edits and re-pack only when needed.
+"""Evaluation for an editor: keep the packed arrays and rows between edits.
 
-A count change writes one slot of the kept arrays (O(1)) and re-runs the kernel; any other edit
-packs the design afresh. The design is packed as it is, not copied: the editing session replaces
-the design object on structural edits instead of changing it, and a count changed while a job
-packs only affects a result that the new version overtakes. Jobs carry the design version so
-that a caller drops results an edit has overtaken.
+A count change writes one slot of the kept arrays and recomputes the rows of the blocks above
+it from their children (engine/kernels.py `recompute`), which gives bit for bit what a full run
+gives; any other edit packs the design afresh. The packed design is the session's design as it
+is (designs are never changed in place). Jobs carry the design version so that a caller can
+drop results an edit has overtaken. The arrays are shared between jobs, so every job and every
+query runs under one lock.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
-from ascend_tui.engine.evaluate import Evaluation, run
-from ascend_tui.engine.pack import PackedDesign, pack
+from ascend_tui.engine.evaluate import Evaluation, check_totals, run
+from ascend_tui.engine.pack import pack
 from ascend_tui.model.catalog import Catalog
-from ascend_tui.model.design import Design, Path
+from ascend_tui.model.design import Design, NodePath
 from ascend_tui.model.validate import resolve_parts
 
 
 @dataclass(frozen=True)
 class Job:
-    """One evaluation to run off the UI thread."""
+    """One evaluation to run off the UI thread: the design at `version`, and if only one count
+    changed since the design at `version - 1`, which node and its new count."""
 
     version: int
-    design: Design | None  # the design to pack, or None to re-run `packed`
-    packed: PackedDesign | None
+    design: Design
+    count_change: NodePath | None = None
+    count: int = 0
 
 
 class LiveEvaluator:
-    """Turns edits into evaluation jobs, reusing packed arrays where a count is all that changed."""
+    """Turns edits into evaluations, recomputing only what a count change touches.
+
+    Jobs may run in any order (each in its own worker thread); the kept arrays say which design
+    version they hold, and a count change is applied to them only when they hold the design just
+    before it. Anything else packs afresh, so a late or early job is slower, never wrong.
+    """
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.packed: PackedDesign | None = None
-
-    def job(self, design: Design, version: int, count_change: Path | None = None, count: int = 0) -> Job:
-        """A job for the design as it now is; `count_change` names a node whose count alone changed."""
-        if count_change is not None and self.packed is not None:
-            self.packed.set_count(count_change, count)
-            return Job(version, None, self.packed)
-        self.packed = None
-        return Job(version, design, None)
+        self.lock = threading.RLock()
+        self.current: Evaluation | None = None
+        self.holds = -1  # the design version the kept arrays hold
 
     def run(self, job: Job) -> Evaluation:
-        """Pack if needed and run the kernel (safe to call from a worker thread)."""
-        packed = job.packed
-        if packed is None:
-            assert job.design is not None
-            parts, _ = resolve_parts(job.design, self.catalog)
-            packed = pack(job.design, parts, self.catalog)
-        return run(packed)
+        """Evaluate (safe to call from a worker thread)."""
+        with self.lock:
+            current = self.current
+            incremental = (
+                job.count_change is not None and current is not None and self.holds == job.version - 1
+            )
+            self.holds = -1  # until this job is done, the arrays hold no version for sure
+            if not incremental or current is None or job.count_change is None:
+                parts, _ = resolve_parts(job.design, self.catalog)
+                self.current = run(pack(job.design, parts, self.catalog))
+            else:
+                from ascend_tui.engine.kernels import recompute
 
-    def accept(self, evaluation: Evaluation) -> None:
-        """Keep a current result's arrays for the next count change."""
-        self.packed = evaluation.packed
+                packed = current.packed
+                holder = packed.set_count(job.count_change, job.count)
+                blocks = packed.ancestors_with_rows(holder)
+                with current.lock:
+                    args = (*packed.tree_inputs(), *current.outputs(), blocks)
+                    recompute.pick(len(blocks) * 64)(*args)
+                check_totals(current.totals())
+            self.holds = job.version
+            assert self.current is not None
+            return self.current
+
+    def forget(self) -> None:
+        """Drop the kept arrays: the next job packs afresh."""
+        with self.lock:
+            self.current = None
+            self.holds = -1

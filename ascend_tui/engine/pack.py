@@ -1,196 +1,377 @@
-"""Pack a design into structure-of-arrays for the kernels, and update counts in place."""
+"""Pack a design into structure-of-arrays for the kernels, and change counts in place."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from ascend_tui.engine import columns as c
-from ascend_tui.model.catalog import FIGURES, PRECISIONS, Catalog, Part
-from ascend_tui.model.design import Cabinet, Cluster, Design, FloorLayout, Node, Path, Supernode, children
+from ascend_tui.engine import kernels as k
+from ascend_tui.model.catalog import Catalog, Part
+from ascend_tui.model.design import Block, Design, FloorLayout, NodePath
+from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
+from ascend_tui.model.problems import DesignError, Problem
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
-_KIND = {Cabinet: c.CABINET, Supernode: c.SUPERNODE, Cluster: c.CLUSTER}
-
-
-def part_row(part: Part) -> tuple[Floats, int]:
-    """One part's contribution to each column, and the bits of the columns fed by estimates."""
-    row = np.zeros(c.WIDTH)
-    flags = 0
-    row[c.COL[c.COUNT_COLUMN[part.kind]]] = 1.0
-    for figure in FIGURES:
-        f = part.figures.get(figure)
-        if f is None:
-            continue
-        # Figure names double as column names; power also feeds its kind's share and the total.
-        targets = [c.POWER_COLUMN[part.kind], "it_power_w"] if figure == "power_w" else [figure]
-        for name in targets:
-            row[c.COL[name]] += part.value(figure)
-        if f.estimate:
-            flags |= c.bit(*targets, *(["max_cabinet_w"] if figure == "power_w" else []))
-    if part.kind == "accelerator":
-        for precision in PRECISIONS:
-            if not part.supports(precision):
-                row[c.COL["chips_without_" + precision.split("_")[0]]] = 1.0
-    return row, flags
 
 
 @dataclass
 class PackedDesign:
-    """A design as arrays: internal nodes (cabinets and up) in post-order, parts as leaves."""
+    """A design as arrays: blocks in post-order (the top block last), parts as leaves grouped by
+    the block that holds them, the distinct parts the design uses (and those its fabrics derive,
+    as entries of their own), and the fabrics."""
 
     parts: list[Part]
-    part_rows: Floats
-    part_flags: Ints
-    leaf_parent: Ints
-    leaf_part: Ints
-    leaf_count: Ints
+    derived: list[str]  # for each part entry: "" when typed, else the fabric that derives it
+    part_info: Floats  # (kernels.PART_INFO, P)
     parent: Ints
     count: Ints
+    slot: Ints  # the block's row, or -1 for a block that holds only parts
     kind: Ints
-    role_column: Ints
-    footprint: Floats
+    scaleup: Ints
+    role: Ints
+    leaf_start: Ints
+    leaf_end: Ints
+    kid_start: Ints
+    kid_end: Ints
+    fabric_start: Ints
+    fabric_end: Ints
+    bits: Ints  # estimated properties of the block itself (columns.PROPERTY_BITS)
     overhead: Floats
+    footprint: Floats
     limit_w: Floats
-    node_flags: Ints
+    capacity_w: Floats
+    kids: Ints
+    leaf_part: Ints
+    leaf_count: Ints
+    fabrics: Floats  # (F, kernels.FABRIC_PARAMS)
+    fabric_names: list[str]  # for each fabric: "scale-up fabric of supernode 'X'" and the like
     pue: float
     floor: FloorLayout | None = None
-    node_index: dict[Path, int] = field(default_factory=dict)
-    leaf_index: dict[Path, int] = field(default_factory=dict)
-    node_paths: list[Path] = field(default_factory=list)  # kernel row -> path
-
-    def kernel_inputs(
-        self,
-    ) -> tuple[Ints, Ints, Ints, Ints, Ints, Ints, Ints, Floats, Floats, Floats, Ints, Floats, Ints]:
-        """The arrays the kernel reads, in its argument order (the column layout comes last)."""
-        return (
-            self.leaf_parent,
-            self.leaf_part,
-            self.leaf_count,
-            self.parent,
-            self.count,
-            self.kind,
-            self.role_column,
-            self.footprint,
-            self.overhead,
-            self.limit_w,
-            self.node_flags,
-            self.part_rows,
-            self.part_flags,
-        )
 
     @property
     def root(self) -> int:
         return len(self.parent) - 1
 
-    def set_count(self, path: Path, count: int) -> None:
-        """Change one node's count without re-packing (the design must be changed alike)."""
-        if path in self.leaf_index:
-            self.leaf_count[self.leaf_index[path]] = count
-        else:
-            self.count[self.node_index[path]] = count
+    @property
+    def work(self) -> int:
+        """How much a full kernel run has to do: blocks plus part entries."""
+        return len(self.parent) + len(self.leaf_part)
 
-    def multiplicity(self, path: Path) -> int:
-        """How many instances of the node at `path` the design holds (a part entry's own count
-        is part of its row, so only the nodes above it multiply)."""
-        times = 1
-        for end in range(len(path) + 1):
-            sub = path[:end]
-            if sub in self.node_index:
-                times *= int(self.count[self.node_index[sub]])
+    @property
+    def rows(self) -> int:
+        """How many blocks have a row of their own."""
+        return int(self.slot.max()) + 1
+
+    def tree_inputs(self) -> tuple[Any, ...]:
+        """The arrays the kernels read, in their argument order (before the outputs)."""
+        return (
+            self.parent,
+            self.count,
+            self.slot,
+            self.kind,
+            self.scaleup,
+            self.role,
+            self.leaf_start,
+            self.leaf_end,
+            self.kid_start,
+            self.kid_end,
+            self.fabric_start,
+            self.fabric_end,
+            self.bits,
+            self.overhead,
+            self.footprint,
+            self.limit_w,
+            self.capacity_w,
+            self.kids,
+            self.leaf_part,
+            self.leaf_count,
+            self.part_info,
+            self.fabrics,
+        )
+
+    def locate(self, path: NodePath) -> tuple[str, int]:
+        """('block', index) or ('leaf', index) of the node at `path`."""
+        i = self.root
+        for step, child in enumerate(path):
+            blocks = int(self.kid_end[i] - self.kid_start[i])
+            if child >= blocks:
+                if step != len(path) - 1:
+                    raise IndexError(path)
+                j = int(self.leaf_start[i]) + child - blocks
+                if j >= self.leaf_end[i]:
+                    raise IndexError(path)
+                return "leaf", j
+            i = int(self.kids[self.kid_start[i] + child])
+        return "block", i
+
+    def path_of(self, block: int) -> NodePath:
+        """The path of a block from its index (walking up; for reports, not hot loops)."""
+        path: list[int] = []
+        i = block
+        while self.parent[i] >= 0:
+            p = int(self.parent[i])
+            siblings = self.kids[self.kid_start[p] : self.kid_end[p]]
+            path.append(int(np.nonzero(siblings == i)[0][0]))
+            i = p
+        return tuple(reversed(path))
+
+    def set_count(self, path: NodePath, count: int) -> int:
+        """Change one node's count without re-packing (the design must be changed alike); returns
+        the block whose row the change starts from (the lowest block with a row that holds it)."""
+        what, i = self.locate(path)
+        if what == "leaf":
+            self.leaf_count[i] = count
+            holder = self.locate(path[:-1])[1]
+        else:
+            self.count[i] = count
+            holder = int(self.parent[i]) if i != self.root else i
+        while self.slot[holder] < 0:
+            holder = int(self.parent[holder])
+        return holder
+
+    def ancestors_with_rows(self, block: int) -> Ints:
+        """`block` (which has a row) and every block above it, children before parents."""
+        out = [block]
+        while self.parent[out[-1]] >= 0:
+            out.append(int(self.parent[out[-1]]))
+        return np.array(out, dtype=np.int64)
+
+    def multiplicity(self, path: NodePath) -> int:
+        """How many instances of the node at `path` the design holds (a part entry's own count is
+        part of the figures, so only the blocks above it multiply)."""
+        i = self.root
+        times = int(self.count[i])
+        for step, child in enumerate(path):
+            blocks = int(self.kid_end[i] - self.kid_start[i])
+            if child >= blocks and step == len(path) - 1:
+                return times
+            i = int(self.kids[self.kid_start[i] + child])
+            times *= int(self.count[i])
         return times
 
 
+def _bits(block: Block) -> int:
+    bits = 0
+    for name, bit in c.PROPERTY_BITS.items():
+        if name in block.estimated and (name != "power_overhead" or block.power_overhead > 0):
+            bits |= bit
+    return bits
+
+
+def _walk_parts(block: Block) -> Iterator[str]:
+    """Every part id in a block and below it."""
+    stack = [block]
+    while stack:
+        b = stack.pop()
+        yield from (pc.part for pc in b.parts)
+        stack.extend(b.blocks)
+
+
+class _Fabrics:
+    """Fabric parameters and the part entries that fabrics derive, as `pack` collects them."""
+
+    def __init__(self, parts: dict[str, Part], catalog: Catalog, used: list[Part], derived: list[str]):
+        self.parts, self.catalog, self.used, self.derived = parts, catalog, used, derived
+        self.rows: list[list[float]] = []
+        self.names: list[str] = []
+
+    def entry(self, pid: str, label: str) -> float:
+        """A part entry of its own for a part that a fabric derives (-1 when none is named)."""
+        if not pid:
+            return -1.0
+        self.used.append(self.parts[pid])
+        self.derived.append(label)
+        return float(len(self.used) - 1)
+
+    def add(self, index: int, block: Block) -> None:
+        for fabric in (block.scaleup_fabric, block.scaleout_fabric):
+            if fabric is not None:
+                self.rows.append(self.params(index, block, fabric))
+
+    def params(self, index: int, block: Block, fabric: ScaleupFabric | ScaleoutFabric) -> list[float]:
+        p = dict.fromkeys(k.FABRIC_PARAMS, 0.0)
+        what = "scale-up fabric" if isinstance(fabric, ScaleupFabric) else "scale-out network"
+        name = f"{what} of {block.label}"
+        self.names.append(name)
+        cabinets = fabric.cabinets
+        p.update(
+            block=index,
+            planes=fabric.planes,
+            tiers=fabric.tiers,
+            cabinet_switches=cabinets.switches,
+            cabinet_footprint_m2=cabinets.footprint_m2,
+            cabinet_overhead=cabinets.power_overhead,
+            cabinet_limit_w=self.catalog.cooling[cabinets.cooling].max_cabinet_kw.value * 1000.0,
+            switch1=self.entry(fabric.switch, f"{name}: switches"),
+            switch2=-1.0,
+            nic=-1.0,
+            transceiver=self.entry(fabric.transceiver, f"{name}: transceivers"),
+            cable=self.entry(fabric.cable, f"{name}: cables"),
+        )
+        if isinstance(fabric, ScaleupFabric):
+            p.update(
+                kind=k.SCALEUP_MESH if fabric.topology == "mesh" else k.SCALEUP_SWITCHED,
+                links_per_chip=fabric.links_per_chip,
+                oversubscription1=fabric.oversubscription,
+                tier1_in_network=float(fabric.tier1_in == "network"),
+                tier1_cabled=float(fabric.tier1_in == "cabinet"),
+                mesh_optical=float(bool(fabric.transceiver)),
+            )
+            if fabric.switch:
+                p["radix1"] = self.parts[fabric.switch].value("ports")
+            top = fabric.switch2 or fabric.switch
+            if fabric.tiers == 2 and top:
+                p["radix2"] = self.parts[top].value("ports")
+                if fabric.switch2 and fabric.switch2 != fabric.switch:
+                    p["switch2"] = self.entry(fabric.switch2, f"{name}: tier 2 switches")
+            return [p[key] for key in k.FABRIC_PARAMS]
+        speeds = {
+            self.parts[pid].value("port_gbps") for pid in _walk_parts(block) if self.parts[pid].kind == "nic"
+        }
+        if fabric.nic:
+            speeds.add(self.parts[fabric.nic].value("port_gbps"))
+            p["nic"] = self.entry(fabric.nic, f"{name}: NICs")
+            p["nic_ports"] = (
+                self.parts[fabric.nic].value("ports") if "ports" in self.parts[fabric.nic].figures else 1.0
+            )
+        switch = self.parts[fabric.switch]
+        if len(speeds) > 1:
+            listed = ", ".join(f"{s:g}" for s in sorted(speeds))
+            why = f"NICs of different speeds ({listed} Gb/s) on one network; give each speed its own network"
+            raise DesignError([Problem(name, why)])
+        link = speeds.pop() if speeds else switch.value("port_gbps")
+        breakout = switch.value("port_gbps") / link if link > 0 else 0.0
+        if breakout < 1 or breakout != int(breakout):
+            raise DesignError(
+                [Problem(name, f"a {switch.value('port_gbps'):g} Gb/s switch port cannot serve {link:g} Gb/s "
+                         "NICs (it must be a whole multiple of their speed); pick another switch")]
+            )  # fmt: skip
+        over = (*fabric.oversubscription, 1.0, 1.0)
+        p.update(
+            kind=k.SCALEOUT_FAT_TREE,
+            radix1=switch.value("ports") * breakout,
+            oversubscription1=over[0],
+            oversubscription2=over[1],
+            nics_per_chip=fabric.nics_per_chip,
+            link_gbps=link,
+            tier1_in_network=float(fabric.leaf_in == "network"),
+            tier1_cabled=float(fabric.leaf_in == "cabinet"),
+        )
+        return [p[key] for key in k.FABRIC_PARAMS]
+
+
 def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesign:
-    """Arrays for a checked design; `parts` resolves every part id the design uses."""
-    part_ids: dict[str, int] = {}
+    """Arrays for a checked design; `parts` resolves every part id the design uses. A fabric that
+    cannot be built as stated (NIC speeds a switch cannot serve) raises DesignError."""
+    # Pre-order with the children pushed in order pops them last-first; reversed, it is a
+    # post-order whose children keep their order.
+    pre: list[Block] = []
+    pre_parent: list[int] = []
+    stack: list[tuple[Block, int]] = [(design.root, -1)]
+    while stack:
+        block, up = stack.pop()
+        me = len(pre)
+        pre.append(block)
+        pre_parent.append(up)
+        stack.extend((kid, me) for kid in block.blocks)
+    n = len(pre)
+    blocks = pre[::-1]
+    parent = np.array([-1 if p < 0 else n - 1 - p for p in reversed(pre_parent)], dtype=np.int64)
+
+    kid_lists: list[list[int]] = [[] for _ in range(n)]
+    for i in range(n - 1):
+        kid_lists[int(parent[i])].append(i)
+    kid_start = np.zeros(n, dtype=np.int64)
+    kid_end = np.zeros(n, dtype=np.int64)
+    kids: list[int] = []
+    for i, lst in enumerate(kid_lists):
+        kid_start[i] = len(kids)
+        kids.extend(lst)
+        kid_end[i] = len(kids)
+
+    part_index: dict[str, int] = {}
     used: list[Part] = []
-    leaf_parent: list[int] = []
+    derived: list[str] = []
+    leaf_start = np.zeros(n, dtype=np.int64)
+    leaf_end = np.zeros(n, dtype=np.int64)
     leaf_part: list[int] = []
     leaf_count: list[int] = []
-    leaf_index: dict[Path, int] = {}
-    parent: list[int] = []
-    count: list[int] = []
-    kind: list[int] = []
-    role: list[int] = []
-    footprint: list[float] = []
-    overhead: list[float] = []
-    limit: list[float] = []
-    node_flags: list[int] = []
-    node_index: dict[Path, int] = {}
-    node_paths: list[Path] = []
+    for i, block in enumerate(blocks):
+        leaf_start[i] = len(leaf_part)
+        for pc in block.parts:
+            q = part_index.get(pc.part)
+            if q is None:
+                q = part_index[pc.part] = len(used)
+                used.append(parts[pc.part])
+                derived.append("")
+            leaf_part.append(q)
+            leaf_count.append(pc.count)
+        leaf_end[i] = len(leaf_part)
 
-    def visit(path: Path, node: Node) -> int:
-        kids = children(node)
-        if isinstance(node, Cabinet):
-            leaves = []
-            for i, pc in enumerate(node.parts):
-                if pc.part not in part_ids:
-                    part_ids[pc.part] = len(used)
-                    used.append(parts[pc.part])
-                leaf_index[(*path, i)] = len(leaf_part)
-                leaves.append(len(leaf_part))
-                leaf_part.append(part_ids[pc.part])
-                leaf_count.append(pc.count)
-                leaf_parent.append(-1)
-            child_rows: list[int] = []
-        else:
-            leaves = []
-            child_rows = [visit((*path, i), kid) for i, kid in enumerate(kids)]
-        me = len(parent)
-        for j in leaves:
-            leaf_parent[j] = me
-        for r in child_rows:
-            parent[r] = me
-        parent.append(-1)
-        count.append(node.count)
-        kind.append(_KIND[type(node)])
-        node_index[path] = me
-        node_paths.append(path)
-        flags = 0
-        if isinstance(node, Cabinet):
-            cooling = catalog.cooling[node.cooling]
-            role.append(c.COL[f"{node.role}_cabinets"])
-            footprint.append(node.footprint_m2)
-            overhead.append(node.power_overhead)
-            limit.append(cooling.max_cabinet_kw.value * 1000.0)
-            if "footprint_m2" in node.estimated:
-                flags |= c.bit("floor_m2")
-            if "power_overhead" in node.estimated and node.power_overhead > 0:
-                flags |= c.bit("power_overhead_w", "it_power_w", "max_cabinet_w")
-        else:
-            role.append(c.COL["cabinets"])
-            footprint.append(0.0)
-            overhead.append(0.0)
-            limit.append(np.inf)
-        node_flags.append(flags)
-        return me
+    fabrics = _Fabrics(parts, catalog, used, derived)
+    fabric_start = np.zeros(n, dtype=np.int64)
+    fabric_end = np.zeros(n, dtype=np.int64)
+    slot = np.full(n, -1, dtype=np.int64)
+    rows = 0
+    for i, block in enumerate(blocks):
+        fabric_start[i] = len(fabrics.rows)
+        fabrics.add(i, block)
+        fabric_end[i] = len(fabrics.rows)
+        if block.blocks or i == n - 1 or fabric_end[i] > fabric_start[i]:
+            slot[i] = rows
+            rows += 1
 
-    visit((), design.root)
-    rows = [part_row(p) for p in used]
-    part_rows = np.array([r for r, _ in rows], dtype=np.float64).reshape(len(rows), c.WIDTH)
-    i64 = np.int64
+    def floats(values: list[float]) -> Floats:
+        return np.array(values, dtype=np.float64)
+
+    def ints(values: list[int]) -> Ints:
+        return np.array(values, dtype=np.int64)
+
+    cooling = {cid: kind.max_cabinet_kw.value * 1000.0 for cid, kind in catalog.cooling.items()}
+    info = np.zeros((k.PART_INFO, len(used)))
+    for q, part in enumerate(used):
+        info[k.PART_POWER, q] = part.value("power_w")
+        info[k.PART_POWER_LOW, q], info[k.PART_POWER_HIGH, q] = part.bounds("power_w")
+        info[k.PART_CHIP, q] = 1.0 if part.kind == "accelerator" else 0.0
+        info[k.PART_SCALEUP, q] = part.value("scaleup_gbps")
+        info[k.PART_SCALEUP_LOW, q], info[k.PART_SCALEUP_HIGH, q] = part.bounds("scaleup_gbps")
+        if part.kind == "nic":
+            info[k.PART_NIC_PORTS, q] = part.value("ports") if "ports" in part.figures else 1.0
+    for q, label in enumerate(derived):
+        if label and used[q].kind == "nic":
+            info[k.PART_NIC_PORTS, q] = 0.0  # derived NICs are counted as endpoints by their fabric
     return PackedDesign(
         parts=used,
-        part_rows=np.ascontiguousarray(part_rows),
-        part_flags=np.array([f for _, f in rows], dtype=i64),
-        leaf_parent=np.array(leaf_parent, dtype=i64),
-        leaf_part=np.array(leaf_part, dtype=i64),
-        leaf_count=np.array(leaf_count, dtype=i64),
-        parent=np.array(parent, dtype=i64),
-        count=np.array(count, dtype=i64),
-        kind=np.array(kind, dtype=i64),
-        role_column=np.array(role, dtype=i64),
-        footprint=np.array(footprint, dtype=np.float64),
-        overhead=np.array(overhead, dtype=np.float64),
-        limit_w=np.array(limit, dtype=np.float64),
-        node_flags=np.array(node_flags, dtype=i64),
+        derived=derived,
+        part_info=info,
+        parent=parent,
+        count=ints([b.count for b in blocks]),
+        slot=slot,
+        kind=ints([c.KIND_CODE[b.kind] for b in blocks]),
+        scaleup=ints([int(b.scaleup) for b in blocks]),
+        role=ints([c.ROLE_CODE[b.role] if b.is_cabinet else 0 for b in blocks]),
+        leaf_start=leaf_start,
+        leaf_end=leaf_end,
+        kid_start=kid_start,
+        kid_end=kid_end,
+        fabric_start=fabric_start,
+        fabric_end=fabric_end,
+        bits=ints([_bits(b) for b in blocks]),
+        overhead=floats([b.power_overhead for b in blocks]),
+        footprint=floats([b.footprint_m2 if b.is_cabinet else 0.0 for b in blocks]),
+        limit_w=floats([cooling[b.cooling] if b.is_cabinet else np.inf for b in blocks]),
+        capacity_w=floats([b.power_capacity_kw * 1000.0 if b.is_cabinet else 0.0 for b in blocks]),
+        kids=ints(kids),
+        leaf_part=ints(leaf_part),
+        leaf_count=ints(leaf_count),
+        fabrics=np.array(fabrics.rows, dtype=np.float64).reshape(len(fabrics.rows), len(k.FABRIC_PARAMS)),
+        fabric_names=fabrics.names,
         pue=design.pue,
         floor=design.floor,
-        node_index=node_index,
-        leaf_index=leaf_index,
-        node_paths=node_paths,
     )

@@ -11,41 +11,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ascend_tui.engine.evaluate import Evaluation, evaluate, run
-from ascend_tui.engine.metrics import Metrics
+from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import Catalog, load_catalog
-from ascend_tui.model.design import (
-    TARGETS,
-    Cabinet,
-    Design,
-    PartCount,
-    Path,
-    children,
-    copy_path,
-    edited_copy,
-    node_at,
-)
+from ascend_tui.model.design import Design, NodePath, PartCount, node_at, replace_at
+from ascend_tui.model.metrics import TARGETS, metric_of, scalable
 from ascend_tui.model.problems import DesignError, Problem
-from ascend_tui.model.text import number
 from ascend_tui.model.validate import check_count
 
-# Target key -> the Metrics field it reads and the factor from that field to the target's unit.
-TARGET_FIELDS: dict[str, tuple[str, float]] = {
-    "min_fp8_ef": ("fp8_pflops", 1e-3),
-    "min_fp4_ef": ("fp4_pflops", 1e-3),
-    "min_bf16_ef": ("bf16_pflops", 1e-3),
-    "min_hbm_capacity_tb": ("hbm_capacity_tb", 1.0),
-    "max_it_power_kw": ("it_power_kw", 1.0),
-    "max_facility_power_kw": ("facility_power_kw", 1.0),
-    "max_floor_area_m2": ("floor_area_m2", 1.0),
-    "max_cabinet_kw": ("cabinet_power_max_kw", 1.0),
-}
-assert set(TARGET_FIELDS) == set(TARGETS)
 
-
-def target_value(metrics: Metrics, key: str) -> float:
+def target_value(results: Results, key: str) -> float:
     """The figure a target or limit speaks of, in the target's unit."""
-    name, factor = TARGET_FIELDS[key]
-    return float(getattr(metrics, name)) * factor
+    target = TARGETS[key]
+    return float(results[target.metric]) * target.factor
 
 
 @dataclass(frozen=True)
@@ -57,24 +34,24 @@ class TargetCheck:
     value: float
     met: bool
     margin: float  # positive when met: how far inside the goal the design is
-    responsible: Path
+    responsible: NodePath
 
 
-def responsible_node(evaluation: Evaluation, design: Design, key: str) -> Path:
-    """The node behind a figure: the hottest cabinet for the cabinet limit, otherwise the path of
+def responsible_node(evaluation: Evaluation, design: Design, key: str) -> NodePath:
+    """The node behind a figure: the hottest cabinet for a peak (the cabinet limit), otherwise the path of
     largest contributors from the top down to a cabinet."""
-    name, _ = TARGET_FIELDS[key]
-    if key == "max_cabinet_kw":
+    target = TARGETS[key]
+    if metric_of(target).peak:  # the largest over cabinets: the cabinet that draws the most
         return evaluation.hottest_cabinet() or ()
-    path: Path = ()
+    path: NodePath = ()
     node = design.root
-    while not isinstance(node, Cabinet):
-        kids = [i for i, k in enumerate(children(node)) if not isinstance(k, PartCount)]
-        if not kids:
-            break
-        best = max(kids, key=lambda i: float(getattr(evaluation.node((*path, i), all_instances=True), name)))
+    while not node.is_cabinet and node.blocks:
+        best = max(
+            range(len(node.blocks)),
+            key=lambda i: float(evaluation.node((*path, i), all_instances=True)[target.metric]),
+        )
         path = (*path, best)
-        node = node_at(design, path)  # type: ignore[assignment]
+        node = node.blocks[best]
     return path
 
 
@@ -84,76 +61,114 @@ def check_targets(evaluation: Evaluation, design: Design) -> list[TargetCheck]:
     out = []
     for key, goal in design.targets.items():
         value = target_value(totals, key)
-        wanted_min = key.startswith("min_")
-        met = value >= goal if wanted_min else value <= goal
-        margin = value - goal if wanted_min else goal - value
+        at_least = TARGETS[key].at_least
+        met = value >= goal if at_least else value <= goal
+        margin = value - goal if at_least else goal - value
         out.append(TargetCheck(key, goal, value, met, margin, responsible_node(evaluation, design, key)))
     return out
 
 
 @dataclass(frozen=True)
 class ScalePlan:
-    """How many of a building block reach a target (min_ key) or fit a budget (max_ key)."""
+    """How many of a building block reach a target (min_ key: the count needed) or fit a budget
+    (max_ key: the largest count within it), honouring every limit the design sets at once."""
 
-    path: Path
+    path: NodePath
     key: str
     goal: float
     count: int | None  # None when no count can do it
     reason: str
-    before: Metrics
-    after: Metrics | None
+    before: Results
+    after: Results | None
+    limited_by: str = ""  # the design limit that bounds the answer, when it is not the question's own
+
+    @property
+    def question(self) -> str:
+        return "Count needed" if TARGETS[self.key].at_least else "Largest count within budget"
 
 
-def _with_count(design: Design, path: Path, count: int, catalog: Catalog) -> Metrics:
-    changed = edited_copy(design)
-    copy_path(changed, path).count = count
+def _with_count(design: Design, path: NodePath, count: int, catalog: Catalog) -> Results:
+    changed = replace_at(design, path, lambda node: replace(node, count=count))
     return evaluate(changed, catalog).totals()
 
 
+def _meets(results: Results, key: str, goal: float) -> bool:
+    value = target_value(results, key)
+    return value >= goal if TARGETS[key].at_least else value <= goal
+
+
 def plan_count(
-    design: Design, path: Path, key: str, goal: float, catalog: Catalog | None = None
+    design: Design, path: NodePath, key: str, goal: float, catalog: Catalog | None = None
 ) -> ScalePlan:
-    """The count of the node at `path` that meets a target or the largest that fits a limit."""
+    """The count of the block at `path` that meets a target, or the largest that fits a limit,
+    with every limit the design carries (`[targets]`, max_ keys) holding as well."""
     catalog = catalog or load_catalog()
-    if key not in TARGET_FIELDS or key == "max_cabinet_kw":
+    if key not in TARGETS or not scalable(TARGETS[key]):
         raise DesignError([Problem("plan", f"cannot plan a count for {key!r}")])
     node = node_at(design, path)
     if isinstance(node, PartCount) or not math.isfinite(goal) or goal <= 0:
-        raise DesignError([Problem("plan", "pick a supernode or cabinet and a goal above zero")])
+        raise DesignError([Problem("plan", "pick a block (not a part entry) and a goal above zero")])
     evaluation = evaluate(design, catalog)
     before = evaluation.totals()
-    times_parent = evaluation.packed.multiplicity(path) // node.count
-    per_block = target_value(evaluation.node(path), key) * times_parent
-    fixed = target_value(before, key) - per_block * node.count
-    wanted_min = key.startswith("min_")
-    if per_block <= 0:
-        return ScalePlan(path, key, goal, None, "this block adds nothing to that figure", before, None)
-    estimate = (goal - fixed) / per_block
-    if not math.isfinite(estimate):  # a block that adds next to nothing, or figures near overflow
-        return ScalePlan(path, key, goal, None, "it would take more than a count may be", before, None)
-    count = math.ceil(estimate - 1e-9) if wanted_min else math.floor(estimate + 1e-9)
-    count = max(count, 1)
+    limits = {k: v for k, v in design.targets.items() if not TARGETS[k].at_least and k != key}
 
-    if check_count(count) is not None:
-        reason = f"it would take {number(count)}, more than a count may be"
-        return ScalePlan(path, key, goal, None, reason, before, None)
+    def count_for(k: str, g: float) -> int | None:
+        """The count the question asks for, for one goal alone (None: none can)."""
+        times_parent = evaluation.packed.multiplicity(path) // node.count
+        per_block = target_value(evaluation.node(path), k) * times_parent
+        fixed = target_value(before, k) - per_block * node.count
+        at_least = TARGETS[k].at_least
+        if per_block <= 0:
+            return None
+        estimate = (g - fixed) / per_block
+        if not math.isfinite(estimate):  # a block that adds next to nothing, or figures near overflow
+            start = 10**9
+        else:
+            start = max(1, math.ceil(estimate - 1e-9) if at_least else math.floor(estimate + 1e-9))
+        if check_count(start) is not None:
+            start = 10**9
 
-    def ok(n: int) -> bool:
-        try:
-            value = target_value(_with_count(design, path, n, catalog), key)
-        except DesignError:  # so many that the totals cannot be counted or computed: too many
-            return False
-        return value >= goal if wanted_min else value <= goal
+        def meets(n: int) -> bool:
+            try:
+                return _meets(_with_count(design, path, n, catalog), k, g)
+            except DesignError:  # so many that the totals cannot be counted or computed: too many
+                return False
 
-    # The estimate is linear; a row layout's area is not. Search from it with the evaluator as the
-    # judge: the smallest count that meets a target, the largest that fits a limit.
-    found = _boundary(ok, count, lowest=wanted_min)
+        # The estimate is linear; a row layout's area and a fabric's tiers are not. Search from
+        # it with the evaluator as the judge.
+        return _boundary(meets, start, lowest=at_least)
+
+    found = count_for(key, goal)
     if found is None:
         reason = (
-            "no count up to 10^9 reaches it" if wanted_min else "even one of this block exceeds the limit"
+            "this block adds nothing to that figure"
+            if target_value(evaluation.node(path), key) <= 0
+            else "no count up to 10^9 reaches it"
+            if TARGETS[key].at_least
+            else "even one of this block exceeds the limit"
         )
         return ScalePlan(path, key, goal, None, reason, before, None)
-    return ScalePlan(path, key, goal, found, "", before, _with_count(design, path, found, catalog))
+    limited_by = ""
+    if not TARGETS[key].at_least:  # the largest count within every budget at once
+        for k, g in limits.items():
+            if not scalable(TARGETS[k]):
+                continue
+            other = count_for(k, g)
+            if other is None or other < found:
+                found, limited_by = (other or 0), k
+        if found < 1:
+            why = f"even one of this block breaks the design's limit {limited_by} = {limits[limited_by]:g}"
+            return ScalePlan(path, key, goal, None, why, before, None, limited_by)
+    after = _with_count(design, path, found, catalog)
+    broken = [k for k, g in limits.items() if not _meets(after, k, g)]
+    if broken:
+        k = broken[0]
+        why = (
+            f"{found:,} would reach it, but then {k} = {target_value(after, k):,.4g} breaks "
+            f"the design's limit of {limits[k]:,.4g} {TARGETS[k].unit}"
+        )
+        return ScalePlan(path, key, goal, None, why, before, after, k)
+    return ScalePlan(path, key, goal, found, "", before, after, limited_by)
 
 
 def _boundary(ok: Callable[[int], bool], start: int, lowest: bool) -> int | None:
@@ -180,10 +195,10 @@ def _boundary(ok: Callable[[int], bool], start: int, lowest: bool) -> int | None
     return yes
 
 
-def sweep(evaluation: Evaluation, path: Path, counts: list[int]) -> list[Metrics]:
+def sweep(evaluation: Evaluation, path: NodePath, counts: list[int]) -> list[Results]:
     """The design's totals with the node at `path` set to each count (the design is unchanged)."""
     packed = replace(evaluation.packed, count=evaluation.packed.count.copy())  # others may hold the arrays
-    index = packed.node_index[path]
+    _, index = packed.locate(path)
     out = []
     for count in counts:
         packed.count[index] = count

@@ -25,8 +25,9 @@ from pathlib import Path
 from ascend_tui.model import files, locations
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import Design
+from ascend_tui.model.presets import load_file
 from ascend_tui.model.problems import DesignError
-from ascend_tui.model.toml_format import dumps_design, load_design
+from ascend_tui.model.toml_format import dumps_design
 
 NOTE_BYTES = 64 * 1024
 LEGACY = "autosave"  # the one shared slot of earlier versions: autosave.toml and autosave.json
@@ -236,7 +237,8 @@ class Autosave:
                 slot.release(keep=False)
                 continue
             try:
-                found.append(Orphan(slot, slot.note(), load_design(slot.design_file, catalog)))
+                design = load_file(slot.design_file, catalog)  # with the designs it reuses
+                found.append(Orphan(slot, slot.note(), design))
             except DesignError as error:
                 found.append(Orphan(slot, slot.note(), None, str(error)))
         return sorted(found, key=lambda o: -o.note.saved_at)

@@ -1,36 +1,49 @@
-"""A design: cluster > supernodes > cabinets > parts, each node with a name and a count."""
+"""A design: blocks (clusters, pods, supernodes, cabinets, servers) nested freely, parts as leaves.
+
+Every block has a kind, a name and a count (a block used 64 times is one block with
+`count = 64`). Which blocks are scale-up domains is stated (`scaleup`), not inferred from the
+kind. Nodes are frozen: an edit builds new nodes along the path from the root to what it changes
+(`replace_at`) and shares everything else, so a design handed to another thread never changes
+under it and an undo step is just the design before.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ascend_tui.model.catalog import Figure
+from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
 from ascend_tui.model.text import quoted
 
-FORMAT_VERSION = 1
-CABINET_ROLES = ("compute", "network")
-# Cabinet properties that a preset may mark as estimated rather than published.
-CABINET_ESTIMABLE = ("footprint_m2", "power_overhead")
-# Targets and limits a design may carry: key -> (what, unit). `min_` keys are targets to reach,
-# `max_` keys are limits not to exceed.
-TARGETS: dict[str, tuple[str, str]] = {
-    "min_fp8_ef": ("FP8 compute", "EF"),
-    "min_fp4_ef": ("FP4 compute", "EF"),
-    "min_bf16_ef": ("BF16 compute", "EF"),
-    "min_hbm_capacity_tb": ("HBM capacity", "TB"),
-    "max_it_power_kw": ("IT power", "kW"),
-    "max_facility_power_kw": ("Facility power", "kW"),
-    "max_floor_area_m2": ("Floor area", "m²"),
-    "max_cabinet_kw": ("Power per cabinet", "kW"),
+FORMAT_VERSION = 2
+
+# Block kinds, outermost first. Children of a block are kept in this order (stable within a
+# kind), which is also the order the TOML format writes them in.
+BLOCK_KINDS = ("cluster", "pod", "supernode", "cabinet", "server")
+GROUP_KINDS = ("cluster", "pod", "supernode")  # logical groups: nest freely
+# Which block kinds a block of each kind may hold, and whether it may hold parts.
+ALLOWED_BLOCKS: dict[str, tuple[str, ...]] = {
+    "cluster": BLOCK_KINDS,
+    "pod": BLOCK_KINDS,
+    "supernode": BLOCK_KINDS,
+    "cabinet": ("server",),
+    "server": (),
 }
+HOLDS_PARTS = ("cabinet", "server")
+CABINET_ROLES = ("compute", "network", "storage", "infrastructure")
+# Cabinet properties that may be marked as estimated rather than published.
+CABINET_ESTIMABLE = ("footprint_m2", "power_overhead", "power_capacity_kw")
 MAX_COUNT = 10**9
 NAME_SHOWN = 200  # characters of a name that labels and messages show
 
+NodePath = tuple[int, ...]
 
-@dataclass
+
+@dataclass(frozen=True, slots=True)
 class PartCount:
-    """So many of one part in a cabinet."""
+    """So many of one part in a cabinet or server."""
 
     part: str
     count: int = 1
@@ -40,57 +53,48 @@ class PartCount:
         return f"part {quoted(self.part, NAME_SHOWN)}"
 
 
-@dataclass
-class Cabinet:
-    """A cabinet (rack): parts plus the cabinet's own footprint, overhead and cooling."""
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A block of the design and what it holds.
 
+    `power_overhead` (cabinets and servers) is a fraction of the power of what the block holds:
+    fans, power conversion, DRAM and the like. The cabinet properties (role, cooling, footprint,
+    power capacity) mean something only for cabinets. `use` names another design whose top block
+    this one is (the content is that design's, kept here resolved; saving writes only `use`).
+    A scale-up domain may state its fabric, and a block at or above the domains its scale-out
+    network (model/fabrics.py).
+    """
+
+    kind: str
     name: str
     count: int = 1
+    scaleup: bool = False
+    blocks: tuple[Block, ...] = ()
+    parts: tuple[PartCount, ...] = ()
+    power_overhead: float = 0.0
     role: str = "compute"
     cooling: str = "air"
     footprint_m2: float = 0.0
-    power_overhead: float = 0.0
-    estimated: list[str] = field(default_factory=list)
+    power_capacity_kw: float = 0.0  # a power shelf's or PDU's capacity; 0 when not stated
+    estimated: tuple[str, ...] = ()
     source: str = ""
-    parts: list[PartCount] = field(default_factory=list)
+    use: str | None = None
+    scaleup_fabric: ScaleupFabric | None = None
+    scaleout_fabric: ScaleoutFabric | None = None
 
     @property
     def label(self) -> str:
-        return f"cabinet {quoted(self.name, NAME_SHOWN)}"
-
-
-@dataclass
-class Supernode:
-    """A scale-up domain: cabinets whose chips share one fabric."""
-
-    name: str
-    count: int = 1
-    cabinets: list[Cabinet] = field(default_factory=list)
+        return f"{self.kind} {quoted(self.name, NAME_SHOWN)}"
 
     @property
-    def label(self) -> str:
-        return f"supernode {quoted(self.name, NAME_SHOWN)}"
+    def is_cabinet(self) -> bool:
+        return self.kind == "cabinet"
 
 
-@dataclass
-class Cluster:
-    """Supernodes joined by a scale-out network."""
-
-    name: str
-    count: int = 1
-    supernodes: list[Supernode] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return f"cluster {quoted(self.name, NAME_SHOWN)}"
+Node = Block | PartCount
 
 
-Node = Cluster | Supernode | Cabinet | PartCount
-Root = Cluster | Supernode | Cabinet
-Path = tuple[int, ...]
-
-
-@dataclass
+@dataclass(frozen=True, slots=True)
 class CustomPart:
     """A part a design defines itself, optionally derived from a catalog part (`base`)."""
 
@@ -99,10 +103,10 @@ class CustomPart:
     kind: str | None = None
     name: str | None = None
     vendor: str | None = None
-    figures: dict[str, Figure] = field(default_factory=dict)
+    figures: Mapping[str, Figure] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class FloorLayout:
     """Cabinets stood in rows on a hall floor; when a design has one, its floor area follows
     from the rows (cabinet fronts plus one aisle per row) instead of the cabinets' footprints."""
@@ -121,42 +125,39 @@ class FloorLayout:
         return self.rows(cabinets) * row_length * (self.cabinet_depth_m + self.aisle_m)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Design:
-    """A whole design file: the tree, facility settings, custom parts, targets and notes."""
+    """A whole design file: the tree, facility settings, custom parts, targets and notes.
+
+    The mappings are never changed in place: an edit makes a new Design with new mappings.
+    """
 
     name: str
-    root: Root
+    root: Block
     pue: float = 1.0
     notes: str = ""
-    parts: dict[str, CustomPart] = field(default_factory=dict)
-    targets: dict[str, float] = field(default_factory=dict)
+    parts: Mapping[str, CustomPart] = field(default_factory=dict)
+    targets: Mapping[str, float] = field(default_factory=dict)
     floor: FloorLayout | None = None
+    # Ids of custom parts that reused designs (`use`) brought rather than the file defining them.
+    brought: frozenset[str] = field(default=frozenset(), compare=False)
+    # The catalog version the file was saved with (None: not recorded). Where it came from, not
+    # what the design is: two designs that differ only here are equal.
+    catalog_version: int | None = field(default=None, compare=False)
 
 
-def children(node: Node) -> list[Node]:
-    """A node's children in order (parts are leaves)."""
-    if isinstance(node, Cluster):
-        return list(node.supernodes)
-    if isinstance(node, Supernode):
-        return list(node.cabinets)
-    if isinstance(node, Cabinet):
-        return list(node.parts)
-    return []
-
-
-def child_list(node: Node) -> list[Cluster] | list[Supernode] | list[Cabinet] | list[PartCount]:
-    """The list object holding a node's children, for editing in place."""
-    if isinstance(node, Cluster):
-        return node.supernodes
-    if isinstance(node, Supernode):
-        return node.cabinets
-    if isinstance(node, Cabinet):
+def children(node: Node) -> tuple[Node, ...]:
+    """A node's children in order: its blocks, then its parts."""
+    if isinstance(node, PartCount):
+        return ()
+    if not node.parts:
+        return node.blocks
+    if not node.blocks:
         return node.parts
-    raise TypeError("a part has no children")
+    return (*node.blocks, *node.parts)
 
 
-def node_at(design: Design, path: Path) -> Node:
+def node_at(design: Design, path: NodePath) -> Node:
     """The node at a path of child indices from the root."""
     node: Node = design.root
     for i in path:
@@ -164,9 +165,15 @@ def node_at(design: Design, path: Path) -> Node:
     return node
 
 
-def walk(design: Design) -> Iterator[tuple[Path, Node]]:
+def block_at(design: Design, path: NodePath) -> Block:
+    """The block at `path`; a part entry's path gives its cabinet or server."""
+    node = node_at(design, path)
+    return node if isinstance(node, Block) else block_at(design, path[:-1])
+
+
+def walk(design: Design) -> Iterator[tuple[NodePath, Node]]:
     """Every node with its path, parents before children."""
-    stack: list[tuple[Path, Node]] = [((), design.root)]
+    stack: list[tuple[NodePath, Node]] = [((), design.root)]
     while stack:
         path, node = stack.pop()
         yield path, node
@@ -174,37 +181,73 @@ def walk(design: Design) -> Iterator[tuple[Path, Node]]:
         stack.extend(((*path, i), kids[i]) for i in range(len(kids) - 1, -1, -1))
 
 
-def _shallow(node: Node) -> Node:
-    """A copy of one node with its own child list (the children themselves are shared)."""
-    if isinstance(node, Cluster):
-        return replace(node, supernodes=list(node.supernodes))
-    if isinstance(node, Supernode):
-        return replace(node, cabinets=list(node.cabinets))
-    if isinstance(node, Cabinet):
-        return replace(node, parts=list(node.parts), estimated=list(node.estimated))
-    return replace(node)
+def kind_rank(kind: str) -> int:
+    return BLOCK_KINDS.index(kind)
 
 
-def edited_copy(design: Design) -> Design:
-    """A copy of the design that shares its tree; change the tree only through `copy_path`."""
-    return replace(design, parts=dict(design.parts), targets=dict(design.targets))
+def with_child(block: Block, index: int, child: Node) -> Block:
+    """`block` with child `index` (blocks first, then parts) replaced by `child`."""
+    nb = len(block.blocks)
+    if index < nb:
+        assert isinstance(child, Block)
+        return replace(block, blocks=(*block.blocks[:index], child, *block.blocks[index + 1 :]))
+    assert isinstance(child, PartCount)
+    j = index - nb
+    return replace(block, parts=(*block.parts[:j], child, *block.parts[j + 1 :]))
 
 
-def copy_path(design: Design, path: Path) -> Node:
-    """Give `design` its own copies of the nodes from the root down to `path` and return the one
-    at `path`, ready to change. Everything off that path stays shared with the original, which is
-    why shared nodes are never changed in place."""
-    node = _shallow(design.root)
-    design.root = node  # type: ignore[assignment]
-    for i in path:
-        kids: list[Node] = child_list(node)  # type: ignore[assignment]
-        kid = _shallow(kids[i])
-        kids[i] = kid
-        node = kid
-    return node
+def without_child(block: Block, index: int) -> Block:
+    nb = len(block.blocks)
+    if index < nb:
+        return replace(block, blocks=block.blocks[:index] + block.blocks[index + 1 :])
+    j = index - nb
+    return replace(block, parts=block.parts[:j] + block.parts[j + 1 :])
 
 
-def describe_path(design: Design, path: Path) -> str:
+def insertion_index(block: Block, kind: str, after: int | None = None) -> int:
+    """Where a new block of `kind` goes among `block.blocks`, keeping kinds in BLOCK_KINDS order:
+    right after index `after` when that is a block of the same kind, else at the end of its kind."""
+    if after is not None and after < len(block.blocks) and block.blocks[after].kind == kind:
+        return after + 1
+    rank = kind_rank(kind)
+    return sum(1 for b in block.blocks if kind_rank(b.kind) <= rank)
+
+
+def with_block_inserted(block: Block, child: Block, after: int | None = None) -> tuple[Block, int]:
+    """`block` with a new child block in its place by kind, and the child's index."""
+    i = insertion_index(block, child.kind, after)
+    return replace(block, blocks=(*block.blocks[:i], child, *block.blocks[i:])), i
+
+
+def replace_at(design: Design, path: NodePath, change: Callable[[Node], Node]) -> Design:
+    """A design whose node at `path` is `change(node)`: the nodes from the root down to it are
+    rebuilt and everything else is shared. A block reused from another design (`use`) that the
+    change reaches inside stops being a reuse: its content becomes the design's own."""
+
+    def rebuild(node: Node, rest: NodePath) -> Node:
+        if not rest:
+            return change(node)
+        assert isinstance(node, Block)
+        kid = children(node)[rest[0]]
+        new = with_child(node, rest[0], rebuild(kid, rest[1:]))
+        return replace(new, use=None) if isinstance(new, Block) and new.use is not None else new
+
+    root = rebuild(design.root, path)
+    assert isinstance(root, Block)
+    return replace(design, root=root)
+
+
+def replace_block(design: Design, path: NodePath, change: Callable[[Block], Block]) -> Design:
+    """`replace_at` for a block."""
+
+    def on_block(node: Node) -> Node:
+        assert isinstance(node, Block), node
+        return change(node)
+
+    return replace_at(design, path, on_block)
+
+
+def describe_path(design: Design, path: NodePath) -> str:
     """The human path of a node: `cluster 'X' > supernode 'Y' > cabinet 'compute'`."""
     labels = [design.root.label]
     node: Node = design.root
@@ -215,5 +258,26 @@ def describe_path(design: Design, path: Path) -> str:
 
 
 def part_ids(design: Design) -> set[str]:
-    """Every part id the design's cabinets use."""
-    return {n.part for _, n in walk(design) if isinstance(n, PartCount)}
+    """Every part id the design uses: in its blocks, and named by their fabrics."""
+    out: set[str] = set()
+    for _, node in walk(design):
+        if isinstance(node, PartCount):
+            out.add(node.part)
+        else:
+            for fabric in (node.scaleup_fabric, node.scaleout_fabric):
+                if fabric is not None:
+                    out.update(fabric.part_ids())
+    return out
+
+
+def block_fields(block: Block) -> dict[str, Any]:
+    """A block's own properties (not its name, count or content), for editors and checks."""
+    out: dict[str, Any] = {"scaleup": block.scaleup, "power_overhead": block.power_overhead}
+    if block.is_cabinet:
+        out.update(
+            role=block.role,
+            cooling=block.cooling,
+            footprint_m2=block.footprint_m2,
+            power_capacity_kw=block.power_capacity_kw,
+        )
+    return out

@@ -64,6 +64,8 @@ def _size(n: int) -> str:
 
 def file_problem(path: PathLike, what: str = "design file") -> str | None:
     """Why `path` cannot be read as a `what` (missing, a folder, a FIFO...), or None."""
+    if "\0" in os.fspath(path):  # the operating system would refuse it with a ValueError
+        return "no such file (a file name cannot hold a NUL character)"
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -77,7 +79,9 @@ def file_problem(path: PathLike, what: str = "design file") -> str | None:
     return None
 
 
-def _read_bytes(path: PathLike, what: str, max_bytes: int) -> bytes:
+def _read_bytes(path: PathLike, what: str, max_bytes: int, head: bool = False) -> bytes:
+    """A regular file's bytes, at most `max_bytes` of them: the whole file (refused if larger),
+    or with `head` its first `max_bytes`."""
     source = os.fspath(path)
 
     def fail(message: str) -> DesignError:
@@ -97,13 +101,15 @@ def _read_bytes(path: PathLike, what: str, max_bytes: int) -> bytes:
         info = os.fstat(f.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise fail(f"this is {_kind(info.st_mode)}, not a {what}; give the path of a file")
-        if info.st_size > max_bytes:
+        if info.st_size > max_bytes and not head:
             raise fail(too_big.format(_size(info.st_size)))
         try:
             data = f.read(max_bytes + 1)
         except OSError as error:
             raise fail(f"cannot read the {what}: {error.strerror or error}") from None
-    if len(data) > max_bytes:  # it grew after the check
+    if len(data) > max_bytes:  # it grew after the check, or only its head is wanted
+        if head:
+            return data[:max_bytes]
         raise fail(too_big.format(f"over {_size(max_bytes)}"))
     return data
 
@@ -139,6 +145,15 @@ def decode(data: bytes, source: str | None = None, what: str = "design file") ->
 def read_text(path: PathLike, what: str = "design file", max_bytes: int = MAX_DESIGN_BYTES) -> str:
     """The text of a regular file of at most `max_bytes`, as UTF-8; DesignError says why not."""
     return decode(_read_bytes(path, what, max_bytes), os.fspath(path), what)
+
+
+def read_head(path: PathLike, max_bytes: int, what: str = "design file") -> str:
+    """The first `max_bytes` of a regular file as text (a character cut at the end is dropped),
+    for a look at its first lines without reading all of a large file."""
+    data = _read_bytes(path, what, max_bytes, head=True)
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    return data.decode("utf-8", "ignore")
 
 
 def read_toml(
@@ -329,6 +344,8 @@ def write_text(path: PathLike, text: str, what: str = "design", max_bytes: int =
     def fail(message: str) -> DesignError:
         return DesignError([Problem("", message)], source)
 
+    if "\0" in source:
+        raise fail(f"cannot save the {what}: a file name cannot hold a NUL character")
     data = text.encode("utf-8")
     if len(data) > max_bytes:
         raise fail(

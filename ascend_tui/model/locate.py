@@ -15,17 +15,55 @@ def _split_dotted(name: str) -> list[str]:
     return [p.strip("\"'") for p in parts]
 
 
+def _string_state(line: str, inside: str) -> str:
+    """Whether a multi-line string is open at the end of `line` ('' or its delimiter), given
+    whether one was open at its start."""
+    i = 0
+    while i < len(line):
+        if inside:
+            end = line.find(inside, i)
+            while inside == '"""' and end > 0 and _escaped(line, end):
+                end = line.find(inside, end + 1)
+            if end < 0:
+                return inside
+            i, inside = end + 3, ""
+            continue
+        ch = line[i]
+        if ch == "#":
+            return ""
+        if line.startswith('"""', i) or line.startswith("'''", i):
+            inside, i = line[i : i + 3], i + 3
+        elif ch in "\"'":  # a one-line string: skip to its end
+            i += 1
+            while i < len(line) and line[i] != ch:
+                i += 2 if ch == '"' and line[i] == "\\" else 1
+            i += 1
+        else:
+            i += 1
+    return inside
+
+
+def _escaped(line: str, at: int) -> bool:
+    """Whether the character at `at` follows an odd number of backslashes."""
+    slashes = 0
+    while at - slashes - 1 >= 0 and line[at - slashes - 1] == "\\":
+        slashes += 1
+    return slashes % 2 == 1
+
+
 def key_lines(text: str, wanted: set[Key] | None = None) -> dict[Key, int]:
     """Map each table header and `key =` line to its 1-based line number, reading no further
     than needed to find every key in `wanted` (if given).
 
     Arrays of tables get their index in the key path (`cluster.supernodes[1]` is
-    ("cluster", "supernodes", 1)), matching the path of the parsed data.
+    ("cluster", "supernodes", 1)), matching the path of the parsed data. Lines inside multi-line
+    strings are text, not keys.
     """
-    missing = set(wanted) if wanted is not None else None
     lines: dict[Key, int] = {}
     aot_index: dict[tuple[str, ...], int] = {}
     table: Key = ()
+    inside = ""
+    missing = set(wanted) if wanted is not None else None
 
     def concrete(names: list[str]) -> list[str | int]:
         out: list[str | int] = []
@@ -36,6 +74,9 @@ def key_lines(text: str, wanted: set[Key] | None = None) -> dict[Key, int]:
         return out
 
     for number, line in enumerate(text.splitlines(), start=1):
+        was_inside, inside = inside, _string_state(line, inside)
+        if was_inside:
+            continue
         if m := _HEADER.match(line):
             names = _split_dotted(m.group(2))
             if m.group(1) == "[[":
@@ -46,16 +87,19 @@ def key_lines(text: str, wanted: set[Key] | None = None) -> dict[Key, int]:
                 ]:
                     del aot_index[deeper]
             table = tuple(concrete(names))
-            key: Key = table
+            found: list[Key] = [table]
+            if m.group(1) == "[[":  # the array itself is where its first table is
+                found.append(table[:-1])
         elif m := _KEY.match(line):
-            key = (*table, m.group(1).strip("\"'"))
+            found = [(*table, m.group(1).strip("\"'"))]
         else:
             continue
-        lines.setdefault(key, number)
-        if missing is not None:
-            missing.discard(key)
-            if not missing:
-                break
+        for key in found:
+            lines.setdefault(key, number)
+            if missing is not None:
+                missing.discard(key)
+        if missing is not None and not missing:
+            break
     return lines
 
 

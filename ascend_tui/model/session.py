@@ -1,7 +1,7 @@
 """An editing session: the working design, edits that are checked before they stay, undo/redo.
 
-Designs are never changed in place. An edit copies the nodes from the root down to what it
-changes (`copy_path`) and shares everything else with the design before it, checks what it
+Designs are never changed in place. An edit builds new nodes from the root down to what it
+changes (`replace_at`) and shares everything else with the design before it, checks what it
 touched, and only then becomes the session's design; a refused edit changes nothing. Because of
 that sharing, an undo step is just the design before, even on a layout of 100,000 cabinets, and
 a design handed to an evaluator in another thread never changes under it.
@@ -15,22 +15,22 @@ from pathlib import Path as FilePath
 
 from ascend_tui.model.catalog import Catalog, Part
 from ascend_tui.model.design import (
-    Cabinet,
-    Cluster,
+    ALLOWED_BLOCKS,
+    BLOCK_KINDS,
+    Block,
     CustomPart,
     Design,
     FloorLayout,
-    Node,
+    NodePath,
     PartCount,
-    Path,
-    Supernode,
-    child_list,
     children,
-    copy_path,
     describe_path,
-    edited_copy,
     node_at,
+    replace_at,
+    replace_block,
     walk,
+    with_block_inserted,
+    without_child,
 )
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.text import quoted
@@ -44,7 +44,7 @@ class Change:
     """What an edit did, so that a view can update only what it must."""
 
     label: str
-    count_only: Path | None = None  # set when only one node's count changed
+    count_only: NodePath | None = None  # set when only one node's count changed
 
 
 @dataclass
@@ -54,7 +54,7 @@ class Step:
     label: str
     design: Design
     serial: int
-    count_only: Path | None = None
+    count_only: NodePath | None = None
 
 
 @dataclass
@@ -108,13 +108,12 @@ class Session:
     # --- history -------------------------------------------------------------------------------
 
     def apply(
-        self, label: str, edit: Callable[[Design], None], check: Check, count_only: Path | None = None
+        self, label: str, edit: Callable[[Design], Design], check: Check, count_only: NodePath | None = None
     ) -> Change:
-        """Run `edit` on a copy that shares the tree, keep it if `check` finds nothing wrong with
-        what it touched, otherwise raise DesignError and change nothing."""
-        after = edited_copy(self.design)
+        """Make the design `edit` returns the session's design if `check` finds nothing wrong with
+        what the edit touched; otherwise raise DesignError and change nothing."""
         try:
-            edit(after)
+            after = edit(self.design)
         except IndexError:  # a path from a view that an earlier edit made stale
             raise DesignError([Problem("", "that node is no longer in the design")]) from None
         problems = check(after)
@@ -155,7 +154,7 @@ class Session:
 
     # --- checks for what an edit touched -------------------------------------------------------
 
-    def _subtree(self, path: Path) -> Check:
+    def _subtree(self, path: NodePath) -> Check:
         """Check the node at `path` and below (the settings have not changed)."""
         return lambda d: check_subtree(d, path, self.catalog, resolve_parts(d, self.catalog)[0])
 
@@ -167,7 +166,13 @@ class Session:
 
     # --- edits ---------------------------------------------------------------------------------
 
-    def set_count(self, path: Path, count: int) -> Change:
+    def _block(self, path: NodePath, what: str) -> Block:
+        node = node_at(self.design, path)
+        if not isinstance(node, Block):
+            raise DesignError([Problem(node.label, f"a part entry has no {what}; select its block")])
+        return node
+
+    def set_count(self, path: NodePath, count: int) -> Change:
         """Change one count; totals too large to count are the evaluator's to refuse."""
         why = check_count(count)
         if why:
@@ -175,75 +180,85 @@ class Session:
         node = node_at(self.design, path)
         return self.apply(
             f"count of {node.label} to {count:,}",
-            lambda d: setattr(copy_path(d, path), "count", count),
+            lambda d: replace_at(d, path, lambda n: replace(n, count=count)),
             self._nothing,
             count_only=path,
         )
 
-    def rename(self, path: Path, name: str) -> Change:
-        node = node_at(self.design, path)
-        if isinstance(node, PartCount):
-            raise DesignError([Problem(node.label, "a part entry has no name; pick another part instead")])
+    def rename(self, path: NodePath, name: str) -> Change:
+        block = self._block(path, "name")
         return self.apply(
-            f"rename {node.label} to {quoted(name)}",
-            lambda d: setattr(copy_path(d, path), "name", name),
+            f"rename {block.label} to {quoted(name)}",
+            lambda d: replace_block(d, path, lambda b: replace(b, name=name)),
             self._subtree(path),
         )
 
-    def set_cabinet(self, path: Path, field_name: str, value: object) -> Change:
-        """Set one cabinet property (role, cooling, footprint_m2, power_overhead)."""
-        if field_name not in ("role", "cooling", "footprint_m2", "power_overhead"):
+    EDITABLE = ("scaleup", "power_overhead", "role", "cooling", "footprint_m2", "power_capacity_kw")
+
+    def set_field(self, path: NodePath, field_name: str, value: object) -> Change:
+        """Set one property of a block (see EDITABLE); checks say whether the block may have it."""
+        if field_name not in self.EDITABLE:
             raise ValueError(field_name)
-        node = node_at(self.design, path)
-        if not isinstance(node, Cabinet):
-            raise DesignError([Problem(node.label, "only cabinets have that property")])
+        block = self._block(path, field_name)
+        cabinet_only = field_name not in ("scaleup", "power_overhead")
+        if cabinet_only and not block.is_cabinet:
+            raise DesignError([Problem(block.label, f"only cabinets have {field_name}")])
         return self.apply(
-            f"{field_name} of {node.label}",
-            lambda d: setattr(copy_path(d, path), field_name, value),
+            f"{field_name} of {block.label}",
+            lambda d: replace_block(d, path, lambda b: replace(b, **{field_name: value})),  # type: ignore[arg-type]
             self._subtree(path),
         )
 
-    def add_child(self, path: Path, part: str | None = None) -> tuple[Change, Path]:
-        """Add a new child under a node: a supernode, a cabinet, or a part (`part` id)."""
-        node = node_at(self.design, path)
-        new_path = (*path, len(children(node)))
-        if isinstance(node, PartCount):
-            raise DesignError([Problem(node.label, "a part has no children; select its cabinet")])
-        fresh: Node
-        if isinstance(node, Cabinet):
-            if part is None:
-                raise DesignError([Problem(node.label, "say which part to add")])
-            if any(pc.part == part for pc in node.parts):
-                raise DesignError(
-                    [
-                        Problem(
-                            node.label, f"{quoted(part)} is already in {node.label}; change its count instead"
-                        )
-                    ]
-                )
-            fresh = PartCount(part, 1)
-        elif isinstance(node, Cluster):
-            fresh = Supernode(f"supernode {len(node.supernodes) + 1}", 1, [])
-        else:
-            fresh = Cabinet(f"cabinet {len(node.cabinets) + 1}", 1)
+    def add_block(self, path: NodePath, kind: str) -> tuple[Change, NodePath]:
+        """Add a new block of `kind` under the block at `path`, among the blocks of its kind."""
+        if kind not in BLOCK_KINDS:
+            raise ValueError(kind)
+        parent = self._block(path, "blocks")
+        if kind not in ALLOWED_BLOCKS[parent.kind]:
+            holds = ", ".join(ALLOWED_BLOCKS[parent.kind]) or "no blocks, only parts"
+            raise DesignError(
+                [Problem(parent.label, f"a {parent.kind} cannot hold a {kind} (it holds {holds})")]
+            )
+        same = sum(1 for b in parent.blocks if b.kind == kind)
+        fresh = Block(kind, f"{kind} {same + 1}", 1)
+        _, index = with_block_inserted(parent, fresh)
 
-        def add(d: Design) -> None:
-            child_list(copy_path(d, path)).append(fresh)  # type: ignore[arg-type]
+        def add(d: Design) -> Design:
+            return replace_block(d, path, lambda b: with_block_inserted(b, fresh)[0])
 
+        new_path = (*path, index)
         return self.apply(f"add {fresh.label}", add, self._subtree(new_path)), new_path
 
-    def remove(self, path: Path) -> Change:
+    def add_part(self, path: NodePath, part: str) -> tuple[Change, NodePath]:
+        """Add one of a part to the cabinet or server at `path`."""
+        block = self._block(path, "parts")
+        if any(pc.part == part for pc in block.parts):
+            raise DesignError(
+                [
+                    Problem(
+                        block.label, f"{quoted(part)} is already in {block.label}; change its count instead"
+                    )
+                ]
+            )
+        new_path = (*path, len(children(block)))
+
+        def add(d: Design) -> Design:
+            return replace_block(d, path, lambda b: replace(b, parts=(*b.parts, PartCount(part, 1))))
+
+        return self.apply(f"add part {quoted(part)}", add, self._subtree(path)), new_path
+
+    def remove(self, path: NodePath) -> Change:
         if not path:
             raise DesignError([Problem(self.design.root.label, "the top of the design cannot be removed")])
         node = node_at(self.design, path)
 
-        def remove(d: Design) -> None:
-            del child_list(copy_path(d, path[:-1]))[path[-1]]
+        def remove(d: Design) -> Design:
+            return replace_block(d, path[:-1], lambda b: without_child(b, path[-1]))
 
         return self.apply(f"remove {node.label}", remove, self._nothing)
 
-    def duplicate(self, path: Path) -> tuple[Change, Path]:
-        """Put a copy of a node beside it (sharing its children, which nothing changes in place)."""
+    def duplicate(self, path: NodePath) -> tuple[Change, NodePath]:
+        """Put a copy of a block right after it (sharing its content, which nothing changes in place)."""
         if not path:
             raise DesignError(
                 [
@@ -253,60 +268,56 @@ class Session:
                     )
                 ]
             )
-        node = node_at(self.design, path)
-        if isinstance(node, PartCount):
-            raise DesignError(
-                [Problem(node.label, "a part appears once per cabinet; raise its count instead")]
-            )
-        twin = replace(node, name=f"{node.name} (copy)")
+        block = self._block(path, "copy")
+        twin = replace(block, name=f"{block.name} (copy)")
         twin_path = (*path[:-1], path[-1] + 1)
 
-        def duplicate(d: Design) -> None:
-            child_list(copy_path(d, path[:-1])).insert(path[-1] + 1, twin)  # type: ignore[arg-type]
+        def duplicate(d: Design) -> Design:
+            return replace_block(d, path[:-1], lambda b: with_block_inserted(b, twin, after=path[-1])[0])
 
-        return self.apply(f"duplicate {node.label}", duplicate, self._nothing), twin_path
+        return self.apply(f"duplicate {block.label}", duplicate, self._subtree(twin_path)), twin_path
 
-    def set_part(self, path: Path, part: str) -> Change:
+    def set_part(self, path: NodePath, part: str) -> Change:
         """Make a part entry another part."""
         node = node_at(self.design, path)
         if not isinstance(node, PartCount):
             raise DesignError([Problem(node.label, "select a part entry to change its part")])
-        cabinet = node_at(self.design, path[:-1])
-        assert isinstance(cabinet, Cabinet)
-        if any(pc.part == part for i, pc in enumerate(cabinet.parts) if i != path[-1]):
+        holder = node_at(self.design, path[:-1])
+        assert isinstance(holder, Block)
+        index = path[-1] - len(holder.blocks)
+        if any(pc.part == part for i, pc in enumerate(holder.parts) if i != index):
             raise DesignError(
                 [
                     Problem(
-                        cabinet.label,
-                        f"{quoted(part)} is already in {cabinet.label}; change its count instead",
+                        holder.label, f"{quoted(part)} is already in {holder.label}; change its count instead"
                     )
                 ]
             )
         return self.apply(
             f"part {quoted(node.part)} to {quoted(part)}",
-            lambda d: setattr(copy_path(d, path), "part", part),
+            lambda d: replace_at(d, path, lambda n: PartCount(part, n.count)),
             self._subtree(path[:-1]),
         )
 
     def swap_part(self, old: str, new: str) -> tuple[Change, int]:
-        """Replace one part with another everywhere; where a cabinet has both, counts merge."""
+        """Replace one part with another everywhere; where a block has both, counts merge."""
         places = [
-            p
-            for p, n in walk(self.design)
-            if isinstance(n, Cabinet) and any(pc.part == old for pc in n.parts)
+            p for p, n in walk(self.design) if isinstance(n, Block) and any(pc.part == old for pc in n.parts)
         ]
         if not places:
-            raise DesignError([Problem("design", f"no cabinet uses {quoted(old)}")])
+            raise DesignError([Problem("design", f"no block holds {quoted(old)}")])
 
-        def swap(d: Design) -> None:
+        def merged(block: Block) -> Block:
+            counts: dict[str, int] = {}
+            for pc in block.parts:
+                pid = new if pc.part == old else pc.part
+                counts[pid] = counts.get(pid, 0) + pc.count
+            return replace(block, parts=tuple(PartCount(pid, n) for pid, n in counts.items()))
+
+        def swap(d: Design) -> Design:
             for path in places:
-                cabinet = copy_path(d, path)
-                assert isinstance(cabinet, Cabinet)
-                merged: dict[str, int] = {}
-                for pc in cabinet.parts:
-                    pid = new if pc.part == old else pc.part
-                    merged[pid] = merged.get(pid, 0) + pc.count
-                cabinet.parts = [PartCount(pid, count) for pid, count in merged.items()]
+                d = replace_block(d, path, merged)
+            return d
 
         return self.apply(
             f"swap {quoted(old)} for {quoted(new)}", swap, lambda d: check_design(d, self.catalog)
@@ -315,16 +326,18 @@ class Session:
     def define_part(self, part: CustomPart) -> Change:
         """Add or redefine one of the design's own parts."""
         return self.apply(
-            f"define part {quoted(part.id)}", lambda d: d.parts.__setitem__(part.id, part), self._settings
+            f"define part {quoted(part.id)}",
+            lambda d: replace(d, parts={**d.parts, part.id: part}),
+            lambda d: check_design(d, self.catalog),
         )
 
     def set_pue(self, pue: float) -> Change:
-        return self.apply(f"PUE to {pue:g}", lambda d: setattr(d, "pue", pue), self._settings)
+        return self.apply(f"PUE to {pue:g}", lambda d: replace(d, pue=pue), self._settings)
 
     def set_targets(self, targets: dict[str, float]) -> Change:
         """Replace the design's targets and limits."""
-        return self.apply("targets", lambda d: setattr(d, "targets", dict(targets)), self._settings)
+        return self.apply("targets", lambda d: replace(d, targets=dict(targets)), self._settings)
 
     def set_floor(self, floor: FloorLayout | None) -> Change:
         """Set (or remove) the row layout that the floor area follows from."""
-        return self.apply("row layout", lambda d: setattr(d, "floor", floor), self._settings)
+        return self.apply("row layout", lambda d: replace(d, floor=floor), self._settings)

@@ -1,62 +1,102 @@
-"""The design file format (TOML, versioned): load with tomllib, save with tomli-w, atomically."""
+"""The design file format (TOML, versioned): read format 1 and 2, write format 2 with tomli-w, or
+with tomlkit onto the file's own text so that a person's comments stay; atomically.
+
+A block's table holds its own keys and one array of tables per kind of block it holds
+(`[[cluster.pods]]`, `[[pod.cabinets]]`, `[[cabinet.servers]]`), plus `parts` for cabinets and
+servers. A block may instead reuse another design (`use = "preset-name"` or a path relative to
+the file), which saving keeps as it is.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import sys
-from dataclasses import asdict, replace
-from pathlib import Path as FilePath
-from typing import Any
+import tomllib
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TypeGuard
 
 import tomli_w
+import tomlkit
+from tomlkit.container import Container
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import AoT
 
 from ascend_tui.model import files
 from ascend_tui.model.catalog import FIGURES, Catalog, figure_to_toml, load_catalog, parse_figure
 from ascend_tui.model.design import (
+    ALLOWED_BLOCKS,
+    BLOCK_KINDS,
     FORMAT_VERSION,
-    TARGETS,
-    Cabinet,
-    Cluster,
+    HOLDS_PARTS,
+    Block,
     CustomPart,
     Design,
     FloorLayout,
     PartCount,
-    Root,
-    Supernode,
+    kind_rank,
+)
+from ascend_tui.model.fabrics import (
+    FABRIC_KEYS,
+    NetworkCabinets,
+    ScaleoutFabric,
+    ScaleupFabric,
+    fabric_to_toml,
 )
 from ascend_tui.model.locate import find_line, key_lines
+from ascend_tui.model.metrics import TARGETS
 from ascend_tui.model.problems import MAX_SHOWN, DesignError, Hints, Problem
 from ascend_tui.model.text import number, quoted
 from ascend_tui.model.validate import check_count, check_design
 
 Key = tuple[str | int, ...]
-ROOT_KINDS = ("cluster", "supernode", "cabinet")
-TOP_KEYS = ("format", "name", "notes", "pue", "targets", "floor", "parts", *ROOT_KINDS)
+TOP_KEYS = ("format", "catalog_version", "name", "notes", "pue", "targets", "floor", "parts", *BLOCK_KINDS)
 FLOOR_KEYS = ("cabinets_per_row", "cabinet_width_m", "cabinet_depth_m", "aisle_m")
-NODE_KEYS = {
-    "cluster": ("name", "count", "supernodes"),
-    "supernode": ("name", "count", "cabinets"),
-    "cabinet": (
-        "name",
-        "count",
-        "role",
-        "cooling",
-        "footprint_m2",
-        "power_overhead",
-        "estimated",
-        "source",
-        "parts",
-    ),
-}
-PART_KEYS = ("base", "kind", "name", "vendor", *FIGURES)
+COMMON_KEYS = ("name", "count", "scaleup", "use", "estimated", "source", *FABRIC_KEYS)
+CABINET_KEYS = ("role", "cooling", "footprint_m2", "power_capacity_kw")
+PART_KEYS = ("base", "kind", "name", "vendor", "coherent_memory", *FIGURES)
+# Format 1 wrote a scale-out figure on any part; format 2 has NICs with ports and a port speed.
+FORMAT_1_SCALEOUT = "scaleout_gbps"
 
 
+def plural(kind: str) -> str:
+    """The key of the array holding a block's children of one kind: `cabinets`."""
+    return kind + "s"
+
+
+def block_keys(kind: str) -> tuple[str, ...]:
+    keys = list(COMMON_KEYS)
+    if kind in HOLDS_PARTS:
+        keys += ["power_overhead", "parts"]
+    if kind == "cabinet":
+        keys += CABINET_KEYS
+    keys += [plural(k) for k in ALLOWED_BLOCKS[kind]]
+    return tuple(keys)
+
+
+# Finds a design that a block reuses: from a `use` reference as written in a file, the reference as
+# the design keeps it in memory (a preset's name, or a file's absolute path) and the design.
+UseResolver = Callable[[str], tuple[str, Design]]
+
+
+def is_path(ref: str) -> bool:
+    """Whether a `use` reference names a file (else a preset)."""
+    return ref.endswith(".toml") or "/" in ref
+
+
+@dataclass
 class _Reader:
     """Turns parsed TOML into a Design, collecting every problem instead of stopping at one."""
 
-    def __init__(self) -> None:
+    resolve_use: UseResolver | None
+    version: int = FORMAT_VERSION
+
+    def __post_init__(self) -> None:
         self.problems: list[Problem] = []
         self.hints: dict[tuple[str, ...], Hints] = {}  # for unknown keys, per set of allowed keys
+        self.brought: dict[str, CustomPart] = {}  # custom parts that reused designs bring
 
     def problem(self, where: str, message: str, key: Key) -> None:
         self.problems.append(Problem(where, message, key))
@@ -92,6 +132,19 @@ class _Reader:
             return default
         return float(value)
 
+    def flag(self, raw: dict[str, Any], name: str, where: str, key: Key) -> bool:
+        value = raw.get(name, False)
+        if not isinstance(value, bool):
+            self.problem(where, f"`{name}` must be true or false", (*key, name))
+            return False
+        return value
+
+    def whole(self, value: Any, where: str, key: Key, what: str, minimum: int) -> int:
+        """A whole number of at least `minimum` (0 or 1)."""
+        if minimum == 0 and value == 0 and not isinstance(value, bool):
+            return 0
+        return self.count(value, where, key, what)
+
     def count(self, value: Any, where: str, key: Key, what: str = "count") -> int:
         why = check_count(value, what)
         if why:
@@ -99,40 +152,58 @@ class _Reader:
             return 1
         return int(value)
 
-    def items(self, raw: dict[str, Any], name: str, where: str, key: Key) -> list[Any]:
-        value = raw.get(name, [])
-        if not isinstance(value, list):
-            self.problem(where, f"`{name}` must be an array of tables ([[...]])", (*key, name))
-            return []
-        return value
+    def record(self, cls: Any, raw: Any, where: str, key: Key) -> Any:
+        """A frozen dataclass (a fabric, its network cabinets) from a table, each key read as the
+        type of the field's default."""
+        default = cls()
+        names = tuple(f for f in default.__slots__)
+        raw = self.table(raw, where, key, names)
+        values: dict[str, Any] = {}
+        for name in names:
+            if name not in raw:
+                continue
+            value, like, here = raw[name], getattr(default, name), (*key, name)
+            if isinstance(like, NetworkCabinets):
+                values[name] = self.record(NetworkCabinets, value, f"{where} > {name}", here)
+            elif isinstance(like, bool):
+                values[name] = self.flag(raw, name, where, key)
+            elif isinstance(like, int):
+                values[name] = self.whole(value, where, here, name, minimum=like if like < 1 else 1)
+            elif isinstance(like, float):
+                values[name] = self.number(raw, name, where, key, like)
+            elif isinstance(like, str):
+                values[name] = self.string(raw, name, where, key, like)
+            elif isinstance(like, tuple):
+                if not isinstance(value, list) or not all(
+                    isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) <= sys.float_info.max
+                    for v in value
+                ):
+                    self.problem(where, f"`{name}` must be a list of numbers", here)
+                else:
+                    values[name] = tuple(float(v) for v in value)
+        return cls(**values)
 
-    def node(self, kind: str, raw: Any, where: str, key: Key) -> Root:
-        raw = self.table(raw, where, key, NODE_KEYS[kind])
-        name = self.string(raw, "name", f"{where} > {kind}" if where else kind, key, None)
-        label = f"{where} > {kind} {quoted(name)}" if where else f"{kind} {quoted(name)}"
-        count = self.count(raw.get("count", 1), label, (*key, "count"))
-        if kind == "cluster":
-            sns = self.items(raw, "supernodes", label, key)
-            return Cluster(
-                name,
-                count,
-                [
-                    self.node("supernode", s, label, (*key, "supernodes", i))  # type: ignore[misc]
-                    for i, s in enumerate(sns)
-                ],
-            )
-        if kind == "supernode":
-            cabs = self.items(raw, "cabinets", label, key)
-            return Supernode(
-                name,
-                count,
-                [
-                    self.node("cabinet", c, label, (*key, "cabinets", i))  # type: ignore[misc]
-                    for i, c in enumerate(cabs)
-                ],
-            )
-        parts_raw = raw.get("parts", {})
+    def block(self, kind: str, raw: Any, parent: str, key: Key) -> Block:
+        where = f"{parent} > {kind}" if parent else kind
+        if isinstance(raw, dict) and isinstance(raw.get("name"), str):
+            where = f"{where} {quoted(raw['name'])}"
+        raw = self.table(raw, where, key, block_keys(kind))
+        if "use" in raw:
+            return self.used_block(kind, raw, parent, key)
+        name = self.string(raw, "name", where, key, None)
+        label = f"{parent} > {kind} {quoted(name)}" if parent else f"{kind} {quoted(name)}"
+        kids: list[Block] = []
+        for child_kind in ALLOWED_BLOCKS[kind]:
+            items = raw.get(plural(child_kind), [])
+            if not isinstance(items, list):
+                what = plural(child_kind)
+                self.problem(label, f"`{what}` must be an array of tables ([[...]])", (*key, what))
+                continue
+            for i, item in enumerate(items):
+                kids.append(self.block(child_kind, item, label, (*key, plural(child_kind), i)))
+        kids.sort(key=lambda b: kind_rank(b.kind))  # stable: file order within a kind
         parts: list[PartCount] = []
+        parts_raw = raw.get("parts", {})
         if not isinstance(parts_raw, dict):
             self.problem(label, "`parts` must be a table of part id = count", (*key, "parts"))
         else:
@@ -143,21 +214,75 @@ class _Reader:
         if not isinstance(estimated, list) or not all(isinstance(e, str) for e in estimated):
             self.problem(label, "`estimated` must be a list of property names", (*key, "estimated"))
             estimated = []
-        return Cabinet(
+        fields: dict[str, Any] = {}
+        if kind == "cabinet":
+            fields = dict(
+                role=self.string(raw, "role", label, key, "compute"),
+                cooling=self.string(raw, "cooling", label, key, "air"),
+                footprint_m2=self.number(raw, "footprint_m2", label, key, 0.0),
+                power_capacity_kw=self.number(raw, "power_capacity_kw", label, key, 0.0),
+            )
+        fabrics = {
+            name: self.record(cls, raw[name], f"{label} > {name}", (*key, name))
+            for name, cls in (("scaleup_fabric", ScaleupFabric), ("scaleout_fabric", ScaleoutFabric))
+            if name in raw
+        }
+        return Block(
+            kind,
             name,
-            count,
-            role=self.string(raw, "role", label, key, "compute"),
-            cooling=self.string(raw, "cooling", label, key, "air"),
-            footprint_m2=self.number(raw, "footprint_m2", label, key, 0.0),
+            self.count(raw.get("count", 1), label, (*key, "count")),
+            scaleup=self.flag(raw, "scaleup", label, key),
+            blocks=tuple(kids),
+            parts=tuple(parts),
             power_overhead=self.number(raw, "power_overhead", label, key, 0.0),
-            estimated=list(estimated),
+            estimated=tuple(estimated),
             source=self.string(raw, "source", label, key, ""),
-            parts=parts,
+            **fields,
+            **fabrics,
         )
+
+    def used_block(self, kind: str, raw: dict[str, Any], parent: str, key: Key) -> Block:
+        """A block that reuses another design's top block."""
+        ref = raw["use"]
+        where = f"{parent} > {kind}" if parent else kind
+        others = sorted(set(raw) - {"use", "name", "count"})
+        if others:
+            shown = ", ".join(quoted(o) for o in others)
+            self.problem(where, f"a block with `use` takes only `name` and `count`, not {shown}", key)
+        if not isinstance(ref, str) or not ref:
+            self.problem(where, "`use` must name a preset or a design file", (*key, "use"))
+            return Block(kind, "?")
+        if self.resolve_use is None:
+            self.problem(
+                where, f"`use = {quoted(ref)}` needs the design to be read from a file", (*key, "use")
+            )
+            return Block(kind, ref)
+        try:
+            ref, used = self.resolve_use(ref)
+        except DesignError as error:
+            for p in error.problems:
+                self.problem(where, f"in `use = {quoted(ref)}`: {p.describe(error.source)}", (*key, "use"))
+            return Block(kind, ref)
+        if used.root.kind != kind:
+            self.problem(
+                where,
+                f"{quoted(ref)} is a {used.root.kind}; reuse it under `{plural(used.root.kind)}`, "
+                f"not `{plural(kind)}`",
+                (*key, "use"),
+            )
+        for pid, part in used.parts.items():
+            if pid in self.brought and self.brought[pid] != part:
+                self.problem(where, f"part {quoted(pid)} means different things in two reused designs", key)
+            self.brought[pid] = part
+        label = f"{where} {quoted(ref)}"
+        name = self.string(raw, "name", label, key, used.root.name)
+        count = self.count(raw.get("count", 1), label, (*key, "count"))
+        return replace(used.root, name=name, count=count, use=ref)
 
     def custom_part(self, pid: str, raw: Any) -> CustomPart:
         where, key = f"part {quoted(pid)}", ("parts", pid)
-        raw = self.table(raw, where, key, PART_KEYS)
+        allowed = (*PART_KEYS, FORMAT_1_SCALEOUT) if self.version == 1 else PART_KEYS
+        raw = self.table(raw, where, key, allowed)
         texts = {k: raw[k] for k in ("base", "kind", "name", "vendor") if k in raw}
         for k, v in texts.items():
             if not isinstance(v, str):
@@ -166,13 +291,25 @@ class _Reader:
         figures = {}
         for name in FIGURES:
             if name in raw:
-                fig = parse_figure(raw[name], f"{where} > {name}", (*key, name))
+                fig = parse_figure(raw[name], f"{where} > {name}", (*key, name), FIGURES[name])
                 if isinstance(fig, Problem):
                     self.problems.append(fig)
                 else:
                     figures[name] = fig
+        if FORMAT_1_SCALEOUT in raw:
+            self.problem(
+                where,
+                "format 1's `scaleout_gbps` is now a NIC's `ports` and `port_gbps` (Gb/s per direction); "
+                'make the part `kind = "nic"` or base it on a catalog NIC',
+                (*key, FORMAT_1_SCALEOUT),
+            )
         return CustomPart(
-            pid, texts.get("base"), texts.get("kind"), texts.get("name"), texts.get("vendor"), figures
+            pid,
+            texts.get("base"),
+            texts.get("kind"),
+            texts.get("name"),
+            texts.get("vendor"),
+            figures,
         )
 
     def design(self, data: dict[str, Any]) -> Design | None:
@@ -189,17 +326,19 @@ class _Reader:
                 ("format",),
             )
             return None
+        else:
+            self.version = version
         self.table(data, "design", (), TOP_KEYS)
-        roots = [k for k in ROOT_KINDS if k in data]
+        roots = [k for k in BLOCK_KINDS if k in data]
         if len(roots) != 1:
             found = ", ".join(f"[{k}]" for k in roots) or "none"
-            self.problem(
-                "design",
-                f"a design has exactly one of [cluster], [supernode] or [cabinet] at the top; found {found}",
-                (),
-            )
+            tables = ", ".join(f"[{k}]" for k in BLOCK_KINDS)
+            self.problem("design", f"a design has exactly one of {tables} at the top; found {found}", ())
             return None
-        root = self.node(roots[0], data[roots[0]], "", (roots[0],))
+        raw_root = data[roots[0]]
+        if self.version == 1:
+            raw_root = migrate_format_1(roots[0], raw_root)
+        root = self.block(roots[0], raw_root, "", (roots[0],))
         given = data.get("parts", {})
         parts_raw = self.table(given, "parts", ("parts",), tuple(given) if isinstance(given, dict) else ())
         targets_raw = self.table(data.get("targets", {}), "targets", ("targets",), tuple(TARGETS))
@@ -219,22 +358,62 @@ class _Reader:
                 ),
                 **{k: self.number(raw, k, "floor", ("floor",), getattr(defaults, k)) for k in FLOOR_KEYS[1:]},
             )
+        own = {pid: self.custom_part(pid, raw) for pid, raw in parts_raw.items()}
+        for pid in set(own) & set(self.brought):
+            if own[pid] != self.brought[pid]:
+                self.problem(
+                    f"part {quoted(pid)}", "a reused design defines this part differently", ("parts", pid)
+                )
+        catalog_version = data.get("catalog_version")
+        if catalog_version is not None and (
+            isinstance(catalog_version, bool) or not isinstance(catalog_version, int) or catalog_version < 1
+        ):
+            self.problem(
+                "design",
+                f"`catalog_version` must be a whole number, got {quoted(catalog_version)}; "
+                "remove it if you do not know the version",
+                ("catalog_version",),
+            )
+            catalog_version = None
         return Design(
+            catalog_version=catalog_version,
             floor=floor,
             name=self.string(data, "name", "design", (), root.name),
             root=root,
             pue=self.number(data, "pue", "design", (), 1.0),
             notes=self.string(data, "notes", "design", (), ""),
-            parts={pid: self.custom_part(pid, raw) for pid, raw in parts_raw.items()},
+            parts={**self.brought, **own},
             targets=targets,
+            brought=frozenset(self.brought) - set(own),
         )
 
 
-def parse_design(text: str, source: str | None = None, catalog: Catalog | None = None) -> Design:
+def migrate_format_1(kind: str, raw: Any) -> Any:
+    """Format 1's tree in format 2 terms: every supernode, and a cabinet at the top, was a
+    scale-up domain. The keys are otherwise the same, so errors keep their lines."""
+    if not isinstance(raw, dict):
+        return raw
+    out = dict(raw)
+    if kind in ("supernode", "cabinet"):
+        out.setdefault("scaleup", True)
+    if kind == "cluster" and isinstance(raw.get("supernodes"), list):
+        out["supernodes"] = [
+            {**s, "scaleup": s.get("scaleup", True)} if isinstance(s, dict) else s for s in raw["supernodes"]
+        ]
+    return out
+
+
+def parse_design(
+    text: str,
+    source: str | None = None,
+    catalog: Catalog | None = None,
+    resolve_use: UseResolver | None = None,
+) -> Design:
     """A checked design from TOML text; DesignError lists every problem, the ones its message
-    shows (the first MAX_SHOWN) with their lines."""
+    shows (the first MAX_SHOWN) with their lines. `resolve_use` finds the designs that blocks
+    reuse (`use = ...`)."""
     data = files.parse_toml(text, source)
-    reader = _Reader()
+    reader = _Reader(resolve_use)
     design = reader.design(data)
     problems = reader.problems
     if design is not None:
@@ -250,51 +429,92 @@ def parse_design(text: str, source: str | None = None, catalog: Catalog | None =
     return design
 
 
-def load_design(path: str | os.PathLike[str], catalog: Catalog | None = None) -> Design:
+def load_design(
+    path: str | os.PathLike[str], catalog: Catalog | None = None, resolve_use: UseResolver | None = None
+) -> Design:
     """Read and check a design file (see `files.read_text` for what is refused before parsing)."""
-    return parse_design(files.read_text(path), os.fspath(path), catalog)
+    return parse_design(files.read_text(path), os.fspath(path), catalog, resolve_use)
 
 
-def _node_to_toml(node: Root) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": node.name, "count": node.count}
-    if isinstance(node, Cluster):
-        out["supernodes"] = [_node_to_toml(s) for s in node.supernodes]
-    elif isinstance(node, Supernode):
-        out["cabinets"] = [_node_to_toml(c) for c in node.cabinets]
-    else:
-        out.update(
-            role=node.role,
-            cooling=node.cooling,
-            footprint_m2=node.footprint_m2,
-            power_overhead=node.power_overhead,
-        )
-        if node.estimated:
-            out["estimated"] = list(node.estimated)
-        if node.source:
-            out["source"] = node.source
-        out["parts"] = {pc.part: pc.count for pc in node.parts}
+def block_to_toml(block: Block, folder: Path | None = None) -> dict[str, Any]:
+    """One block's table: its own keys, then its parts, then its children by kind. A reused design
+    is written as its reference: a preset's name, or a path relative to `folder`, the folder of the
+    file being written (absolute without one)."""
+    out: dict[str, Any] = {"name": block.name, "count": block.count}
+    if block.use is not None:
+        ref = block.use
+        if folder is not None and is_path(ref):
+            ref = os.path.relpath(ref, folder)
+        return {"use": ref, **out}
+    if block.scaleup:
+        out["scaleup"] = True
+    if block.kind == "cabinet":
+        out.update(role=block.role, cooling=block.cooling, footprint_m2=block.footprint_m2)
+        if block.power_capacity_kw:
+            out["power_capacity_kw"] = block.power_capacity_kw
+    if block.kind in HOLDS_PARTS and (block.power_overhead or block.kind == "cabinet"):
+        out["power_overhead"] = block.power_overhead
+    if block.estimated:
+        out["estimated"] = list(block.estimated)
+    if block.source:
+        out["source"] = block.source
+    for name in ("scaleup_fabric", "scaleout_fabric"):
+        fabric = getattr(block, name)
+        if fabric is not None:
+            out[name] = fabric_to_toml(fabric)
+    if block.kind in HOLDS_PARTS:
+        out["parts"] = {pc.part: pc.count for pc in block.parts}
+    for kind in ALLOWED_BLOCKS[block.kind]:
+        kids = [block_to_toml(b, folder) for b in block.blocks if b.kind == kind]
+        if kids:
+            out[plural(kind)] = kids
     return out
 
 
-def design_to_toml(design: Design) -> dict[str, Any]:
-    """The design as plain TOML data, in the documented key order."""
-    out: dict[str, Any] = {"format": FORMAT_VERSION, "name": design.name, "pue": design.pue}
+def written_parts(design: Design) -> dict[str, CustomPart]:
+    """The custom parts a saved file carries: its own, and those that reused designs brought
+    which blocks outside any reuse now need (with the parts they are based on)."""
+    needed: set[str] = set()
+    stack: list[Block] = [design.root]
+    while stack:
+        block = stack.pop()
+        if block.use is None:
+            needed.update(pc.part for pc in block.parts)
+            stack.extend(block.blocks)
+    frontier = [pid for pid in needed if pid in design.parts]
+    while frontier:  # the bases those parts stand on
+        base = design.parts[frontier.pop()].base
+        if base is not None and base in design.parts and base not in needed:
+            needed.add(base)
+            frontier.append(base)
+    return {pid: p for pid, p in design.parts.items() if pid not in design.brought or pid in needed}
+
+
+def design_to_toml(design: Design, folder: Path | None = None) -> dict[str, Any]:
+    """The design as plain TOML data, in the documented key order, for a file in `folder`."""
+    out: dict[str, Any] = {
+        "format": FORMAT_VERSION,
+        "catalog_version": load_catalog().version,  # the figures it is evaluated with from now on
+        "name": design.name,
+        "pue": design.pue,
+    }
     if design.notes:
         out["notes"] = design.notes
     if design.targets:
         out["targets"] = dict(design.targets)
     if design.floor is not None:
-        out["floor"] = asdict(design.floor)
-    if design.parts:
-        parts: dict[str, Any] = {}
-        for pid, cp in design.parts.items():
-            entry: dict[str, Any] = {
-                k: getattr(cp, k) for k in ("base", "kind", "name", "vendor") if getattr(cp, k) is not None
-            }
-            entry.update({name: figure_to_toml(f) for name, f in cp.figures.items()})
-            parts[pid] = entry
+        f = design.floor
+        out["floor"] = {k: getattr(f, k) for k in FLOOR_KEYS}
+    parts: dict[str, Any] = {}
+    for pid, cp in written_parts(design).items():
+        entry: dict[str, Any] = {
+            k: getattr(cp, k) for k in ("base", "kind", "name", "vendor") if getattr(cp, k) is not None
+        }
+        entry.update({name: figure_to_toml(f, FIGURES[name]) for name, f in cp.figures.items()})
+        parts[pid] = entry
+    if parts:
         out["parts"] = parts
-    out[type(design.root).__name__.lower()] = _node_to_toml(design.root)
+    out[design.root.kind] = block_to_toml(design.root, folder)
     return out
 
 
@@ -308,13 +528,142 @@ def _has_carriage_return(value: Any) -> bool:
     return False
 
 
-def dumps_design(design: Design) -> str:
+def dumps_design(design: Design, folder: Path | None = None) -> str:
     """The design as TOML text; notes stay multi-line unless they hold a carriage return, which a
     TOML reader would turn into a plain newline inside a multi-line string."""
-    data = design_to_toml(design)
+    data = design_to_toml(design, folder)
     return tomli_w.dumps(data, multiline_strings=not _has_carriage_return(data))
 
 
-def save_design(design: Design, path: str | os.PathLike[str]) -> FilePath:
-    """Write the design atomically (see `files.write_text`); returns the file written."""
-    return files.write_text(path, dumps_design(design))
+# Above this size a design is written afresh instead of onto the file's own text: tomlkit, which
+# keeps comments and layout, takes 3-4 ms per kB, 26-60× writing afresh (benchmarks/bench_format.py),
+# so 100 kB (about 400 cabinets laid out one by one) costs about 0.3 s.
+KEEP_LAYOUT_MAX_BYTES = 100_000
+
+
+_FORMAT_LINE = re.compile(r"^format\s*=\s*(\d+)\s*(?:#.*)?$")
+
+
+def format_of(text: str) -> int | None:
+    """The format a design file's text declares at its top, or None; quick on large files, as it
+    reads only the lines before the first table."""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            break
+        if m := _FORMAT_LINE.match(line):
+            return int(m.group(1))
+    return None
+
+
+def design_text(
+    design: Design,
+    original: str | None = None,
+    resolve_use: UseResolver | None = None,
+    folder: Path | None = None,
+) -> str:
+    """The text to save `design` as. Given the text of the file it replaces (`original`), in the
+    current format and under KEEP_LAYOUT_MAX_BYTES, the design's changes are applied onto that text,
+    so a person's comments, key order and layout stay; otherwise (no file, an older format, a large
+    layout, or text the changes cannot be placed in) the text is written afresh. `resolve_use`
+    finds the designs the original reuses."""
+    fresh = dumps_design(design, folder)
+    if original is None or len(original.encode("utf-8")) > KEEP_LAYOUT_MAX_BYTES:
+        return fresh
+    if format_of(original) != FORMAT_VERSION:
+        return fresh  # an older format is rewritten as the current one
+    try:
+        before = design_to_toml(parse_design(original, resolve_use=resolve_use), folder)
+        recorded = tomllib.loads(original).get("catalog_version")
+        before.pop("catalog_version")
+        if recorded is not None:
+            before["catalog_version"] = recorded
+        document = tomlkit.parse(original)
+        _apply(document, before, design_to_toml(design, folder))
+        text = tomlkit.dumps(document)
+        kept = parse_design(text, resolve_use=resolve_use)
+    except (DesignError, tomllib.TOMLDecodeError, TOMLKitError):
+        return fresh
+    if kept != design or tomllib.loads(text).get("catalog_version") != load_catalog().version:
+        return fresh  # never save what does not read back as the design
+    return text
+
+
+def _apply(table: MutableMapping[str, Any], before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
+    """Change `table` (a tomlkit table that reads as `before`) so that it reads as `after`,
+    touching only what differs; keys `before` has only by default are left out if unchanged."""
+    for key in before:
+        if key not in after and key in table:
+            del table[key]
+    for key, new in after.items():
+        old = before.get(key)
+        if old == new:
+            continue
+        current = table.get(key)
+        if isinstance(new, dict) and isinstance(old, dict) and isinstance(current, MutableMapping):
+            _apply(current, old, new)
+        elif _tables(new) and _tables(old) and isinstance(current, AoT):
+            _apply_tables(current, old, new)
+        elif key not in table and isinstance(table, Container) and not isinstance(new, (dict, list)):
+            # A new top-level key goes after the one before it, not after the last comment.
+            keys = list(after)
+            earlier = [k for k in keys[: keys.index(key)] if k in table]
+            if earlier:
+                table._insert_after(earlier[-1], key, _item(new))
+            else:
+                table[key] = _item(new)
+        else:
+            table[key] = _item(new)
+
+
+def _tables(value: Any) -> TypeGuard[list[dict[str, Any]]]:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def _apply_tables(tables: AoT, before: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
+    """An array of tables (supernodes, cabinets): each new entry is matched to the old one of the
+    same name (or, renamed, the old one left over), changed in place, and kept in the new order."""
+    unused = list(range(len(before)))
+    match: list[int | None] = []
+    for entry in after:
+        same = [i for i in unused if before[i].get("name") == entry.get("name")]
+        i = same[0] if same else None
+        if i is not None:
+            unused.remove(i)
+        match.append(i)
+    # Entries left over on both sides in equal numbers were renamed: pair them in order.
+    new_entries = [j for j, i in enumerate(match) if i is None]
+    if len(new_entries) == len(unused):
+        for j, i in zip(new_entries, unused, strict=True):
+            match[j] = i
+    old = list(tables)
+    for i, entry in zip(match, after, strict=True):
+        if i is not None:
+            _apply(old[i], before[i], entry)
+    new = [old[i] if i is not None else _item(entry) for i, entry in zip(match, after, strict=True)]
+    if len(new) != len(old) or any(a is not b for a, b in zip(new, old, strict=True)):
+        while len(tables):
+            del tables[0]
+        for table in new:
+            tables.append(table)
+
+
+def _item(value: Any) -> Any:
+    """A new TOML value; text with newlines stays multi-line, as a person would write it."""
+    if isinstance(value, str) and "\n" in value and "\r" not in value:
+        return tomlkit.string(value, multiline=True)
+    return tomlkit.item(value)
+
+
+def save_design(
+    design: Design,
+    path: str | os.PathLike[str],
+    original: str | None = None,
+    resolve_use: UseResolver | None = None,
+) -> Path:
+    """Write the design atomically (see `files.write_text`) and return the file written.
+    `original`, the text of the file being replaced, keeps its comments and layout (design_text);
+    reused designs are written relative to the folder of the file actually written (a symbolic
+    link's target)."""
+    folder = Path(os.path.realpath(path)).parent
+    return files.write_text(path, design_text(design, original, resolve_use, folder))

@@ -6,11 +6,11 @@ worker tagged with the design version, and results an edit has overtaken are dro
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path as FilePath
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -18,38 +18,54 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
 from ascend_tui.engine.evaluate import Evaluation
-from ascend_tui.engine.metrics import Metrics
+from ascend_tui.engine.live import Job, LiveEvaluator
 from ascend_tui.engine.planning import check_targets
-from ascend_tui.model import presets
+from ascend_tui.engine.results import Results
+from ascend_tui.model import files, presets
 from ascend_tui.model.autosave import Autosave, Orphan, Slot
 from ascend_tui.model.catalog import load_catalog
 from ascend_tui.model.design import (
-    TARGETS,
-    Cabinet,
-    Cluster,
+    ALLOWED_BLOCKS,
+    FORMAT_VERSION,
+    HOLDS_PARTS,
+    Block,
     Design,
     FloorLayout,
+    NodePath,
     PartCount,
-    Path,
-    Supernode,
+    children,
     describe_path,
     node_at,
 )
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.session import Change, Session
 from ascend_tui.model.text import visible
-from ascend_tui.model.toml_format import load_design, save_design
+from ascend_tui.model.toml_format import KEEP_LAYOUT_MAX_BYTES, format_of, save_design
+from ascend_tui.model.validate import catalog_note
+from ascend_tui.report import target_goal, target_margin
 from ascend_tui.ui.commands import DesignCommands
 from ascend_tui.ui.dialogs import Confirm, CustomPartDialog, HelpScreen, PartPicker, PathPrompt, PresetPicker
 from ascend_tui.ui.main_screen import MainScreen
 from ascend_tui.ui.messages import EvaluationFailed, EvaluationFinished
 from ascend_tui.ui.views import ChartScreen, CompareScreen, FloorScreen, ScaleDialog, TargetsDialog, chart_for
-from ascend_tui.ui.widgets import DesignTree, MetricsPanel, NodeEditor
-
-if TYPE_CHECKING:
-    from ascend_tui.engine.live import Job, LiveEvaluator
+from ascend_tui.ui.widgets import DesignTree, MetricsPanel, NodeEditor, TargetRow
 
 AUTOSAVE_DELAY = 1.0  # seconds after the last edit
+
+
+def _own_text(file: FilePath) -> tuple[str | None, int | None, bool]:
+    """What a save over the design's own file needs of it: its text, to keep its comments (None
+    when it cannot be read, or is too large to keep them: then `too_large`), and the format its
+    first lines declare."""
+    try:
+        text: str | None = files.read_text(file, "design file", KEEP_LAYOUT_MAX_BYTES)
+    except DesignError:
+        text = None
+    try:
+        head = text if text is not None else files.read_head(file, 64 * 1024)
+    except DesignError:
+        return None, None, False
+    return text, format_of(head), text is None
 
 
 class AscendApp(App[None]):
@@ -96,7 +112,9 @@ class AscendApp(App[None]):
         name = target or presets.DEFAULT_PRESET
         file = presets.resolve(name)
         is_preset = file.parent == presets.presets_dir()
-        self.session = Session(load_design(file, self.catalog), self.catalog, None if is_preset else file)
+        self.session = Session(
+            presets.load_file(file, self.catalog), self.catalog, None if is_preset else file
+        )
         self.source_label = f"preset {file.stem}" if is_preset else str(file)
         self.autosave = autosave or Autosave()
         self.slot: Slot | None = None  # this instance's autosave slot, claimed at the first autosave
@@ -105,17 +123,17 @@ class AscendApp(App[None]):
         self._autosave_running = False
         self._autosave_again = False
         self._save_running = False
-        self._queued_save: tuple[FilePath, Callable[[], None] | None] | None = None
+        self._queued_save: tuple[FilePath, str | None, Callable[[], None] | None] | None = None
         self._restored = False
         self._unanswered: list[Orphan] = []  # orphans found, locked, not yet answered
         self._chores: list[Callable[[], None]] = []
         self._chores_guard = threading.Lock()
-        self.live: LiveEvaluator | None = None
+        self.live: LiveEvaluator | None = None  # set on mount
         self.evaluation: Evaluation | None = None
         self.evaluated_version = -1
-        self.saved_totals: Metrics | None = None
+        self.saved_totals: Results | None = None
         self.baseline_version = self.session.version
-        self.selected: Path = ()
+        self.selected: NodePath = ()
         self.last_error = ""
         self._autosave_timer: object | None = None
 
@@ -125,7 +143,9 @@ class AscendApp(App[None]):
         await self.push_screen(MainScreen())
         self.metrics_panel.loading = True
         self.update_title()
-        self.warm_up()
+        self.note_catalog()
+        self.live = LiveEvaluator(self.catalog)
+        self.request_evaluation(Change("start"))
         self.find_orphans()
 
     def notify(
@@ -238,18 +258,14 @@ class AscendApp(App[None]):
         with self._chores_guard:
             return self._chores.pop(0) if self._chores else None
 
-    @work(thread=True, exclusive=True, group="warm-up", description="load the kernels")
+    @work(thread=True, exclusive=True, group="warm-up", description="compile the kernels")
     def warm_up(self) -> None:
-        """Import (and if needed compile) the kernels off the UI thread, then evaluate."""
-        import ascend_tui.engine.kernels  # noqa: F401 - compiles, or loads the cached machine code
-        from ascend_tui.engine.live import LiveEvaluator
+        """Compile (or load from Numba's cache) the kernels off the UI thread, so that edits of
+        large designs are quick; until then small designs evaluate as plain Python."""
+        from ascend_tui.engine import kernels
+        from ascend_tui.engine.jit import compile_all
 
-        live = LiveEvaluator(self.catalog)
-        self.call_from_thread(self.engine_ready, live)
-
-    def engine_ready(self, live: LiveEvaluator) -> None:
-        self.live = live
-        self.request_evaluation(Change("start"))
+        compile_all(kernels.accumulate, kernels.recompute, kernels.block_rows, kernels.cabinet_powers)
 
     # --- evaluation ----------------------------------------------------------------------------
 
@@ -260,7 +276,7 @@ class AscendApp(App[None]):
         count = 0
         if change.count_only is not None:
             count = node_at(session.design, change.count_only).count
-        self.run_job(self.live.job(session.design, session.version, change.count_only, count))
+        self.run_job(Job(session.version, session.design, change.count_only, count))
 
     # A description, because Textual otherwise reprs the arguments: a whole design on big layouts.
     @work(thread=True, exclusive=True, group="evaluate", description="evaluate the design")
@@ -276,12 +292,13 @@ class AscendApp(App[None]):
     def on_evaluation_finished(self, message: EvaluationFinished) -> None:
         if message.version != self.session.version or self.live is None:
             return  # an edit overtook this result
-        self.live.accept(message.evaluation)
         self.evaluation = message.evaluation
         self.evaluated_version = message.version
         if self.baseline_version == message.version:
             self.saved_totals = message.evaluation.totals()
-        self.metrics_panel.loading = False
+        if self.metrics_panel.loading:  # the first figures are up: now compile for later edits
+            self.metrics_panel.loading = False
+            self.warm_up()
         self.show_metrics()
 
     def on_evaluation_failed(self, message: EvaluationFailed) -> None:
@@ -314,19 +331,16 @@ class AscendApp(App[None]):
         design = self.session.design
         current = self.evaluated_version == self.session.version
         node = node_at(design, self.selected)
-        targets: list[tuple[str, bool, str, str]] = []
-        flagged: set[Path] = set()
+        targets: list[TargetRow] = []
+        flagged: set[NodePath] = set()
         over_limit: list[str] = []
         if current:
             hot = evaluation.cabinets_over_limit()
             flagged.update(hot)
             over_limit = [describe_path(design, p).split(" > ")[-1] for p in hot]
             for check in check_targets(evaluation, design):
-                what, unit = TARGETS[check.key]
-                sign = "≥" if check.key.startswith("min_") else "≤"
-                margin = f"{'margin' if check.met else 'short by'} {abs(check.margin):,.4g} {unit}"
                 responsible = describe_path(design, check.responsible).split(" > ")[-1]
-                targets.append((f"{what} {sign} {check.goal:,.4g} {unit}", check.met, margin, responsible))
+                targets.append(TargetRow(target_goal(check), check.met, target_margin(check), responsible))
                 if not check.met:
                     flagged.add(check.responsible)
             self.main_screen.query_one(DesignTree).flag(design, self.session.parts(), flagged)
@@ -344,12 +358,12 @@ class AscendApp(App[None]):
         mark = " ●" if self.session.dirty else ""
         self.sub_title = visible(f"{self.session.design.name} — {self.source_label}{mark}")
 
-    def redraw(self, select: Path) -> None:
+    def redraw(self, select: NodePath) -> None:
         screen = self.main_screen
         parts = self.session.parts()
         self.select(screen.query_one(DesignTree).rebuild(self.session.design, parts, select))
 
-    def select(self, path: Path) -> None:
+    def select(self, path: NodePath) -> None:
         self.selected = path
         screen = self.main_screen
         screen.query_one(NodeEditor).show_node(self.session.design, path, self.session.parts(), self.catalog)
@@ -370,7 +384,7 @@ class AscendApp(App[None]):
 
     # --- edits ---------------------------------------------------------------------------------
 
-    def apply(self, edit: Callable[[], Change], select: Path | None = None) -> bool:
+    def apply(self, edit: Callable[[], Change], select: NodePath | None = None) -> bool:
         """Run a session edit; on refusal say why in place and change nothing."""
         try:
             change = edit()
@@ -386,7 +400,7 @@ class AscendApp(App[None]):
         self.after_change(change, self.selected if select is None else select)
         return True
 
-    def after_change(self, change: Change, select: Path) -> None:
+    def after_change(self, change: Change, select: NodePath) -> None:
         tree = self.main_screen.query_one(DesignTree)
         if change.count_only is not None:
             tree.relabel(self.session.design, self.session.parts(), change.count_only)
@@ -397,7 +411,7 @@ class AscendApp(App[None]):
         self.request_evaluation(change)
         self.schedule_autosave()
 
-    def edit_field(self, path: Path, field: str, text: str) -> None:
+    def edit_field(self, path: NodePath, field: str, text: str) -> None:
         """Apply what was typed in one of the editor's fields; typing the value it has is no edit."""
         session = self.session
         try:
@@ -419,7 +433,10 @@ class AscendApp(App[None]):
                 self.apply(lambda: session.rename(path, text))
         elif field in ("role", "cooling"):
             if getattr(node, field) != text:
-                self.apply(lambda: session.set_cabinet(path, field, text))
+                self.apply(lambda: session.set_field(path, field, text))
+        elif field == "scaleup":
+            if isinstance(node, Block) and node.scaleup != (text == "yes"):
+                self.apply(lambda: session.set_field(path, "scaleup", text == "yes"))
         elif field == "pue":
             try:
                 pue = float(text)
@@ -435,7 +452,7 @@ class AscendApp(App[None]):
                 self.apply(lambda: self._refuse(f"{field} must be a number, got {text!r}"))
                 return
             if value != getattr(node, field):
-                self.apply(lambda: session.set_cabinet(path, field, value))
+                self.apply(lambda: session.set_field(path, field, value))
 
     @staticmethod
     def _refuse(message: str) -> Change:
@@ -454,23 +471,43 @@ class AscendApp(App[None]):
         self.apply(lambda: self.session.set_count(self.selected, max(1, round(node.count * factor))))
 
     def add_child(self) -> None:
+        """Ask what to add under the selected block (a part entry's block): a block of a kind it
+        may hold, or a part from the catalog."""
         self.sync_selection()
         node = node_at(self.session.design, self.selected)
-        if isinstance(node, PartCount):
-            self.selected = self.selected[:-1]
-            node = node_at(self.session.design, self.selected)
-        path = self.selected
-        if isinstance(node, Cabinet):
+        path = self.selected if isinstance(node, Block) else self.selected[:-1]
+        block = node_at(self.session.design, path)
+        assert isinstance(block, Block)
+        choices = [(kind, kind) for kind in ALLOWED_BLOCKS[block.kind]]
+        if block.kind in HOLDS_PARTS:
+            choices.append(("part", "part from the catalog"))
 
-            def add_part(part: str | None) -> None:
-                if part:
-                    self.apply(lambda: self.session.add_child(path, part)[0], select=(*path, len(node.parts)))
+        def add_part(part: str | None) -> None:
+            if part:
+                self.apply(lambda: self.session.add_part(path, part)[0], select=(*path, len(children(block))))
 
-            self.push_screen(PartPicker(self.session.parts(), f"Add a part to {node.label}"), add_part)
+        def chosen(what: str | None) -> None:
+            if what == "part":
+                self.push_screen(PartPicker(self.session.parts(), f"Add a part to {block.label}"), add_part)
+            elif what in ALLOWED_BLOCKS[block.kind]:
+                self.apply_add_block(path, what)
+
+        if len(choices) == 1:
+            chosen(choices[0][0])
             return
-        assert isinstance(node, (Cluster, Supernode))
-        new_path = (*path, len(node.supernodes if isinstance(node, Cluster) else node.cabinets))
-        self.apply(lambda: self.session.add_child(path)[0], select=new_path)
+        self.push_screen(Confirm(f"Add to {block.label}", "What to add?", choices), chosen)
+
+    def apply_add_block(self, path: NodePath, kind: str) -> None:
+        """Add a block of `kind` under the block at `path` and select it."""
+        selected: list[NodePath] = []
+
+        def add() -> Change:
+            change, new_path = self.session.add_block(path, kind)
+            selected.append(new_path)
+            return change
+
+        if self.apply(add):
+            self.redraw(selected[0])
 
     def duplicate(self) -> None:
         self.sync_selection()
@@ -483,6 +520,8 @@ class AscendApp(App[None]):
         self.apply(lambda: self.session.remove(path), select=path[:-1] if path else ())
 
     def pick_part(self) -> None:
+        """Replace the selected part entry with another part, or add a part to the selected
+        cabinet or server."""
         self.sync_selection()
         node = node_at(self.session.design, self.selected)
         path = self.selected
@@ -493,14 +532,24 @@ class AscendApp(App[None]):
                     self.apply(lambda: self.session.set_part(path, part))
 
             self.push_screen(PartPicker(self.session.parts(), f"Replace {node.label}"), chosen)
-        else:
-            self.add_child()
+            return
+        if node.kind not in HOLDS_PARTS:
+            self.notify(
+                f"A {node.kind} holds blocks, not parts: select a cabinet or server.", severity="warning"
+            )
+            return
+
+        def add_part(part: str | None) -> None:
+            if part:
+                self.apply(lambda: self.session.add_part(path, part)[0], select=(*path, len(children(node))))
+
+        self.push_screen(PartPicker(self.session.parts(), f"Add a part to {node.label}"), add_part)
 
     def swap_part(self) -> None:
         used = sorted({n.part for n in self._part_entries()})
         parts = self.session.parts()
         if not used:
-            self.notify("No cabinet holds a part yet.", severity="warning")
+            self.notify("No block holds a part yet.", severity="warning")
             return
 
         def chosen_old(old: str | None) -> None:
@@ -561,15 +610,11 @@ class AscendApp(App[None]):
             return None
         return self.evaluation
 
-    def preset_rows(self) -> list[tuple[str, str, Metrics]]:
+    def preset_rows(self) -> list[tuple[str, str, Results]]:
         """Each preset's name, design name and totals, for the pickers."""
-        from ascend_tui.engine.evaluate import evaluate
+        from ascend_tui.engine.evaluate import preset_results
 
-        rows = []
-        for name in presets.preset_names():
-            design = presets.load(name, self.catalog)
-            rows.append((name, design.name, evaluate(design, self.catalog).totals()))
-        return rows
+        return preset_results(self.catalog)
 
     def open_compare(self) -> None:
         from ascend_tui.compare import compare_designs
@@ -611,7 +656,7 @@ class AscendApp(App[None]):
         from ascend_tui.engine.evaluate import evaluate
 
         try:
-            design = load_design(file, self.catalog)
+            design = presets.load_file(file, self.catalog)
             metrics = evaluate(design, self.catalog).totals()
         except DesignError as error:
             self.call_from_thread(
@@ -632,7 +677,7 @@ class AscendApp(App[None]):
             if targets is not None:
                 self.apply(lambda: self.session.set_targets(targets))
 
-        self.push_screen(TargetsDialog(self.session.design.targets), chosen)
+        self.push_screen(TargetsDialog(dict(self.session.design.targets)), chosen)
 
     def scale_to_target(self) -> None:
         self.sync_selection()
@@ -720,31 +765,87 @@ class AscendApp(App[None]):
             self._autosave_again = False
             self.autosave_now()
 
-    def save_to(self, file: FilePath, then: Callable[[], None] | None = None) -> None:
-        """Save the design as it is now to `file`, in a worker; `then` runs once it is saved.
-        Edits made while the save runs stay in the session, unsaved."""
+    def save_checked(self, file: FilePath, then: Callable[[], None] | None = None) -> None:
+        """Save to `file`, then run `then`. Saving over the design's own file keeps its comments
+        and layout; if that file is in an older format, it is rewritten in the current one, which
+        older versions of ascend-tui cannot read, so the user is asked first. Another file chosen
+        with Save as is replaced whole. The file is read, and written, in workers."""
+        own = self.session.file is not None and file.resolve() == self.session.file.resolve()
+        if own:
+            self.read_own(file, then)
+        else:
+            self.save_to(file, None, then)
+
+    @work(thread=True, group="save", description="read the file a save replaces")
+    def read_own(self, file: FilePath, then: Callable[[], None] | None) -> None:
+        original, found, too_large = _own_text(file)
+        self.call_from_thread(self.own_read, file, original, found, too_large, then)
+
+    def own_read(
+        self,
+        file: FilePath,
+        original: str | None,
+        found: int | None,
+        too_large: bool,
+        then: Callable[[], None] | None,
+    ) -> None:
+        if too_large:
+            self.notify(
+                f"{file} is over {KEEP_LAYOUT_MAX_BYTES // 1000} kB, so it is written afresh, "
+                "without comments it had.",
+                severity="warning",
+            )
+        if found is None or found >= FORMAT_VERSION:
+            self.save_to(file, original, then)
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "rewrite":
+                self.save_to(file, original, then)
+
+        self.push_screen(
+            Confirm(
+                "Rewrite in the current format?",
+                f"{file} is a format {found} design file. Saving rewrites it as format "
+                f"{FORMAT_VERSION}, which versions of ascend-tui before it cannot open, and "
+                "without its comments.",
+                [("rewrite", f"Save as format {FORMAT_VERSION}"), ("cancel", "Cancel")],
+            ),
+            answered,
+        )
+
+    def save_to(
+        self, file: FilePath, original: str | None = None, then: Callable[[], None] | None = None
+    ) -> None:
+        """Save the design as it is now to `file`, in a worker; `original`, the text it replaces,
+        keeps its comments, and `then` runs once it is saved. Edits made while the save runs stay
+        in the session, unsaved."""
         if self._save_running:
-            self._queued_save = (file, then)
+            self._queued_save = (file, original, then)
             return
         self._save_running = True
         session = self.session
         current = self.evaluation is not None and self.evaluated_version == session.version
         totals = self.evaluation.totals() if current and self.evaluation is not None else None
-        self.write_design(session.design, file, session.position, session.version, self.loads, totals, then)
+        self.write_design(
+            session.design, file, original, session.position, session.version, self.loads, totals, then
+        )
 
     @work(thread=True, group="save", description="save the design")
     def write_design(
         self,
         design: Design,
         file: FilePath,
+        original: str | None,
         position: int,
         version: int,
         loads: int,
-        totals: Metrics | None,
+        totals: Results | None,
         then: Callable[[], None] | None,
     ) -> None:
         try:
-            written = save_design(design, file)
+            resolver = presets.use_resolver(file, self.catalog)
+            written = save_design(design, file, original, resolver)
         except DesignError as error:
             self.call_from_thread(self.save_failed, error)
             return
@@ -756,7 +857,7 @@ class AscendApp(App[None]):
         position: int,
         version: int,
         loads: int,
-        totals: Metrics | None,
+        totals: Results | None,
         then: Callable[[], None] | None,
     ) -> None:
         self._save_running = False
@@ -789,14 +890,14 @@ class AscendApp(App[None]):
 
     def _next_save(self) -> None:
         if self._queued_save is not None:
-            (file, then), self._queued_save = self._queued_save, None
-            self.save_to(file, then)
+            (file, original, then), self._queued_save = self._queued_save, None
+            self.save_to(file, original, then)
 
     def action_save(self) -> None:
         if self.session.file is None:
             self.action_save_as()
         else:
-            self.save_to(self.session.file)
+            self.save_checked(self.session.file)
 
     def action_save_as(self, then: Callable[[], None] | None = None) -> None:
         initial = str(self.session.file or f"{self.session.design.name.lower().replace(' ', '-')}.toml")
@@ -805,13 +906,13 @@ class AscendApp(App[None]):
             if file is None:
                 return
             own = self.session.file is not None and file.resolve() == self.session.file.resolve()
-            if own or not file.is_file():
-                self.save_to(file, then)
+            if own or not os.path.isfile(file):
+                self.save_checked(file, then)
                 return
 
             def answered(choice: str | None) -> None:
                 if choice == "replace":
-                    self.save_to(file, then)
+                    self.save_checked(file, then)
 
             self.push_screen(
                 Confirm(
@@ -835,7 +936,7 @@ class AscendApp(App[None]):
                 if self.session.file is None:
                     self.action_save_as(then)
                 else:
-                    self.save_to(self.session.file, then)
+                    self.save_checked(self.session.file, then)
             elif choice == "discard":
                 then()
 
@@ -855,7 +956,7 @@ class AscendApp(App[None]):
     @work(thread=True, exclusive=True, group="open", description="open a design")
     def read_design(self, file: FilePath, label: str, as_file: bool, version: int) -> None:
         try:
-            design = load_design(file, self.catalog)
+            design = presets.load_file(file, self.catalog)
         except DesignError as error:
             self.call_from_thread(self.notify, str(error), title="Cannot open", severity="error", timeout=12)
             return
@@ -873,11 +974,18 @@ class AscendApp(App[None]):
             if slot is not None:
                 self.in_background(lambda: slot.release(keep=False))
             self.design_replaced()
+            self.note_catalog()
 
         if self.session.version != version:
             self.confirm_discard(replace)
         else:
             replace()
+
+    def note_catalog(self) -> None:
+        """Say so when the design was saved with another catalog version, and what changed."""
+        note = catalog_note(self.session.design, self.catalog)
+        if note:
+            self.notify(note, title="Another catalog version", timeout=15)
 
     def design_replaced(self) -> None:
         self.baseline_version = self.session.version

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
-from ascend_tui.model.design import Cabinet, Cluster, PartCount, Supernode, node_at
+from ascend_tui.model.design import PartCount, node_at
 from ascend_tui.model.text import visible
 
 if TYPE_CHECKING:
@@ -22,15 +22,11 @@ class DesignCommands(Provider):
         app: AscendApp = self.app  # type: ignore[assignment]
         node = node_at(app.session.design, app.selected)
         out: list[tuple[str, str, Callable[[], object]]] = []
-        if isinstance(node, Cluster):
-            out.append(("Add a supernode", f"to {node.label}", app.add_child))
-        elif isinstance(node, Supernode):
-            out.append(("Add a cabinet", f"to {node.label}", app.add_child))
-        elif isinstance(node, Cabinet):
-            out.append(("Add a part", f"to {node.label}", app.add_child))
-        elif isinstance(node, PartCount):
+        if isinstance(node, PartCount):
             out.append(("Replace this part", node.label, app.pick_part))
             out.append(("Define a custom part from this one", node.label, app.new_part))
+        else:
+            out.append(("Add a block or part", f"to {node.label}", app.add_child))
         if app.selected:
             out.append(("Duplicate", node.label, app.duplicate))
             out.append(("Remove", node.label, app.remove))

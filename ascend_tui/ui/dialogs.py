@@ -15,12 +15,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from ascend_tui.engine.metrics import Metrics
-from ascend_tui.model.catalog import FIGURE_LABELS, FIGURES, Figure, Part
+from ascend_tui.engine.results import Results
+from ascend_tui.model.catalog import FIGURES, Figure, Part
 from ascend_tui.model.design import CustomPart
 from ascend_tui.model.files import file_problem
 from ascend_tui.model.text import visible
-from ascend_tui.report import part_specs, show
+from ascend_tui.report import part_specs, preset_cells, preset_headers
 
 T = TypeVar("T")
 
@@ -169,17 +169,8 @@ class PresetPicker(ModalScreen[str | None]):
     """Presets with their headline figures; Enter loads one."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
-    COLUMNS = (
-        "fp8_pflops",
-        "fp4_pflops",
-        "bf16_pflops",
-        "hbm_capacity_tb",
-        "it_power_kw",
-        "floor_area_m2",
-        "chips",
-    )
 
-    def __init__(self, rows: list[tuple[str, str, Metrics]], title: str = "Load a preset") -> None:
+    def __init__(self, rows: list[tuple[str, str, Results]], title: str = "Load a preset") -> None:
         super().__init__()
         self.rows, self.title_text = rows, title
 
@@ -191,9 +182,9 @@ class PresetPicker(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("preset", "FP8", "FP4", "BF16", "HBM", "IT power", "Area", "Chips")
-        for name, _, metrics in self.rows:
-            table.add_row(name, *(show(metrics, key) for key in self.COLUMNS), key=name)
+        table.add_columns(*preset_headers())
+        for name, _, results in self.rows:
+            table.add_row(*preset_cells(name, results), key=name)
         table.focus()
 
     @on(DataTable.RowSelected)
@@ -294,7 +285,8 @@ class CustomPartDialog(FormDialog[CustomPart]):
         out = [("id", "id", f"{self.base.id}-custom"), ("name", "name", f"{self.base.name} (custom)")]
         for name in self.EDITABLE:
             if name in self.base.figures and self.base.figures[name].supported:
-                out.append((name, f"{FIGURE_LABELS[name]} ({FIGURES[name]})", f"{self.base.value(name):g}"))
+                figure = FIGURES[name]
+                out.append((name, f"{figure.label} ({figure.unit})", f"{self.base.value(name):g}"))
         return out
 
     def parse(self, texts: dict[str, str]) -> CustomPart | str:

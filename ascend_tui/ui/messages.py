@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from ascend_tui.model.design import Path
+from ascend_tui.model.design import NodePath
 
 if TYPE_CHECKING:  # the engine's kernels compile on import; the app loads them in a worker
     from ascend_tui.engine.evaluate import Evaluation
@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # the engine's kernels compile on import; the app loads them 
 class NodeSelected(Message):
     """The user moved to another node of the design tree."""
 
-    path: Path
+    path: NodePath
 
 
 @dataclass
@@ -40,6 +40,6 @@ class EvaluationFailed(Message):
 class EditRequested(Message):
     """The node editor asks for an edit of the selected node: a field and the text typed."""
 
-    path: Path
+    path: NodePath
     field: str
     value: str

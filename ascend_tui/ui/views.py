@@ -19,16 +19,17 @@ from textual_plotext import PlotextPlot
 
 from ascend_tui.compare import Comparison, compare_table
 from ascend_tui.engine.evaluate import Evaluation
-from ascend_tui.engine.metrics import Metrics
 from ascend_tui.engine.planning import ScalePlan, plan_count, sweep
+from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import Catalog
-from ascend_tui.model.design import TARGETS, Cabinet, Design, FloorLayout, Path, node_at, walk
+from ascend_tui.model.design import Block, Design, FloorLayout, NodePath, node_at, walk
+from ascend_tui.model.metrics import BY_KEY, TARGETS, Target, metric_of, scalable
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.text import visible
-from ascend_tui.report import BY_KEY, describe_plan, format_value, show
+from ascend_tui.report import describe_plan, format_value, show
 from ascend_tui.ui.dialogs import FormDialog, parse_number
 
-PLANNABLE = [k for k in TARGETS if k != "max_cabinet_kw"]
+PLANNABLE = [k for k, t in TARGETS.items() if scalable(t)]
 
 
 class CompareScreen(Screen[None]):
@@ -94,21 +95,27 @@ class TargetsDialog(FormDialog[dict[str, float]]):
 
     def fields(self) -> list[tuple[str, str, str]]:
         out = []
-        for key, (what, unit) in TARGETS.items():
+        for key, target in TARGETS.items():
             value = self.targets.get(key)
-            kind = "at least" if key.startswith("min_") else "at most"
-            out.append((key, f"{what}, {kind} ({unit})", "" if value is None else f"{value:g}"))
+            kind = "at least" if target.at_least else "at most"
+            label = f"{metric_of(target).label}, {kind} ({target.unit})"
+            out.append((key, label, "" if value is None else f"{value:g}"))
         return out
 
     def parse(self, texts: dict[str, str]) -> dict[str, float] | str:
         out: dict[str, float] = {}
         for key, text in texts.items():
             if text:
-                value = parse_number(text, TARGETS[key][0], minimum=1e-12)
+                value = parse_number(text, metric_of(TARGETS[key]).label, minimum=1e-12)
                 if isinstance(value, str):
                     return value
                 out[key] = value
         return out
+
+
+def _goal_option(target: Target) -> str:
+    """A goal to choose: `FP8 compute ≥ (EF)`."""
+    return f"{metric_of(target).label} {'≥' if target.at_least else '≤'} ({target.unit})"
 
 
 class ScaleDialog(ModalScreen[int | None]):
@@ -117,17 +124,14 @@ class ScaleDialog(ModalScreen[int | None]):
     AUTO_FOCUS = "#scale-goal"  # the goal defaults to FP8: type a value and press Enter
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
-    def __init__(self, design: Design, path: Path, catalog: Catalog) -> None:
+    def __init__(self, design: Design, path: NodePath, catalog: Catalog) -> None:
         super().__init__()
         self.design, self.path, self.catalog = design, path, catalog
         self.plan: ScalePlan | None = None
 
     def compose(self) -> ComposeResult:
         node = node_at(self.design, self.path)
-        options = [
-            (f"{TARGETS[k][0]} {'≥' if k.startswith('min_') else '≤'} ({TARGETS[k][1]})", k)
-            for k in PLANNABLE
-        ]
+        options = [(_goal_option(TARGETS[k]), k) for k in PLANNABLE]
         with Vertical(classes="dialog"):
             yield Label(Text(visible(f"Scale {node.label} (now ×{node.count:,})")), classes="dialog-title")
             with Horizontal(classes="field"):
@@ -167,34 +171,32 @@ class ScaleDialog(ModalScreen[int | None]):
             self.dismiss(self.plan.count)
 
 
+# What the chart draws: each metric with the unit it is drawn in and the factor to it.
+CHART_SERIES = (("fp8_pflops", "EF", 1e-3), ("it_power_kw", "MW", 1e-3), ("floor_area_m2", "m²", 1.0))
+
+
 class ChartScreen(Screen[None]):
     """FP8, IT power and floor area against the count of one node, drawn in the terminal."""
 
     BINDINGS = [Binding("escape,g", "app.pop_screen", "Back", id="chart.back")]
 
-    def __init__(self, label: str, counts: list[int], points: list[Metrics], current: int) -> None:
+    def __init__(self, label: str, counts: list[int], points: list[Results], current: int) -> None:
         super().__init__()
         self.label, self.counts, self.points, self.current = label, counts, points, current
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="charts"):
-            yield Static(
-                Text(
-                    visible(f"How the design grows with the count of {self.label} (now {self.current:,})"),
-                    "bold",
-                )
-            )
-            yield PlotextPlot(id="chart-fp8")
-            yield PlotextPlot(id="chart-power")
-            yield PlotextPlot(id="chart-area")
+            title = f"How the design grows with the count of {self.label} (now {self.current:,})"
+            yield Static(Text(visible(title), "bold"))
+            for key, _, _ in CHART_SERIES:
+                yield PlotextPlot(id=f"chart-{key}")
         yield Footer()
 
     def on_mount(self) -> None:
         series = [
-            ("#chart-fp8", "FP8 (EF)", [m.fp8_pflops / 1000 for m in self.points]),
-            ("#chart-power", "IT power (MW)", [m.it_power_kw / 1000 for m in self.points]),
-            ("#chart-area", "Floor area (m²)", [m.floor_area_m2 for m in self.points]),
+            (f"#chart-{key}", f"{BY_KEY[key].label} ({symbol})", [r[key] * factor for r in self.points])
+            for key, symbol, factor in CHART_SERIES
         ]
         now = self.counts.index(self.current)
         for selector, title, values in series:
@@ -215,7 +217,7 @@ def chart_counts(current: int, points: int = 40) -> list[int]:
     return sorted({*range(1, top + 1, step), current, top})
 
 
-def chart_for(evaluation: Evaluation, path: Path, label: str, current: int) -> ChartScreen:
+def chart_for(evaluation: Evaluation, path: NodePath, label: str, current: int) -> ChartScreen:
     """A chart of the design as the count of the node at `path` runs from 1 to twice its value."""
     counts = chart_counts(current)
     return ChartScreen(label, counts, sweep(evaluation, path, counts), current)
@@ -238,10 +240,10 @@ def floor_cells(design: Design, evaluation: Evaluation, catalog: Catalog) -> tup
     number of cabinets one cell stands for."""
     groups: list[tuple[FloorCell, int]] = []
     for path, node in walk(design):
-        if isinstance(node, Cabinet):
+        if isinstance(node, Block) and node.is_cabinet:
             cell = FloorCell(
                 node.role,
-                evaluation.node(path).it_power_kw,
+                evaluation.node(path)["it_power_kw"],
                 catalog.cooling[node.cooling].max_cabinet_kw.value,
             )
             groups.append((cell, evaluation.packed.multiplicity(path)))
@@ -311,15 +313,16 @@ class FloorScreen(Screen[None]):
         totals = self.evaluation.totals()
         per_row = layout.cabinets_per_row if layout else 16
         per_row_cells = max(1, math.ceil(per_row / per_cell))
+        cabinets = totals.count("cabinets")
         if layout:
             head = (
-                f"{totals.cabinets:,} cabinets in {layout.rows(totals.cabinets):,} rows of {per_row} "
+                f"{cabinets:,} cabinets in {layout.rows(cabinets):,} rows of {per_row} "
                 f"({layout.cabinet_width_m:g} × {layout.cabinet_depth_m:g} m, aisle {layout.aisle_m:g} m): "
-                f"{format_value(BY_KEY['floor_area_m2'], totals.floor_area_m2)}"
+                f"{format_value(BY_KEY['floor_area_m2'], totals['floor_area_m2'])}"
             )
         else:
             head = (
-                f"{totals.cabinets:,} cabinets; no row layout, so the area is the sum of footprints: "
+                f"{cabinets:,} cabinets; no row layout, so the area is the sum of footprints: "
                 f"{show(totals, 'floor_area_m2')} (press l to lay out rows; drawn here in rows of 16)"
             )
         legend = Text.assemble(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from rich.console import Group
@@ -12,42 +13,43 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Select, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from ascend_tui.engine.metrics import Metrics
+from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import Catalog, Part
 from ascend_tui.model.design import (
     CABINET_ROLES,
-    Cabinet,
-    Cluster,
+    Block,
     Design,
     Node,
+    NodePath,
     PartCount,
-    Path,
-    Supernode,
     children,
     node_at,
 )
+from ascend_tui.model.metrics import BY_KEY, HEADLINE
 from ascend_tui.model.text import visible
-from ascend_tui.report import BY_KEY, HEADLINE, change, part_specs, show
+from ascend_tui.report import change, part_specs, show
 from ascend_tui.ui.messages import EditRequested, NodeSelected
 
-ICONS = {Cluster: "◆", Supernode: "◇", Cabinet: "▤", PartCount: "·"}
+ICONS = {"cluster": "◆", "pod": "◈", "supernode": "◇", "cabinet": "▤", "server": "▭", "part": "·"}
 # How many lines the tree fills in before it leaves branches collapsed (filled in on expanding),
 # so that huge explicit layouts stay quick to draw.
 EXPAND_LIMIT = 400
 
 
 def node_label(node: Node, parts: dict[str, Part]) -> Text:
-    """A tree line: icon, name and count (names as text with control characters shown)."""
-    icon = ICONS[type(node)]
+    """A tree line: icon, name and count (names as text with control characters shown); a
+    scale-up domain is marked ⇄."""
     if isinstance(node, PartCount):
         part = parts.get(node.part)
         name = part.name if part else node.part
-        return Text.assemble(f"{icon} ", (f"{node.count:,}", "bold"), " × ", visible(name))
-    return Text.assemble(f"{icon} ", visible(node.name), (f"  ×{node.count:,}", "bold"))
+        return Text.assemble(f"{ICONS['part']} ", (f"{node.count:,}", "bold"), " × ", visible(name))
+    domain = " ⇄" if node.scaleup else ""
+    name = visible(node.name)
+    return Text.assemble(f"{ICONS[node.kind]} ", name, (domain, "cyan"), (f"  ×{node.count:,}", "bold"))
 
 
-class DesignTree(Tree[Path]):
-    """cluster > supernodes > cabinets > parts, each line with its count.
+class DesignTree(Tree[NodePath]):
+    """The design's blocks and parts, each line with its count.
 
     Branches are filled in when first expanded, and only small ones start expanded, so that a
     design laid out cabinet by cabinet opens as quickly as a compressed one.
@@ -57,14 +59,14 @@ class DesignTree(Tree[Path]):
         super().__init__("design", data=(), **kwargs)  # type: ignore[arg-type]
         self.show_root = True
         self.guide_depth = 2
-        self._by_path: dict[Path, TreeNode[Path]] = {}
-        self._unfilled: set[Path] = set()
-        self.flagged: set[Path] = set()
+        self._by_path: dict[NodePath, TreeNode[NodePath]] = {}
+        self._unfilled: set[NodePath] = set()
+        self.flagged: set[NodePath] = set()
         self.design: Design | None = None
         self.parts: dict[str, Part] = {}
         self._budget = EXPAND_LIMIT
 
-    def rebuild(self, design: Design, parts: dict[str, Part], select: Path) -> Path:
+    def rebuild(self, design: Design, parts: dict[str, Part], select: NodePath) -> NodePath:
         """Redraw the whole tree and put the cursor on `select` (or its nearest ancestor, returned)."""
         self.design, self.parts = design, parts
         self.clear()
@@ -78,7 +80,7 @@ class DesignTree(Tree[Path]):
         self.root.expand()
         return self.select_path(select)
 
-    def _fill(self, path: Path) -> None:
+    def _fill(self, path: NodePath) -> None:
         """Add the children of the node at `path`; expand the small ones while the budget lasts."""
         assert self.design is not None
         self._unfilled.discard(path)
@@ -101,13 +103,13 @@ class DesignTree(Tree[Path]):
                 self._budget -= size
                 self._fill(kid_path)
 
-    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Path]) -> None:
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodePath]) -> None:
         event.stop()
         if event.node.data in self._unfilled:
             self._budget = EXPAND_LIMIT
             self._fill(event.node.data)
 
-    def relabel(self, design: Design, parts: dict[str, Part], path: Path) -> None:
+    def relabel(self, design: Design, parts: dict[str, Part], path: NodePath) -> None:
         """Redraw one line (after a count change)."""
         if path in self._by_path:
             label = node_label(node_at(design, path), parts)
@@ -115,13 +117,13 @@ class DesignTree(Tree[Path]):
                 label = Text.assemble(("⚠ ", "bold red"), label)
             self._by_path[path].set_label(label)
 
-    def flag(self, design: Design, parts: dict[str, Part], paths: set[Path]) -> None:
+    def flag(self, design: Design, parts: dict[str, Part], paths: set[NodePath]) -> None:
         """Mark the nodes responsible for unmet targets (and unmark the others)."""
         before, self.flagged = self.flagged, set(paths)
         for path in before ^ self.flagged:
             self.relabel(design, parts, path)
 
-    def select_path(self, path: Path) -> Path:
+    def select_path(self, path: NodePath) -> NodePath:
         """Move the cursor to `path` (filling in and expanding its ancestors) once the lines are
         laid out; a path that no longer exists falls back to its nearest ancestor, returned."""
         assert self.design is not None
@@ -140,11 +142,11 @@ class DesignTree(Tree[Path]):
         return path
 
     @property
-    def selected_path(self) -> Path:
+    def selected_path(self) -> NodePath:
         node = self.cursor_node
         return node.data if node is not None and node.data is not None else ()
 
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Path]) -> None:
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodePath]) -> None:
         event.stop()
         if event.node.data is not None:
             self.post_message(NodeSelected(event.node.data))
@@ -153,7 +155,7 @@ class DesignTree(Tree[Path]):
 class NodeEditor(VerticalScroll):
     """The selected node's fields (Enter applies a field) and, for parts, their specs and sources."""
 
-    def show_node(self, design: Design, path: Path, parts: dict[str, Part], catalog: Catalog) -> None:
+    def show_node(self, design: Design, path: NodePath, parts: dict[str, Part], catalog: Catalog) -> None:
         """Show the form for the node at `path` (recomposed on the next refresh)."""
         self.path = path
         self._form = list(self._widgets(design, path, parts, catalog))
@@ -163,18 +165,35 @@ class NodeEditor(VerticalScroll):
         yield from getattr(self, "_form", [])
 
     def _widgets(
-        self, design: Design, path: Path, parts: dict[str, Part], catalog: Catalog
+        self, design: Design, path: NodePath, parts: dict[str, Part], catalog: Catalog
     ) -> list[Static | Horizontal | Label]:
         node = node_at(design, path)
         widgets: list[Static | Horizontal | Label] = [
             Static(Text(visible(node.label[:1].upper() + node.label[1:]), "bold"), id="node-title")
         ]
-        if not isinstance(node, PartCount):
+        if isinstance(node, Block):
             widgets.append(self._field("Name", "name", visible(node.name)))
         widgets.append(self._field("Count", "count", str(node.count), integer=True))
         if not path:
-            widgets.append(self._field("PUE", "pue", f"{design.pue:g}", number=True))
-        if isinstance(node, Cabinet):
+            widgets.append(self._field(BY_KEY["pue"].label, "pue", f"{design.pue:g}", number=True))
+        if isinstance(node, Block):
+            choices = [("yes: a scale-up domain", "yes"), ("no", "no")]
+            widgets.append(
+                Horizontal(
+                    Label("Scale-up", classes="field-label"),
+                    Select(
+                        choices,
+                        value="yes" if node.scaleup else "no",
+                        allow_blank=False,
+                        id="field-scaleup",
+                        compact=True,
+                    ),
+                    classes="field",
+                )
+            )
+        if isinstance(node, Block) and node.kind == "server":
+            widgets.append(self._field("Overhead", "power_overhead", f"{node.power_overhead:g}", number=True))
+        if isinstance(node, Block) and node.is_cabinet:
             roles = [(r, r) for r in CABINET_ROLES]
             kinds = [(k.name, cid) for cid, k in catalog.cooling.items()]
             widgets += [
@@ -191,8 +210,8 @@ class NodeEditor(VerticalScroll):
                 self._field("Footprint m²", "footprint_m2", f"{node.footprint_m2:g}", number=True),
                 self._field("Overhead", "power_overhead", f"{node.power_overhead:g}", number=True),
             ]
-            if node.source:
-                widgets.append(Static(Text(visible(node.source), "dim"), classes="source"))
+        if isinstance(node, Block) and node.source:
+            widgets.append(Static(Text(visible(node.source), "dim"), classes="source"))
         if isinstance(node, PartCount) and node.part in parts:
             widgets.append(Static(part_specs(parts[node.part]), id="part-specs"))
         if not path and design.notes.strip():
@@ -236,21 +255,36 @@ class NodeEditor(VerticalScroll):
             )
 
 
+# Figures the panel shows under the headline ones, and those it shows for the selected node.
+PANEL_MORE = ("cabinet_power_max_kw", "fp8_pflops_per_kw", "hbm_capacity_tb_binary")
+NODE_FIGURES = ("chips", "fp8_pflops", "hbm_capacity_tb", "it_power_kw", "floor_area_m2")
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target as the panel shows it: the goal, met or not, the margin, and the node to look at."""
+
+    goal: str
+    met: bool
+    margin: str
+    responsible: str
+
+
 class MetricsPanel(Static):
     """Live figures for the design, the change since the last save, and the selected node."""
 
     def show_metrics(
         self,
-        totals: Metrics,
-        saved: Metrics | None,
-        targets: list[tuple[str, bool, str, str]],
+        totals: Results,
+        saved: Results | None,
+        targets: list[TargetRow],
         over_limit: list[str],
-        node: Metrics | None,
+        node: Results | None,
         node_label: str,
         times: int,
     ) -> None:
-        """Figures with their change since the last save, targets (label, met, margin, node),
-        cabinets over their cooling limit, and the selected node's own figures when current."""
+        """Figures with their change since the last save, targets, cabinets over their cooling
+        limit, and the selected node's own figures when current."""
         table = Table(box=None, expand=True, show_header=False, pad_edge=False)
         table.add_column("metric", style="bold", no_wrap=True, overflow="ellipsis", ratio=1)
         table.add_column("value", justify="right", no_wrap=True)
@@ -258,43 +292,43 @@ class MetricsPanel(Static):
         self.shown: dict[str, str] = {}
         self.changes: dict[str, str] = {}
         narrow = self.screen.has_class("-narrow")  # the app's width breakpoint, see app.tcss
-        for spec in HEADLINE:
-            value = show(totals, spec.key)
-            self.shown[spec.key] = value
+        for metric in HEADLINE:
+            value = show(totals, metric.key)
+            self.shown[metric.key] = value
             delta = ""
-            if saved is not None and not (spec.precision and not totals.supported(spec.precision)):
-                delta = change(spec, float(getattr(totals, spec.key)), float(getattr(saved, spec.key)))
-            self.changes[spec.key] = delta
+            if saved is not None and not (metric.precision and not totals.supported(metric.precision)):
+                delta = change(metric, float(totals[metric.key]), float(saved[metric.key]))
+            self.changes[metric.key] = delta
             style = "green" if delta.startswith("+") else "red" if delta else ""
-            table.add_row(spec.short if narrow and spec.short else spec.label, value, Text(delta, style))
+            table.add_row(metric.short_label if narrow else metric.label, value, Text(delta, style))
         table.add_row("", "", "")
-        table.add_row("Max cabinet" if narrow else "Cabinet, max", show(totals, "cabinet_power_max_kw"), "")
-        table.add_row("FP8 per kW", show(totals, "fp8_pflops_per_kw"), "")
-        table.add_row(
-            "HBM binary" if narrow else "HBM, binary TB", show(totals, "hbm_capacity_tb_binary"), ""
-        )
-        if totals.cabinets_over_cooling_limit:
+        for key in PANEL_MORE:
+            metric = BY_KEY[key]
+            self.shown[key] = show(totals, key)
+            table.add_row(metric.short_label if narrow else metric.label, self.shown[key], "")
+        if totals["cabinets_over_cooling_limit"]:
             table.add_row(
                 Text("⚠ over cooling limit", "bold yellow"),
-                Text(f"{totals.cabinets_over_cooling_limit:,} cabinets", "yellow"),
+                Text(f"{totals.count('cabinets_over_cooling_limit'):,} cabinets", "yellow"),
                 "",
             )
             for label in over_limit[:3]:
                 table.add_row(Text(visible(f"  look at {label}"), "dim"), "", "")
         if targets:
             table.add_row("", "", "")
-        for label, met, margin, responsible in targets:
-            table.add_row(Text(("✔ " if met else "✘ ") + label, "green" if met else "bold red"), "", "")
-            table.add_row(Text(f"  {margin}", "green" if met else "red"), "", "")
-            if not met:
-                table.add_row(Text(visible(f"  look at {responsible}"), "dim"), "", "")
+        for row in targets:
+            table.add_row(
+                Text(("✔ " if row.met else "✘ ") + row.goal, "green" if row.met else "bold red"), "", ""
+            )
+            table.add_row(Text(f"  {row.margin}", "green" if row.met else "red"), "", "")
+            if not row.met:
+                table.add_row(Text(visible(f"  look at {row.responsible}"), "dim"), "", "")
         if node is not None:
             table.add_row("", "", "")
             table.add_row(
                 Text(visible(node_label) + (f" ×{times:,}" if times > 1 else ""), "bold underline"), "", ""
             )
-            for key in ("chips", "fp8_pflops", "hbm_capacity_tb", "it_power_kw", "floor_area_m2"):
-                spec = BY_KEY[key]
-                table.add_row(f"  {spec.label} each", show(node, key), "")
+            for key in NODE_FIGURES:
+                table.add_row(f"  {BY_KEY[key].short_label} each", show(node, key), "")
         legend = Text("\n~ rests on an estimate · changes since the last save", "dim")
         self.update(Group(table, legend))
