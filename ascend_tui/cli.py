@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ascend_tui.model.problems import DesignError, Problem
+from ascend_tui.model.text import quoted, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -125,7 +126,11 @@ def _command_parser() -> argparse.ArgumentParser:
         "ascend-tui scale atlas-950-superpod compute min_fp8_ef=10",
     )
     _designs(p.add_argument("design", help="design file or preset name"))
-    p.add_argument("block", help="the block to scale, by name (or names joined with /)")
+    p.add_argument(
+        "block",
+        help="the block to scale: its name, or the names on its path joined with / (the last ones "
+        "suffice, e.g. pod/compute); a name that contains / matches whole, or write its / as \\/",
+    )
     keys = ", ".join(k for k, t in TARGETS.items() if scalable(t))
     p.add_argument("goal", help=f"KEY=VALUE with KEY one of {keys}")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -200,7 +205,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     design = presets.load(args.design)
     _note_catalog(design)
-    evaluation = evaluate(design)
+    try:
+        evaluation = evaluate(design)
+    except DesignError as error:
+        raise error.located(str(presets.resolve(args.design))) from None
     results = evaluation.totals()
     checks = check_targets(evaluation, design)
     published = check_published(results, design)
@@ -264,7 +272,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         console.print(published_line(p))
     for fabric in evaluation.fabrics():
         if fabric.problem:
-            console.print(Text.assemble(("warning: ", "yellow"), fabric.problem))
+            console.print(Text.assemble(("warning: ", "yellow"), visible(fabric.problem)))
     if design.pue is not None:
         console.print(
             f"PUE {design.pue:g} is the design's own; the facility's plant gives "
@@ -429,7 +437,10 @@ def cmd_bom(args: argparse.Namespace) -> int:
     from ascend_tui.model.metrics import BY_KEY
 
     design = presets.load(args.design)
-    lines = evaluate(design).bill()
+    try:
+        lines = evaluate(design).bill()
+    except DesignError as error:
+        raise error.located(str(presets.resolve(args.design))) from None
     fields = tuple(f.name for f in dataclasses.fields(BillLine))
     if args.json:
         _print_json(
@@ -441,13 +452,15 @@ def cmd_bom(args: argparse.Namespace) -> int:
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(fields)
-        for line in lines:
-            writer.writerow([getattr(line, f) for f in fields])
+        for line in lines:  # names from files: control characters shown, as everywhere on a terminal
+            writer.writerow(
+                [visible(v) if isinstance(v, str) else v for v in (getattr(line, f) for f in fields)]
+            )
         return EXIT_OK
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=Text(f"Bill of materials: {design.name}"))
+    table = Table(title=Text(visible(f"Bill of materials: {design.name}"), style="table.title"))
     for header, right in (
         ("part", False),
         ("kind", False),
@@ -461,7 +474,12 @@ def cmd_bom(args: argparse.Namespace) -> int:
         power = _amount(line.power_kw, line.power_low_kw, line.power_high_kw, BY_KEY["it_power_kw"])
         cost = _amount(line.price_usd, line.price_low_usd, line.price_high_usd, BY_KEY["capex_usd"])
         table.add_row(
-            Text(line.name), line.kind, Text(line.derived_by or "typed"), f"{line.count:,.0f}", power, cost
+            Text(visible(line.name)),
+            line.kind,
+            Text(visible(line.derived_by or "typed")),
+            f"{line.count:,.0f}",
+            power,
+            cost,
         )
     _console().print(table)
     return EXIT_OK
@@ -485,13 +503,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     design = presets.load(args.design)
     output = Path(args.output)
-    if output.exists() and not args.force:
+    if os.path.isfile(output) and not args.force:  # anything but a file is refused by the save itself
         raise DesignError([Problem("", "the file exists; pass --force to overwrite it")], str(output))
-    try:
-        written = save_design(design, output)
-    except OSError as error:
-        raise DesignError([Problem("", f"cannot write: {error.strerror or error}")], str(output)) from None
-    print(f"wrote {written}", file=sys.stderr)
+    written = save_design(design, output)
+    print(f"wrote {visible(str(written))}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -513,13 +528,33 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def block_names(text: str) -> list[str]:
+    """The names in a block argument: split at each `/`, where `\\/` is a `/` inside a name and
+    `\\\\` a backslash."""
+    names, name, chars = [], [], iter(text)
+    for char in chars:
+        if char == "\\":
+            name.append(next(chars, "\\"))
+        elif char == "/":
+            names.append("".join(name))
+            name = []
+        else:
+            name.append(char)
+    return [*names, "".join(name)]
+
+
+def _escaped(name: str) -> str:
+    return name.replace("\\", "\\\\").replace("/", "\\/")
+
+
 def find_block(design: Design, name: str) -> NodePath:
-    """The path of the block named `name` (or `a/b` for b under a); DesignError lists the
-    candidates when the name is missing or matches more than one block."""
+    """The path of the block that `name` names: its own name, or the names on its path joined
+    with / (the last ones suffice). A name containing / matches whole, or with each / written as
+    \\/. DesignError lists the candidates when the name is missing or matches more than one."""
     from ascend_tui.model.design import Block, children, walk
 
-    wanted = name.split("/")
-    blocks = [(p, n) for p, n in walk(design) if isinstance(n, Block)]
+    wanted = block_names(name)
+    blocks = [p for p, n in walk(design) if isinstance(n, Block)]
 
     def names(path: NodePath) -> list[str]:
         node, out = design.root, [design.root.name]
@@ -528,12 +563,15 @@ def find_block(design: Design, name: str) -> NodePath:
             out.append(node.name)
         return out
 
-    found = [p for p, _ in blocks if names(p)[-len(wanted) :] == wanted]
+    found = [p for p in blocks if names(p)[-len(wanted) :] == wanted or names(p)[-1] == name]
     if len(found) == 1:
         return found[0]
-    known = sorted({"/".join(names(p)) for p, _ in blocks})
-    why = "matches more than one block" if found else "names no block"
-    raise DesignError([Problem("", f"{name!r} {why}; use one of: {', '.join(known[:12])}")])
+    known = sorted({"/".join(_escaped(n) for n in names(p)) for p in blocks})
+    if found:
+        why = "matches more than one block; write a / inside a name as \\/, or give more of its path"
+    else:
+        why = "names no block"
+    raise DesignError([Problem("", f"{quoted(name)} {why}; use one of: {', '.join(known[:12])}")])
 
 
 def cmd_scale(args: argparse.Namespace) -> int:
@@ -552,7 +590,10 @@ def cmd_scale(args: argparse.Namespace) -> int:
     except ValueError:
         raise DesignError([Problem("", f"{value!r} is not a number")]) from None
     path = find_block(design, args.block)
-    plan = plan_count(design, path, key, goal)
+    try:
+        plan = plan_count(design, path, key, goal)
+    except DesignError as error:
+        raise error.located(str(presets.resolve(args.design))) from None
     where = describe_path(design, path)
     if args.json:
         out = {
@@ -565,10 +606,12 @@ def cmd_scale(args: argparse.Namespace) -> int:
         }
         _print_json(out)
         return EXIT_OK
+    from rich.text import Text
+
     from ascend_tui.report import describe_plan
 
     console = _console()
-    console.print(f"Scaling {where} to {key} = {goal:g}")
+    console.print(Text(visible(f"Scaling {where} to {key} = {goal:g}")))
     console.print(describe_plan(plan))
     return EXIT_OK
 
@@ -606,8 +649,9 @@ def cmd_app(args: argparse.Namespace) -> int:
     presets.resolve(target)  # a bad name is reported before the screen opens
     from ascend_tui.ui.app import AscendApp
 
-    AscendApp(target).run()
-    return EXIT_OK
+    app = AscendApp(target)
+    app.run()
+    return app.return_code or EXIT_OK
 
 
 HANDLERS = {
@@ -632,8 +676,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = _command_parser().parse_args(argv)
             return HANDLERS[args.command](args)
         return cmd_app(_app_parser().parse_args(argv))
-    except DesignError as error:
-        print(f"ascend-tui: {error}", file=sys.stderr)
+    except DesignError as error:  # names and paths from files: shown, never obeyed by the terminal
+        shown = "\n".join(visible(line) for line in str(error).split("\n"))
+        print(f"ascend-tui: {shown}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK

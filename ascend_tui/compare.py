@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 
 from ascend_tui.engine.evaluate import evaluate
 from ascend_tui.engine.results import Results
 from ascend_tui.model.design import Design
 from ascend_tui.model.metrics import BY_KEY, HEADLINE
+from ascend_tui.model.problems import DesignError
+from ascend_tui.model.text import visible
 from ascend_tui.report import show
 
 # Figures that are compared per chip, per kW of IT power and per m² as well as in total.
@@ -84,8 +87,15 @@ class Comparison:
 
 
 def compare_designs(designs: list[Design], labels: list[str], baseline: int = 0) -> Comparison:
-    """Evaluate each design; ratios are against `designs[baseline]`."""
-    return Comparison(labels, [d.name for d in designs], [evaluate(d).totals() for d in designs], baseline)
+    """Evaluate each design; ratios are against `designs[baseline]`. A design that cannot be
+    evaluated is named by its label in the DesignError."""
+    totals = []
+    for design, label in zip(designs, labels, strict=True):
+        try:
+            totals.append(evaluate(design).totals())
+        except DesignError as error:
+            raise error.located(label) from None
+    return Comparison(labels, [d.name for d in designs], totals, baseline)
 
 
 def times(ratio: float | None) -> str:
@@ -100,10 +110,12 @@ def times(ratio: float | None) -> str:
 def compare_table(comparison: Comparison) -> Table:
     """Totals with ratios, then the per-chip, per-kW, per-m² and per-dollar ratios."""
     c = comparison
-    table = Table(title=f"Compared with {c.names[c.baseline]} ({c.labels[c.baseline]})")
+    # Names and labels come from files: Text, never markup, with control characters shown.
+    title = visible(f"Compared with {c.names[c.baseline]} ({c.labels[c.baseline]})")
+    table = Table(title=Text(title, style="table.title"))
     table.add_column("metric")
     for i, name in enumerate(c.names):
-        table.add_column(name + (" (baseline)" if i == c.baseline else ""), justify="right")
+        table.add_column(Text(visible(name) + (" (baseline)" if i == c.baseline else "")), justify="right")
     for metric in (*HEADLINE, *(BY_KEY[key] for key in MONEY)):
         table.add_row(
             metric.label,

@@ -14,6 +14,7 @@ from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import FIGURES, Part
 from ascend_tui.model.facility import SETTINGS, Site
 from ascend_tui.model.metrics import BY_KEY, METRICS, TARGETS, Metric, Unit, metric_of
+from ascend_tui.model.text import visible
 
 
 def _step(value: float, unit: Unit) -> int:
@@ -110,8 +111,10 @@ def change(metric: Metric, now: float, before: float) -> str:
 
 
 def metrics_table(results: Results, title: str | None = None) -> Table:
-    """Every metric of the registry, in its order, as a two-column table for the terminal."""
-    table = Table(title=title, show_header=False, box=None, pad_edge=False)
+    """Every metric of the registry, in its order, as a two-column table for the terminal; the
+    title (a design's name) is shown as written, never as markup."""
+    heading = None if title is None else Text(visible(title), style="table.title")
+    table = Table(title=heading, show_header=False, box=None, pad_edge=False)
     table.add_column("metric", style="bold")
     table.add_column("value", justify="right")
     for metric in METRICS:
@@ -140,8 +143,8 @@ def target_line(check: TargetCheck, responsible: str) -> Text:
     text = Text(f"Target: {target_goal(check)}: ")
     text.append("met" if check.met else "missed", "green" if check.met else "bold red")
     text.append(f", {target_margin(check)}")
-    if not check.met:
-        text.append(f"; look at {responsible}")
+    if not check.met:  # a node's path: names from the file, shown as written
+        text.append(f"; look at {visible(responsible)}")
     return text
 
 
@@ -152,7 +155,7 @@ def published_line(check: PublishedCheck) -> Text:
     f = check.published
     low, high = f.ends
     said = format_range(metric, low, high) if f.ranged else format_value(metric, f.value)
-    text = Text(f"Published: {metric.label} {said} ({f.basis}); the design gives ")
+    text = Text(f"Published: {metric.label} {said} ({visible(f.basis)}); the design gives ")
     mine = format_value(metric, check.value)
     if check.low != check.high:
         mine = f"~{mine} ({format_range(metric, check.low, check.high)})"
@@ -205,7 +208,7 @@ PLAN_FIGURES = (
 def describe_plan(plan: ScalePlan) -> Table | Text:
     """The answer of a plan: the count, and what the design then delivers and costs."""
     if plan.count is None or plan.after is None:
-        return Text(f"Not possible: {plan.reason}.", "bold red")
+        return Text(visible(f"Not possible: {plan.reason}."), "bold red")
     title = f"{plan.question}: {plan.count:,}"
     if plan.limited_by:
         title += f" (bounded by the design's {plan.limited_by})"
@@ -220,8 +223,9 @@ def describe_plan(plan: ScalePlan) -> Table | Text:
 
 def part_specs(part: Part) -> Table:
     """A part's figures with where each comes from."""
+    # A design's own parts bring their names and sources from the file: Text, control characters shown.
     table = Table(
-        title=f"{part.name} ({part.kind}, {part.status or 'no status'})",
+        title=Text(visible(f"{part.name} ({part.kind}, {part.status or 'no status'})"), style="table.title"),
         title_justify="left",
         show_header=True,
         box=None,
@@ -246,7 +250,7 @@ def part_specs(part: Part) -> Table:
                 value += f" ({low:g}–{high:g})"
             if f.direction:
                 value += f" {'each way' if f.direction == 'each' else 'both ways'}"
-        basis = f.basis + (f" — {f.note}" if f.note else "")
+        basis = visible(f.basis + (f" — {f.note}" if f.note else ""))
         table.add_row(figure.label, value, Text(basis, "dim" if f.estimate else ""))
     return table
 
@@ -263,7 +267,7 @@ def facility_table(site: Site, title: str = "Facility settings") -> Table:
     table.add_column("value", justify="right", no_wrap=True)
     table.add_column("basis", overflow="fold", ratio=1)
     table.add_row("Redundancy", site.redundancy, "stated" if "redundancy" in site.stated else "default")
-    table.add_row("Plant CDU", site.cdu, "stated" if "cdu" in site.stated else "default")
+    table.add_row("Plant CDU", Text(visible(site.cdu)), "stated" if "cdu" in site.stated else "default")
     for setting in SETTINGS:
         f = site.figures[setting.name]
         value = ("~" if f.estimate else "") + f"{_plain(f.value)} {setting.unit}"
@@ -271,8 +275,23 @@ def facility_table(site: Site, title: str = "Facility settings") -> Table:
             low, high = f.ends
             value += f" ({_plain(low)}–{_plain(high)})"
         basis = ("stated: " if setting.name in site.stated else "") + f.basis
-        table.add_row(setting.label, value, Text(basis, "dim" if f.estimate else ""))
+        table.add_row(setting.label, value, Text(visible(basis), "dim" if f.estimate else ""))
     return table
+
+
+def facility_markdown(site: Site) -> str:
+    """The README's table of facility defaults, made from the catalog."""
+    lines = ["| setting | default | range | source or rationale |", "|---|---|---|---|"]
+    spares = "the plant's spares: one per started group of `redundancy_group` units (N+1) or one each (2N)"
+    lines.append(f"| `redundancy` | {site.redundancy} | N, N+1, 2N | {spares} |")
+    lines.append(f"| `cdu` | `{site.cdu}` | any CDU part | the plant's unit for liquid heat |")
+    for setting in SETTINGS:
+        f = site.figures[setting.name]
+        low, high = f.ends
+        span = f"{_plain(low)}–{_plain(high)}" if f.ranged else ""
+        why = f"estimate: {f.rationale}" if f.estimate else f.source
+        lines.append(f"| `{setting.name}` | {_plain(f.value)} {setting.unit} | {span} | {why} |")
+    return "\n".join(lines) + "\n"
 
 
 def unit_text(metric: Metric) -> str:

@@ -135,7 +135,7 @@ async def test_save_as_with_shift_s_and_open_with_ctrl_o(tmp_path):
         assert isinstance(app.screen, PathPrompt)
         app.screen.query_one(Input).value = str(tmp_path / "copy")  # .toml is added
         await pilot.press("enter")
-        await pilot.pause()
+        app = await settled(pilot)  # the save runs in a worker
         assert target.is_file() and app.session.file == target.resolve()
         await pilot.press("ctrl+o")
         await pilot.pause()
@@ -144,7 +144,7 @@ async def test_save_as_with_shift_s_and_open_with_ctrl_o(tmp_path):
         prompt.query_one(Input).value = str(tmp_path / "missing.toml")
         await pilot.press("enter")
         await pilot.pause()
-        assert "No such file" in str(prompt.query_one("#path-error").render())
+        assert str(prompt.query_one("#path-error").render()) == f"{tmp_path / 'missing.toml'}: no such file"
         prompt.query_one(Input).value = str(Path(__file__).parent.parent / "presets" / "cloudmatrix-384.toml")
         await pilot.press("enter")
         app = await settled(pilot)
@@ -157,10 +157,14 @@ async def test_a_failed_save_is_reported_in_the_app_and_keeps_the_edits(tmp_path
         app = await settled(pilot)
         await pilot.press("down", "plus")
         await settled(pilot)
-        assert not app.save_to(tmp_path / "no-such-folder" / "pod.toml")
-        await pilot.pause()
+        app.save_to(tmp_path / "no-such-folder" / "pod.toml")
+        app = await settled(pilot)
         assert app.session.dirty
-        assert any("Could not save" in n.message for n in app._notifications)
+        folder = tmp_path / "no-such-folder"
+        expected = (
+            f"Could not save: {folder / 'pod.toml'}: cannot save the design: there is no folder {folder}"
+        )
+        assert expected in [n.message for n in app._notifications]
 
 
 async def test_quitting_with_unsaved_changes_asks_first(tmp_path):
@@ -257,17 +261,23 @@ async def autosaved_then_crashed(tmp_path: Path) -> Design:
         await pilot.press("down", "plus")
         await settled(pilot)
         app.autosave_now()
+        await settled(pilot)
         edited = app.session.design
-    assert (tmp_path / "data" / "autosave.toml").is_file()
+        app.exit()  # not a clean quit
+    assert len(list((tmp_path / "data" / "autosave").glob("new-*.toml"))) == 1
     return edited
+
+
+async def recovery_question(pilot: Pilot[None]) -> Confirm:
+    from tests.test_app_safety import asked
+
+    return await asked(pilot)
 
 
 async def test_autosave_is_offered_back_after_a_crash(tmp_path):
     edited = await autosaved_then_crashed(tmp_path)
     async with make_app(tmp_path).run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app = pilot.app  # type: ignore[assignment]
-        assert isinstance(app.screen, Confirm)
+        await recovery_question(pilot)
         await pilot.click("#choice-restore")
         app = await settled(pilot)
         assert app.session.design == edited
@@ -278,12 +288,12 @@ async def test_autosave_is_offered_back_after_a_crash(tmp_path):
 async def test_an_autosave_not_restored_is_kept_aside_not_overwritten(tmp_path):
     edited = await autosaved_then_crashed(tmp_path)
     async with make_app(tmp_path).run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await recovery_question(pilot)
         await pilot.press("escape")  # dismissed without an answer
         await pilot.pause()
     [kept] = (tmp_path / "data").glob("recovered-*.toml")
     assert load_design(kept) == edited
-    assert not (tmp_path / "data" / "autosave.toml").exists()
+    assert list((tmp_path / "data" / "autosave").iterdir()) == []
 
 
 async def test_a_bad_design_file_is_reported_in_the_app_not_as_a_traceback(tmp_path):
@@ -292,7 +302,7 @@ async def test_a_bad_design_file_is_reported_in_the_app_not_as_a_traceback(tmp_p
     async with make_app(tmp_path).run_test(size=SIZE) as pilot:
         app = await settled(pilot)
         app.load(bad, str(bad), True)
-        await pilot.pause()
+        app = await settled(pilot)  # the file is read in a worker
         assert app.session.design.name == "Atlas 950 SuperPoD"
         assert any("count must be at least 1, got -1" in n.message for n in app._notifications)
 
@@ -458,5 +468,7 @@ async def test_save_as_over_another_file_replaces_it_whole(tmp_path):
         app.screen.query_one(Input).value = str(other)
         await pilot.press("enter")
         await pilot.pause()
-        assert not isinstance(app.screen, Confirm)
+        await recovery_question(pilot)  # it exists: replace it? (the same kind of question)
+        await pilot.click("#choice-replace")
+        app = await settled(pilot)  # the save runs in a worker
     assert "#" not in other.read_text() and load_design(other) == app.session.design

@@ -329,6 +329,16 @@ def test_the_bill_of_materials_tells_derived_parts_from_typed_ones(capsys):
     assert lines[("optic-400g-lpo", optics)]["power_kw"] == pytest.approx(5376 * 5 / 1000)
     rdma = lines[("ascend-910c-rdma-port", "scale-out network of supernode 'CloudMatrix 384': NICs")]
     assert (rdma["count"], rdma["power_kw"]) == (384, None)  # its power is not published
+    chips = lines[("ascend-910c", "")]
+    assert (chips["price_usd"], chips["price_low_usd"], chips["price_high_usd"]) == (
+        384 * 28_000,
+        384 * 20_000,
+        384 * 30_000,
+    )
+    plant = lines[("cdu-in-row-800kw", "cooling plant")]  # 426 kW of liquid heat: one CDU and a spare
+    assert plant["count"] == 2 and plant["price_usd"] == 2 * 150_000
     code, out, _ = run_cli(capsys, "bom", "gb200-nvl72", "--csv")
-    assert out.splitlines()[0] == "part,name,kind,derived_by,count,power_kw,power_low_kw,power_high_kw"
+    assert out.splitlines()[0] == (
+        "part,name,kind,derived_by,count,power_kw,power_low_kw,power_high_kw,price_usd,price_low_usd,price_high_usd"
+    )
     assert 'nvlink-switch-tray,"NVLink switch tray (2 NVLink 5 switch chips, 1U)",switch,' in out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 from dataclasses import replace
 
@@ -172,7 +171,9 @@ def test_base_references_that_loop_are_refused():
         '[parts.a]\nbase = "b"\n[parts.b]\nbase = "a"\n[parts.my-chip]\nbase = "ascend-950dt"',
     )
     messages = problems_of(text)
-    assert any("`base` references loop: a -> b -> a" in m for m in messages), messages
+    assert messages == [
+        "design.toml:6: part 'a': `base` references loop: 'a' -> 'b' -> 'a'; make one of them a full part"
+    ]
 
 
 def test_a_design_part_may_not_silently_replace_a_catalog_part():
@@ -195,30 +196,6 @@ def test_a_missing_format_is_refused():
 def test_two_roots_are_refused():
     messages = problems_of(GOOD + '\n[cabinet]\nname = "x"\n')
     assert any("exactly one of [cluster], [pod], [supernode], [cabinet], [server]" in m for m in messages)
-
-
-def test_unreadable_and_missing_files_are_design_errors(tmp_path):
-    with pytest.raises(DesignError, match="cannot read the file"):
-        load_design(tmp_path / "absent.toml")
-    binary = tmp_path / "bin.toml"
-    binary.write_bytes(b"\xff\xfe\x00")
-    with pytest.raises(DesignError, match="not a text file"):
-        load_design(binary)
-
-
-def test_a_failed_save_leaves_the_old_file_whole_and_no_temporary(tmp_path, monkeypatch):
-    target = tmp_path / "design.toml"
-    target.write_text(GOOD)
-    design = presets.load("gb200-nvl72")
-
-    def broken_replace(src: str, dst: str) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="No space left"):
-        save_design(design, target)
-    assert target.read_text() == GOOD
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["design.toml"]
 
 
 def test_a_saved_design_records_the_catalog_version_it_was_made_with(tmp_path):

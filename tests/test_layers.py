@@ -14,6 +14,8 @@ import pytest
         ("ascend_tui.model.toml_format", ("textual", "numba", "numpy")),
         ("ascend_tui.model.presets", ("textual", "numba", "numpy")),
         ("ascend_tui.model.metrics", ("textual", "numba", "numpy", "rich")),
+        ("ascend_tui.model.autosave", ("textual", "numba", "numpy", "rich")),
+        ("ascend_tui.model.files", ("textual", "numba", "numpy", "rich")),
         ("ascend_tui.engine.evaluate", ("textual", "rich")),
     ],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import textwrap
 from dataclasses import replace
 
@@ -270,3 +271,15 @@ def test_bad_facility_settings_are_refused_with_their_line(change, message):
     assert any(p.describe("design.toml").startswith(message) for p in caught.value.problems), [
         p.describe("design.toml") for p in caught.value.problems
     ]
+
+
+def test_the_readme_lists_the_facility_defaults_from_the_catalog(catalog):
+    from pathlib import Path
+
+    from ascend_tui.model.facility import site_of
+    from ascend_tui.report import facility_markdown
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- facility: .*? -->\n(.*?)<!-- /facility -->", readme, re.S)
+    assert block is not None, "README.md lost its table of facility defaults"
+    assert block.group(1) == facility_markdown(site_of(Facility(), catalog.site))

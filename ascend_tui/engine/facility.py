@@ -68,7 +68,7 @@ def units_with_spares(needed: float, redundancy: str, group: float) -> float:
     started group of `group`, 2N doubles them."""
     if redundancy == "2N":
         return 2.0 * needed
-    if redundancy == "N+1":
+    if redundancy == "N+1" and math.isfinite(needed):
         return needed + math.ceil(needed / group)
     return needed
 
@@ -154,8 +154,9 @@ def work_out(plant: Plant, sums: Mapping[str, float], plane: int) -> dict[str, f
     out["air_heat_w"] = it - liquid_cabinets * down("liquid_heat_share")
     liquid = liquid_cabinets * down("liquid_heat_share")
     uncovered = max(0.0, liquid - sums["cooling_capacity_kw"] * 1000.0)
-    needed = math.ceil(uncovered / plant.cdu_capacity_w) if plant.cdu_capacity_w > 0 else 0
-    cdus = out["plant_cdus"] = units_with_spares(float(needed), plant.redundancy, group)
+    needed = uncovered / plant.cdu_capacity_w if plant.cdu_capacity_w > 0 else 0.0
+    whole = float(math.ceil(needed)) if math.isfinite(needed) else needed  # a total too large: refused later
+    cdus = out["plant_cdus"] = units_with_spares(whole, plant.redundancy, group)
     # The CDUs' pumps draw in proportion to the heat they move (spares stand idle).
     pumps = uncovered * plant.cdu_power_w[plane] / plant.cdu_capacity_w if plant.cdu_capacity_w > 0 else 0.0
     cooling = out["cooling_power_w"] = (

@@ -160,14 +160,22 @@ def plan_count(
         if per_block <= 0:
             return None
         estimate = (g - fixed) / per_block
-        start = max(1, math.ceil(estimate - 1e-9) if at_least else math.floor(estimate + 1e-9))
+        if not math.isfinite(estimate):  # a block that adds next to nothing, or figures near overflow
+            start = 10**9
+        else:
+            start = max(1, math.ceil(estimate - 1e-9) if at_least else math.floor(estimate + 1e-9))
         if check_count(start) is not None:
             start = 10**9
+
+        def meets(n: int) -> bool:
+            try:
+                return _meets(_with_count(design, path, n, catalog), k, g)
+            except DesignError:  # so many that the totals cannot be counted or computed: too many
+                return False
+
         # The estimate is linear; a row layout's area and a fabric's tiers are not. Search from
         # it with the evaluator as the judge.
-        return _boundary(
-            lambda n: _meets(_with_count(design, path, n, catalog), k, g), start, lowest=at_least
-        )
+        return _boundary(meets, start, lowest=at_least)
 
     found = count_for(key, goal)
     if found is None:

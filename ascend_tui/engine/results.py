@@ -79,18 +79,13 @@ def _ratio(a: float, b: float) -> float:
     return q if math.isfinite(q) else math.nan
 
 
-def results(
-    s: Sums,
-    counters: Floats,
-    flags: int,
-    plant: Plant,
-    area: float | None = None,
-) -> Results:
-    """Results for one row: `s` its sums over parts, `counters` its block counters, `flags` the
-    estimated block properties below it (columns.PROPERTY_BITS), `plant` the site's settings for
-    the facility chain. `area`, given from the design's row layout, replaces the sum of the
-    cabinets' footprints as the floor area, and is exact."""
-    plane: list[dict[str, float]] = [{}, {}, {}]
+Planes = list[dict[str, float]]
+
+
+def planes(s: Sums, counters: Floats, flags: int, area: float | None = None) -> tuple[Planes, set[str]]:
+    """Every sum and counter of one row by name, in the three planes (value, low, high), and the
+    names that rest on an estimate."""
+    plane: Planes = [{}, {}, {}]
     estimated: set[str] = set()
     for k, name in enumerate(c.COUNTERS):
         if name.endswith(("_low", "_high")):
@@ -119,6 +114,21 @@ def results(
         estimated.update({"cabinet_price_usd", "server_price_usd"})
     if flags & c.PROPERTY_BITS["weight_kg"] or "parts_weight_kg" in estimated:
         estimated.update({"block_weight_kg", "max_floor_load", "cabinets_over_floor_rating"})
+    return plane, estimated
+
+
+def results(
+    s: Sums,
+    counters: Floats,
+    flags: int,
+    plant: Plant,
+    area: float | None = None,
+) -> Results:
+    """Results for one row: `s` its sums over parts, `counters` its block counters, `flags` the
+    estimated block properties below it (columns.PROPERTY_BITS), `plant` the site's settings for
+    the facility chain. `area`, given from the design's row layout, replaces the sum of the
+    cabinets' footprints as the floor area, and is exact."""
+    plane, estimated = planes(s, counters, flags, area)
     for p in range(3):
         plane[p].update(work_out(plant, plane[p], p))
     estimated = estimated_outputs(plant, estimated)
@@ -138,7 +148,7 @@ def results(
                 f.factor * _ratio(plane[1][f.numerator], plane[2][den]),
                 f.factor * _ratio(plane[2][f.numerator], plane[1][den]),
             ]
-        values[key] = float(round(trio[0])) if whole else trio[0]
+        values[key] = float(round(trio[0])) if whole and math.isfinite(trio[0]) else trio[0]
         if not whole and not trio[1] == trio[0] == trio[2] and all(map(math.isfinite, trio)):
             low[key], high[key] = min(trio), max(trio)
         if f.numerator in estimated or den in estimated:

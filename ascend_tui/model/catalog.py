@@ -13,6 +13,7 @@ from typing import Any
 from ascend_tui.model.facility import SETTINGS, SiteDefaults, parse_facility
 from ascend_tui.model.figures import Figure, FigureSpec, Key, parse_figure
 from ascend_tui.model.problems import DesignError, Problem
+from ascend_tui.model.text import quoted
 
 PART_KINDS = ("accelerator", "cpu", "memory", "nic", "switch", "transceiver", "cable", "cdu", "other")
 
@@ -161,7 +162,7 @@ class Catalog:
 
 def figure_problems(pid: str, kind: str, figures: Mapping[str, Figure], key: Key) -> list[Problem]:
     """Figures a kind of part may not state (a switch with FLOPS), and an accelerator's gaps."""
-    where = f"part {pid!r}"
+    where = f"part {quoted(pid)}"
     problems = []
     for name in figures:
         if kind not in FIGURES[name].kinds:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
 from ascend_tui.model.facility import Facility
 from ascend_tui.model.figures import Figure
+from ascend_tui.model.text import quoted
 
 FORMAT_VERSION = 2
 
@@ -36,6 +37,7 @@ CABINET_ROLES = ("compute", "network", "storage", "infrastructure")
 SERVER_ESTIMABLE = ("power_overhead", "price_usd", "weight_kg")
 CABINET_ESTIMABLE = (*SERVER_ESTIMABLE, "footprint_m2", "power_capacity_kw")
 MAX_COUNT = 10**9
+NAME_SHOWN = 200  # characters of a name that labels and messages show
 
 NodePath = tuple[int, ...]
 
@@ -49,7 +51,7 @@ class PartCount:
 
     @property
     def label(self) -> str:
-        return f"part {self.part!r}"
+        return f"part {quoted(self.part, NAME_SHOWN)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,7 @@ class Block:
 
     @property
     def label(self) -> str:
-        return f"{self.kind} {self.name!r}"
+        return f"{self.kind} {quoted(self.name, NAME_SHOWN)}"
 
     @property
     def is_cabinet(self) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ascend_tui.model.figures import Figure, FigureSpec, Key, figure_to_toml, parse_figure
 from ascend_tui.model.problems import Problem, did_you_mean
+from ascend_tui.model.text import quoted
 
 # Redundancy of the power and cooling plant: no spare unit, one spare per group of units, or
 # every unit doubled.
@@ -261,7 +262,7 @@ def parse_facility(raw: Any, where: str, key: Key) -> tuple[Facility, list[Probl
                 figures[name] = fig
         else:
             problems.append(
-                Problem(where, f"unknown key {name!r}; " + did_you_mean(name, FACILITY_KEYS), here)
+                Problem(where, f"unknown key {quoted(name)}; " + did_you_mean(name, FACILITY_KEYS), here)
             )
     redundancy = raw.get("redundancy")
     cdu = raw.get("cdu")

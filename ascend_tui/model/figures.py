@@ -5,11 +5,13 @@ its rationale and range; parsed from and written to TOML the same way wherever f
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from typing import Any
 
 from ascend_tui.model.metrics import BY_KEY
 from ascend_tui.model.problems import Problem
+from ascend_tui.model.text import quoted
 
 Key = tuple[str | int, ...]
 
@@ -124,7 +126,8 @@ def parse_figure(raw: Any, where: str, key: Key, spec: FigureSpec | None = None)
         raw = {"value": raw}
     unknown = sorted(set(raw) - set(FIGURE_KEYS))
     if unknown:
-        return Problem(where, f"unknown keys {unknown}; a figure may have {', '.join(FIGURE_KEYS)}", key)
+        shown = ", ".join(quoted(k) for k in unknown)
+        return Problem(where, f"unknown keys {shown}; a figure may have {', '.join(FIGURE_KEYS)}", key)
     flags = {}
     for name in ("supported", "published", "estimate"):
         flags[name] = raw.get(name, name != "estimate")
@@ -136,7 +139,7 @@ def parse_figure(raw: Any, where: str, key: Key, spec: FigureSpec | None = None)
             return Problem(where, f"`{k}` must be a string", key)
     year = raw.get("year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100):
-        return Problem(where, f"`year` must be a year such as 2025, got {year!r}", key)
+        return Problem(where, f"`year` must be a year such as 2025, got {quoted(year)}", key)
     if year is not None and spec is not None and not spec.money:
         return Problem(where, "`year` says which year's dollars a price is in; only money has one", key)
     counts = flags["supported"] and flags["published"]
@@ -154,6 +157,8 @@ def parse_figure(raw: Any, where: str, key: Key, spec: FigureSpec | None = None)
             continue
         if not _number(value):
             return Problem(where, f"`{k}` must be a number, got {type(value).__name__}", key)
+        if abs(value) > sys.float_info.max:  # a whole number too large for a float
+            return Problem(where, f"`{k}` must be a finite number >= 0, got {quoted(value)}", key)
         value = float(value)
         if not math.isfinite(value) or value < 0:
             return Problem(where, f"`{k}` must be a finite number >= 0, got {value}", key)
@@ -183,7 +188,7 @@ def parse_figure(raw: Any, where: str, key: Key, spec: FigureSpec | None = None)
         if spec is not None and not spec.directional:
             return Problem(where, "`direction` applies only to bandwidths quoted per direction or both", key)
         if direction not in DIRECTIONS:
-            return Problem(where, f'`direction` must be "each" or "both", got {direction!r}', key)
+            return Problem(where, f'`direction` must be "each" or "both", got {quoted(direction)}', key)
     return Figure(
         value,
         source=texts["source"],

@@ -51,8 +51,9 @@ def _escaped(line: str, at: int) -> bool:
     return slashes % 2 == 1
 
 
-def key_lines(text: str) -> dict[Key, int]:
-    """Map each table header and `key =` line to its 1-based line number.
+def key_lines(text: str, wanted: set[Key] | None = None) -> dict[Key, int]:
+    """Map each table header and `key =` line to its 1-based line number, reading no further
+    than needed to find every key in `wanted` (if given).
 
     Arrays of tables get their index in the key path (`cluster.supernodes[1]` is
     ("cluster", "supernodes", 1)), matching the path of the parsed data. Lines inside multi-line
@@ -62,6 +63,7 @@ def key_lines(text: str) -> dict[Key, int]:
     aot_index: dict[tuple[str, ...], int] = {}
     table: Key = ()
     inside = ""
+    missing = set(wanted) if wanted is not None else None
 
     def concrete(names: list[str]) -> list[str | int]:
         out: list[str | int] = []
@@ -85,11 +87,19 @@ def key_lines(text: str) -> dict[Key, int]:
                 ]:
                     del aot_index[deeper]
             table = tuple(concrete(names))
-            lines.setdefault(table, number)
+            found: list[Key] = [table]
             if m.group(1) == "[[":  # the array itself is where its first table is
-                lines.setdefault(table[:-1], number)
+                found.append(table[:-1])
         elif m := _KEY.match(line):
-            lines.setdefault((*table, m.group(1).strip("\"'")), number)
+            found = [(*table, m.group(1).strip("\"'"))]
+        else:
+            continue
+        for key in found:
+            lines.setdefault(key, number)
+            if missing is not None:
+                missing.discard(key)
+        if missing is not None and not missing:
+            break
     return lines
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import Design
+from ascend_tui.model.files import file_problem
 from ascend_tui.model.problems import DesignError, Problem, did_you_mean
+from ascend_tui.model.text import quoted
 from ascend_tui.model.toml_format import UseResolver, is_path, load_design
 
 DEFAULT_PRESET = "atlas-950-superpod"
+MAX_USE_DEPTH = 32  # designs reusing designs reusing designs...: each level is read recursively
 
 
 def presets_dir() -> Path:
@@ -28,28 +32,32 @@ def preset_names() -> list[str]:
 
 
 def resolve(name_or_path: str) -> Path:
-    """A design file from a preset name or a path; DesignError names the presets if neither."""
+    """A design file from a preset name or a path; DesignError names the presets if neither, or
+    says what is wrong with the path (missing, a folder, a FIFO...)."""
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists():
-        if not path.is_file():
-            raise DesignError([Problem("", "no such file")], str(path))
+    if path.suffix == ".toml" or os.path.exists(path):  # os.path's: False, not an error, on a bad name
+        why = file_problem(path)
+        if why:
+            raise DesignError([Problem("", why)], str(path))
         return path
     preset = presets_dir() / f"{name_or_path}.toml"
-    if preset.is_file():
+    if os.path.isfile(preset):
         return preset
     hint = did_you_mean(name_or_path, preset_names(), "`ascend-tui presets` lists them")
-    raise DesignError([Problem("", f"no preset or file named {name_or_path!r}; {hint}")])
+    raise DesignError([Problem("", f"no preset or file named {quoted(name_or_path)}; {hint}")])
 
 
 def use_target(ref: str, file: Path) -> Path:
     """The file a `use = ...` in `file` names: a path (relative to `file`'s folder, or absolute)
     when it ends in .toml or has a slash, else a preset."""
+    if "\0" in ref:
+        raise DesignError([Problem("", "a design's name or path cannot hold a NUL character")])
     if is_path(ref):
         return (file.parent / ref).resolve()
     preset = presets_dir() / f"{ref}.toml"
-    if not preset.is_file():
+    if not os.path.isfile(preset):
         hint = did_you_mean(ref, preset_names(), "`ascend-tui presets` lists them")
-        raise DesignError([Problem("", f"no preset named {ref!r}; {hint}")])
+        raise DesignError([Problem("", f"no preset named {quoted(ref)}; {hint}")])
     return preset
 
 
@@ -62,6 +70,9 @@ def use_resolver(file: Path, catalog: Catalog | None, loading: tuple[Path, ...] 
         if target.resolve() in here:
             chain = " -> ".join(p.name for p in (*here, target))
             raise DesignError([Problem("", f"designs reuse each other in a loop: {chain}")])
+        if len(here) > MAX_USE_DEPTH:
+            message = f"designs reuse designs more than {MAX_USE_DEPTH} deep; is that intended?"
+            raise DesignError([Problem("", message)])
         canonical = str(target) if is_path(ref) else ref
         return canonical, load_design(target, catalog, use_resolver(target, catalog, here))
 

@@ -33,6 +33,7 @@ from ascend_tui.model.design import (
     without_child,
 )
 from ascend_tui.model.problems import DesignError, Problem
+from ascend_tui.model.text import quoted
 from ascend_tui.model.validate import check_count, check_design, check_settings, check_subtree, resolve_parts
 
 Check = Callable[[Design], list[Problem]]
@@ -84,10 +85,12 @@ class Session:
         """Every part the design may use: the catalog's and its own."""
         return resolve_parts(self.design, self.catalog)[0]
 
-    def mark_saved(self, file: FilePath | None = None) -> None:
+    def mark_saved(self, file: FilePath | None = None, position: int | None = None) -> None:
+        """Record a save of the design as it was at `position` in the history (by default, as it
+        is now): a save that ran while the user kept editing leaves those edits unsaved."""
         if file is not None:
             self.file = file
-        self.saved_at = self.position
+        self.saved_at = self.position if position is None else position
 
     def mark_unsaved(self) -> None:
         """Treat the design as not saved anywhere (work recovered from an autosave)."""
@@ -185,7 +188,7 @@ class Session:
     def rename(self, path: NodePath, name: str) -> Change:
         block = self._block(path, "name")
         return self.apply(
-            f"rename {block.label} to {name!r}",
+            f"rename {block.label} to {quoted(name)}",
             lambda d: replace_block(d, path, lambda b: replace(b, name=name)),
             self._subtree(path),
         )
@@ -231,14 +234,18 @@ class Session:
         block = self._block(path, "parts")
         if any(pc.part == part for pc in block.parts):
             raise DesignError(
-                [Problem(block.label, f"{part!r} is already in {block.label}; change its count instead")]
+                [
+                    Problem(
+                        block.label, f"{quoted(part)} is already in {block.label}; change its count instead"
+                    )
+                ]
             )
         new_path = (*path, len(children(block)))
 
         def add(d: Design) -> Design:
             return replace_block(d, path, lambda b: replace(b, parts=(*b.parts, PartCount(part, 1))))
 
-        return self.apply(f"add part {part!r}", add, self._subtree(path)), new_path
+        return self.apply(f"add part {quoted(part)}", add, self._subtree(path)), new_path
 
     def remove(self, path: NodePath) -> Change:
         if not path:
@@ -280,10 +287,14 @@ class Session:
         index = path[-1] - len(holder.blocks)
         if any(pc.part == part for i, pc in enumerate(holder.parts) if i != index):
             raise DesignError(
-                [Problem(holder.label, f"{part!r} is already in {holder.label}; change its count instead")]
+                [
+                    Problem(
+                        holder.label, f"{quoted(part)} is already in {holder.label}; change its count instead"
+                    )
+                ]
             )
         return self.apply(
-            f"part {node.part!r} to {part!r}",
+            f"part {quoted(node.part)} to {quoted(part)}",
             lambda d: replace_at(d, path, lambda n: PartCount(part, n.count)),
             self._subtree(path[:-1]),
         )
@@ -294,7 +305,7 @@ class Session:
             p for p, n in walk(self.design) if isinstance(n, Block) and any(pc.part == old for pc in n.parts)
         ]
         if not places:
-            raise DesignError([Problem("design", f"no block holds {old!r}")])
+            raise DesignError([Problem("design", f"no block holds {quoted(old)}")])
 
         def merged(block: Block) -> Block:
             counts: dict[str, int] = {}
@@ -308,14 +319,14 @@ class Session:
                 d = replace_block(d, path, merged)
             return d
 
-        return self.apply(f"swap {old!r} for {new!r}", swap, lambda d: check_design(d, self.catalog)), len(
-            places
-        )
+        return self.apply(
+            f"swap {quoted(old)} for {quoted(new)}", swap, lambda d: check_design(d, self.catalog)
+        ), len(places)
 
     def define_part(self, part: CustomPart) -> Change:
         """Add or redefine one of the design's own parts."""
         return self.apply(
-            f"define part {part.id!r}",
+            f"define part {quoted(part.id)}",
             lambda d: replace(d, parts={**d.parts, part.id: part}),
             lambda d: check_design(d, self.catalog),
         )

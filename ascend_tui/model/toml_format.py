@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+import sys
 import tomllib
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, replace
@@ -24,6 +24,7 @@ from tomlkit.container import Container
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import AoT
 
+from ascend_tui.model import files
 from ascend_tui.model.catalog import FIGURES, Catalog, load_catalog
 from ascend_tui.model.design import (
     ALLOWED_BLOCKS,
@@ -48,7 +49,8 @@ from ascend_tui.model.facility import facility_to_toml, parse_facility
 from ascend_tui.model.figures import FigureSpec, figure_to_toml, parse_figure
 from ascend_tui.model.locate import find_line, key_lines
 from ascend_tui.model.metrics import BY_KEY, TARGETS
-from ascend_tui.model.problems import DesignError, Problem, did_you_mean
+from ascend_tui.model.problems import MAX_SHOWN, DesignError, Hints, Problem
+from ascend_tui.model.text import number, quoted
 from ascend_tui.model.validate import check_count, check_design
 
 Key = tuple[str | int, ...]
@@ -114,6 +116,7 @@ class _Reader:
 
     def __post_init__(self) -> None:
         self.problems: list[Problem] = []
+        self.hints: dict[tuple[str, ...], Hints] = {}  # for unknown keys, per set of allowed keys
         self.brought: dict[str, CustomPart] = {}  # custom parts that reused designs bring
 
     def problem(self, where: str, message: str, key: Key) -> None:
@@ -125,7 +128,8 @@ class _Reader:
             return {}
         for name in raw:
             if name not in allowed:
-                self.problem(where, f"unknown key {name!r}; " + did_you_mean(name, allowed), (*key, name))
+                hint = self.hints.setdefault(allowed, Hints(allowed))(name)
+                self.problem(where, f"unknown key {quoted(name)}; {hint}", (*key, name))
         return raw
 
     def string(self, raw: dict[str, Any], name: str, where: str, key: Key, default: str | None) -> str:
@@ -142,6 +146,10 @@ class _Reader:
         value = raw.get(name, default)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.problem(where, f"`{name}` must be a number, got {type(value).__name__}", (*key, name))
+            return default
+        if isinstance(value, int) and abs(value) > sys.float_info.max:  # too large for a float
+            message = f"`{name}` must be a number no larger than 1e308, got {quoted(value)}"
+            self.problem(where, message, (*key, name))
             return default
         return float(value)
 
@@ -188,7 +196,8 @@ class _Reader:
                 values[name] = self.string(raw, name, where, key, like)
             elif isinstance(like, tuple):
                 if not isinstance(value, list) or not all(
-                    isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+                    isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) <= sys.float_info.max
+                    for v in value
                 ):
                     self.problem(where, f"`{name}` must be a list of numbers", here)
                 else:
@@ -198,12 +207,12 @@ class _Reader:
     def block(self, kind: str, raw: Any, parent: str, key: Key) -> Block:
         where = f"{parent} > {kind}" if parent else kind
         if isinstance(raw, dict) and isinstance(raw.get("name"), str):
-            where = f"{where} {raw['name']!r}"
+            where = f"{where} {quoted(raw['name'])}"
         raw = self.table(raw, where, key, block_keys(kind))
         if "use" in raw:
             return self.used_block(kind, raw, parent, key)
         name = self.string(raw, "name", where, key, None)
-        label = f"{parent} > {kind} {name!r}" if parent else f"{kind} {name!r}"
+        label = f"{parent} > {kind} {quoted(name)}" if parent else f"{kind} {quoted(name)}"
         kids: list[Block] = []
         for child_kind in ALLOWED_BLOCKS[kind]:
             items = raw.get(plural(child_kind), [])
@@ -220,7 +229,8 @@ class _Reader:
             self.problem(label, "`parts` must be a table of part id = count", (*key, "parts"))
         else:
             for pid, n in parts_raw.items():
-                parts.append(PartCount(pid, self.count(n, f"{label} > part {pid!r}", (*key, "parts", pid))))
+                where_part = f"{label} > part {quoted(pid)}"
+                parts.append(PartCount(pid, self.count(n, where_part, (*key, "parts", pid))))
         estimated = raw.get("estimated", [])
         if not isinstance(estimated, list) or not all(isinstance(e, str) for e in estimated):
             self.problem(label, "`estimated` must be a list of property names", (*key, "estimated"))
@@ -262,37 +272,40 @@ class _Reader:
         where = f"{parent} > {kind}" if parent else kind
         others = sorted(set(raw) - {"use", "name", "count"})
         if others:
-            self.problem(where, f"a block with `use` takes only `name` and `count`, not {others}", key)
+            shown = ", ".join(quoted(o) for o in others)
+            self.problem(where, f"a block with `use` takes only `name` and `count`, not {shown}", key)
         if not isinstance(ref, str) or not ref:
             self.problem(where, "`use` must name a preset or a design file", (*key, "use"))
             return Block(kind, "?")
         if self.resolve_use is None:
-            self.problem(where, f"`use = {ref!r}` needs the design to be read from a file", (*key, "use"))
+            self.problem(
+                where, f"`use = {quoted(ref)}` needs the design to be read from a file", (*key, "use")
+            )
             return Block(kind, ref)
         try:
             ref, used = self.resolve_use(ref)
         except DesignError as error:
             for p in error.problems:
-                self.problem(where, f"in `use = {ref!r}`: {p.describe(error.source)}", (*key, "use"))
+                self.problem(where, f"in `use = {quoted(ref)}`: {p.describe(error.source)}", (*key, "use"))
             return Block(kind, ref)
         if used.root.kind != kind:
             self.problem(
                 where,
-                f"{ref!r} is a {used.root.kind}; reuse it under `{plural(used.root.kind)}`, "
+                f"{quoted(ref)} is a {used.root.kind}; reuse it under `{plural(used.root.kind)}`, "
                 f"not `{plural(kind)}`",
                 (*key, "use"),
             )
         for pid, part in used.parts.items():
             if pid in self.brought and self.brought[pid] != part:
-                self.problem(where, f"part {pid!r} means different things in two reused designs", key)
+                self.problem(where, f"part {quoted(pid)} means different things in two reused designs", key)
             self.brought[pid] = part
-        label = f"{where} {ref!r}"
+        label = f"{where} {quoted(ref)}"
         name = self.string(raw, "name", label, key, used.root.name)
         count = self.count(raw.get("count", 1), label, (*key, "count"))
         return replace(used.root, name=name, count=count, use=ref)
 
     def custom_part(self, pid: str, raw: Any) -> CustomPart:
-        where, key = f"part {pid!r}", ("parts", pid)
+        where, key = f"part {quoted(pid)}", ("parts", pid)
         allowed = (*PART_KEYS, FORMAT_1_SCALEOUT) if self.version == 1 else PART_KEYS
         raw = self.table(raw, where, key, allowed)
         texts = {k: raw[k] for k in ("base", "kind", "name", "vendor") if k in raw}
@@ -329,11 +342,11 @@ class _Reader:
         if version is None:
             self.problem("design", f"missing `format = {FORMAT_VERSION}` at the top of the file", ())
         elif isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            self.problem("design", f"`format` must be a whole number, got {version!r}", ("format",))
+            self.problem("design", f"`format` must be a whole number, got {quoted(version)}", ("format",))
         elif version > FORMAT_VERSION:
             self.problem(
                 "design",
-                f"format {version} is newer than this ascend-tui understands "
+                f"format {number(version)} is newer than this ascend-tui understands "
                 f"(format {FORMAT_VERSION}); upgrade ascend-tui to open it",
                 ("format",),
             )
@@ -351,7 +364,8 @@ class _Reader:
         if self.version == 1:
             raw_root = migrate_format_1(roots[0], raw_root)
         root = self.block(roots[0], raw_root, "", (roots[0],))
-        parts_raw = self.table(data.get("parts", {}), "parts", ("parts",), tuple(data.get("parts", {}) or ()))
+        given = data.get("parts", {})
+        parts_raw = self.table(given, "parts", ("parts",), tuple(given) if isinstance(given, dict) else ())
         targets_raw = self.table(data.get("targets", {}), "targets", ("targets",), tuple(TARGETS))
         targets = {
             k: self.number(targets_raw, k, "targets", ("targets",), 0.0) for k in targets_raw if k in TARGETS
@@ -383,14 +397,16 @@ class _Reader:
         own = {pid: self.custom_part(pid, raw) for pid, raw in parts_raw.items()}
         for pid in set(own) & set(self.brought):
             if own[pid] != self.brought[pid]:
-                self.problem(f"part {pid!r}", "a reused design defines this part differently", ("parts", pid))
+                self.problem(
+                    f"part {quoted(pid)}", "a reused design defines this part differently", ("parts", pid)
+                )
         catalog_version = data.get("catalog_version")
         if catalog_version is not None and (
             isinstance(catalog_version, bool) or not isinstance(catalog_version, int) or catalog_version < 1
         ):
             self.problem(
                 "design",
-                f"`catalog_version` must be a whole number, got {catalog_version!r}; "
+                f"`catalog_version` must be a whole number, got {quoted(catalog_version)}; "
                 "remove it if you do not know the version",
                 ("catalog_version",),
             )
@@ -425,27 +441,16 @@ def migrate_format_1(kind: str, raw: Any) -> Any:
     return out
 
 
-def _syntax_problem(error: tomllib.TOMLDecodeError) -> Problem:
-    message = str(error)
-    m = re.search(r"\(at line (\d+), column (\d+)\)", message)
-    if not m:
-        return Problem("", f"TOML syntax error: {message}")
-    text = message[: m.start()].strip()
-    return Problem(f"column {m.group(2)}", f"TOML syntax error: {text}", line=int(m.group(1)))
-
-
 def parse_design(
     text: str,
     source: str | None = None,
     catalog: Catalog | None = None,
     resolve_use: UseResolver | None = None,
 ) -> Design:
-    """A checked design from TOML text; DesignError lists every problem with its line.
-    `resolve_use` finds the designs that blocks reuse (`use = ...`)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise DesignError([_syntax_problem(error)], source) from None
+    """A checked design from TOML text; DesignError lists every problem, the ones its message
+    shows (the first MAX_SHOWN) with their lines. `resolve_use` finds the designs that blocks
+    reuse (`use = ...`)."""
+    data = files.parse_toml(text, source)
     reader = _Reader(resolve_use)
     design = reader.design(data)
     problems = reader.problems
@@ -454,8 +459,10 @@ def parse_design(
         seen = {p.key for p in problems}
         problems += [p for p in check_design(design, catalog or load_catalog()) if p.key not in seen]
     if problems:
-        lines = key_lines(text)
-        raise DesignError([replace(p, line=find_line(lines, p.key)) for p in problems], source)
+        shown = problems[:MAX_SHOWN]
+        lines = key_lines(text, {p.key for p in shown})
+        located = [replace(p, line=find_line(lines, p.key)) for p in shown]
+        raise DesignError(located + problems[MAX_SHOWN:], source)
     assert design is not None
     return design
 
@@ -463,17 +470,8 @@ def parse_design(
 def load_design(
     path: str | os.PathLike[str], catalog: Catalog | None = None, resolve_use: UseResolver | None = None
 ) -> Design:
-    """Read and check a design file."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise DesignError(
-            [Problem("", f"cannot read the file: {error.strerror or error}")], str(path)
-        ) from None
-    except UnicodeDecodeError:
-        raise DesignError([Problem("", "not a text file (expected UTF-8 TOML)")], str(path)) from None
-    return parse_design(text, str(path), catalog, resolve_use)
+    """Read and check a design file (see `files.read_text` for what is refused before parsing)."""
+    return parse_design(files.read_text(path), os.fspath(path), catalog, resolve_use)
 
 
 def block_to_toml(block: Block, folder: Path | None = None) -> dict[str, Any]:
@@ -709,19 +707,9 @@ def save_design(
     original: str | None = None,
     resolve_use: UseResolver | None = None,
 ) -> Path:
-    """Write the design to a temporary file beside `path`, then rename it over: never half a file.
-    `original`, the text of the file being replaced, keeps its comments and layout (design_text)."""
-    path = Path(path)
-    text = design_text(design, original, resolve_use, path.parent.resolve())
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path.resolve()
+    """Write the design atomically (see `files.write_text`) and return the file written.
+    `original`, the text of the file being replaced, keeps its comments and layout (design_text);
+    reused designs are written relative to the folder of the file actually written (a symbolic
+    link's target)."""
+    folder = Path(os.path.realpath(path)).parent
+    return files.write_text(path, design_text(design, original, resolve_use, folder))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from ascend_tui.model.catalog import FIGURES, PART_KINDS, Catalog, Part, figure_problems
 from ascend_tui.model.design import (
@@ -26,7 +27,8 @@ from ascend_tui.model.design import (
 )
 from ascend_tui.model.fabrics import PLACES, SCALEOUT_TOPOLOGIES, SCALEUP_TOPOLOGIES, NetworkCabinets
 from ascend_tui.model.metrics import TARGETS
-from ascend_tui.model.problems import Problem, did_you_mean
+from ascend_tui.model.problems import Hints, Problem, did_you_mean
+from ascend_tui.model.text import number, quoted
 
 MAX_FOOTPRINT_M2 = 1000.0  # one cabinet larger than this is a typo
 MIN_FOOTPRINT_M2 = 0.01  # nor one smaller (but 0: not stated)
@@ -57,19 +59,30 @@ def toml_key(design: Design, path: NodePath) -> Key:
     return tuple(key)
 
 
+def _loop(ids: list[str]) -> str:
+    """A `base` loop for a message: `'a' -> 'b' -> 'a'`, cut in the middle when long."""
+    shown = [quoted(i, 40) for i in ids]
+    if len(shown) > 6:
+        shown = [*shown[:4], "…", shown[-1]]
+    text = " -> ".join([*shown, quoted(ids[0], 40)])
+    return text + (f" ({len(ids):,} parts)" if len(ids) > 6 else "")
+
+
 def resolve_parts(design: Design, catalog: Catalog) -> tuple[dict[str, Part], list[Problem]]:
     """Catalog parts plus the design's own, with `base` chains followed (iteratively, so a long
-    chain cannot exhaust the stack) and loops refused by name."""
+    chain cannot exhaust the stack) and loops refused, each once, by name."""
     parts: dict[str, Part] = dict(catalog.parts)
+    named: dict[str, str] = {pid: p.name for pid, p in parts.items()}  # the name a derived part takes
     problems: list[Problem] = []
     failed: set[str] = set()
+    base_hints = Hints([*parts, *design.parts])
     for pid in design.parts:
         if pid in catalog.parts:
             problems.append(
                 Problem(
-                    f"part {pid!r}",
+                    f"part {quoted(pid)}",
                     "this id is already in the catalog and a design part may not replace it; choose "
-                    f"another id and set `base = {pid!r}` to start from the catalog part",
+                    f"another id and set `base = {quoted(pid)}` to start from the catalog part",
                     ("parts", pid),
                 )
             )
@@ -78,30 +91,29 @@ def resolve_parts(design: Design, catalog: Catalog) -> tuple[dict[str, Part], li
         if start in parts or start in failed:
             continue
         chain = [start]  # start, its base, that one's base, ... until a known part
+        on_chain = {start}
         while True:
             base = design.parts[chain[-1]].base
             if base is None or base in parts or base in failed:
                 break
             if base not in design.parts:
-                known = [*parts, *design.parts]
-                where, key = f"part {chain[-1]!r}", ("parts", chain[-1], "base")
-                problems.append(
-                    Problem(where, f"unknown base part {base!r}; " + did_you_mean(base, known), key)
-                )
+                where, key = f"part {quoted(chain[-1])}", ("parts", chain[-1], "base")
+                problems.append(Problem(where, f"unknown base part {quoted(base)}; " + base_hints(base), key))
                 break
-            if base in chain:
-                loop = " -> ".join([*chain[chain.index(base) :], base])
+            if base in on_chain:
+                loop = chain[chain.index(base) :]
                 problems.append(
                     Problem(
-                        f"part {base!r}",
-                        f"`base` references loop: {loop}; make one of them a full part",
+                        f"part {quoted(base)}",
+                        f"`base` references loop: {_loop(loop)}; make one of them a full part",
                         ("parts", base, "base"),
                     )
                 )
                 break
             chain.append(base)
+            on_chain.add(base)
         for pid in reversed(chain):  # bases first
-            part = _resolve_one(design, pid, parts, failed, problems)
+            part = _resolve_one(design, pid, parts, named, problems)
             if part is None:
                 failed.add(pid)
             else:
@@ -110,10 +122,10 @@ def resolve_parts(design: Design, catalog: Catalog) -> tuple[dict[str, Part], li
 
 
 def _resolve_one(
-    design: Design, pid: str, parts: dict[str, Part], failed: set[str], problems: list[Problem]
+    design: Design, pid: str, parts: dict[str, Part], named: dict[str, str], problems: list[Problem]
 ) -> Part | None:
     custom = design.parts[pid]
-    where, key = f"part {pid!r}", ("parts", pid)
+    where, key = f"part {quoted(pid)}", ("parts", pid)
     base: Part | None = None
     if custom.base is not None:
         base = parts.get(custom.base)
@@ -135,7 +147,10 @@ def _resolve_one(
     if found:
         problems.extend(found)
         return None
-    name = custom.name or (f"{base.name} (custom {pid})" if base else pid)
+    # A part derived from a derived part is named for the first named part of its chain, so that
+    # a chain of 1,000 parts does not make a name 1,000 suffixes long.
+    named[pid] = custom.name or (named[base.id] if base else pid)
+    name = custom.name or (f"{named[base.id]} (custom {pid})" if base else pid)
     vendor = custom.vendor if custom.vendor is not None else (base.vendor if base else "")
     coherent = base.coherent_memory if base else False
     return Part(pid, kind, name, vendor, "custom", figures, coherent)
@@ -144,12 +159,12 @@ def _resolve_one(
 def check_count(count: object, what: str = "count") -> str | None:
     """Why a count (or another whole number of things, `what`) is not acceptable, or None."""
     if isinstance(count, bool) or not isinstance(count, int):
-        return f"{what} must be a whole number, got {count!r}"
+        return f"{what} must be a whole number, got {quoted(count)}"
     if count < 1:
         advice = " (remove the node instead)" if what == "count" else ""
-        return f"{what} must be at least 1, got {count}{advice}"
+        return f"{what} must be at least 1, got {quoted(count)}{advice}"
     if count > MAX_COUNT:
-        return f"{what} {count:,} is absurd (more than {MAX_COUNT:,}); check for a typo"
+        return f"{what} {number(count)} is absurd (more than {MAX_COUNT:,}); check for a typo"
     return None
 
 
@@ -162,10 +177,23 @@ def check_number(value: float, low: float, high: float, what: str) -> str | None
     return None
 
 
-def _block_problems(block: Block, catalog: Catalog) -> list[tuple[str, tuple[str, ...]]]:
+@dataclass
+class TreeHints:
+    """Spelling hints for the names a tree's nodes refer to, looked up once per wrong name (a
+    part misspelt in 100,000 cabinets costs one lookup)."""
+
+    parts: Hints
+    cooling: Hints
+
+    @classmethod
+    def of(cls, catalog: Catalog, parts: dict[str, Part]) -> TreeHints:
+        return cls(Hints(parts, "`ascend-tui parts` lists the known ids"), Hints(catalog.cooling))
+
+
+def _block_problems(block: Block, catalog: Catalog, hints: TreeHints) -> list[tuple[str, tuple[str, ...]]]:
     found: list[tuple[str, tuple[str, ...]]] = []
     if block.kind not in BLOCK_KINDS:
-        found.append((f"kind must be one of {', '.join(BLOCK_KINDS)}, got {block.kind!r}", ()))
+        found.append((f"kind must be one of {', '.join(BLOCK_KINDS)}, got {quoted(block.kind)}", ()))
         return found
     if not block.name.strip():
         found.append(("name must not be empty", ("name",)))
@@ -180,7 +208,7 @@ def _block_problems(block: Block, catalog: Catalog) -> list[tuple[str, tuple[str
     seen: set[str] = set()
     for pc in block.parts:
         if pc.part in seen:
-            found.append((f"part {pc.part!r} is listed twice; give it one count", ("parts",)))
+            found.append((f"part {quoted(pc.part)} is listed twice; give it one count", ("parts",)))
         seen.add(pc.part)
     if block.kind in HOLDS_PARTS:
         why = check_number(block.power_overhead, 0.0, MAX_OVERHEAD, "power_overhead")
@@ -195,13 +223,14 @@ def _block_problems(block: Block, catalog: Catalog) -> list[tuple[str, tuple[str
         if not estimable:
             found.append((f"a {block.kind} has no property to mark estimated", ("estimated",)))
         elif name not in estimable:
-            found.append((f"`estimated` may name {', '.join(estimable)}, not {name!r}", ("estimated",)))
+            found.append((f"`estimated` may name {', '.join(estimable)}, not {quoted(name)}", ("estimated",)))
     if block.kind == "cabinet":
         if block.role not in CABINET_ROLES:
-            found.append((f"role must be one of {', '.join(CABINET_ROLES)}, got {block.role!r}", ("role",)))
+            roles = ", ".join(CABINET_ROLES)
+            found.append((f"role must be one of {roles}, got {quoted(block.role)}", ("role",)))
         if block.cooling not in catalog.cooling:
-            hint = did_you_mean(block.cooling, catalog.cooling)
-            found.append((f"unknown cooling kind {block.cooling!r}; {hint}", ("cooling",)))
+            hint = hints.cooling(block.cooling)
+            found.append((f"unknown cooling kind {quoted(block.cooling)}; {hint}", ("cooling",)))
         for name, high in (("footprint_m2", MAX_FOOTPRINT_M2), ("power_capacity_kw", MAX_CAPACITY_KW)):
             why = check_number(getattr(block, name), 0.0, high, name)
             if why:
@@ -227,19 +256,19 @@ def _part_of_kind(
         hint = did_you_mean(
             pid, [p for p, q in parts.items() if q.kind == kind], "`ascend-tui parts` lists them"
         )
-        return [(f"`{name}`: unknown part {pid!r}; {hint}", (name,))]
+        return [(f"`{name}`: unknown part {quoted(pid)}; {hint}", (name,))]
     if part.kind != kind:
-        return [(f"`{name}`: {pid!r} is a {part.kind}, not a {kind}", (name,))]
+        return [(f"`{name}`: {quoted(pid)} is a {part.kind}, not a {kind}", (name,))]
     missing = [f for f in figures if part.states(f) != "value"]
     if missing:
-        return [(f"`{name}`: {pid!r} states no {', '.join(missing)}, which the fabric needs", (name,))]
+        return [(f"`{name}`: {quoted(pid)} states no {', '.join(missing)}, which the fabric needs", (name,))]
     return []
 
 
 def _cabinet_problems(cabinets: NetworkCabinets, catalog: Catalog) -> list[tuple[str, tuple[str, ...]]]:
     found: list[tuple[str, tuple[str, ...]]] = []
     if cabinets.cooling not in catalog.cooling:
-        found.append((f"unknown cooling kind {cabinets.cooling!r}", ("cabinets", "cooling")))
+        found.append((f"unknown cooling kind {quoted(cabinets.cooling)}", ("cabinets", "cooling")))
     for name, high in (("footprint_m2", MAX_FOOTPRINT_M2), ("power_overhead", MAX_OVERHEAD)):
         why = check_number(getattr(cabinets, name), 0.0, high, name)
         if why:
@@ -326,17 +355,18 @@ def check_node(
     parts: dict[str, Part],
     in_domain: bool,
     under_scaleout: bool = False,
+    hints: TreeHints | None = None,
 ) -> list[Problem]:
     """Problems with one node on its own, and with where it stands as to scale-up domains
     (`in_domain`: whether a block above it is one). Its place is worked out only when needed."""
     found: list[tuple[str, tuple[str, ...]]] = []
+    hints = hints or TreeHints.of(catalog, parts)
     if isinstance(node, PartCount):
         part = parts.get(node.part)
         if part is None and node.part in design.parts:
             pass  # the part's own definition is wrong, and says why
         elif part is None:
-            hint = did_you_mean(node.part, parts, "`ascend-tui parts` lists the known ids")
-            found.append((f"unknown part id {node.part!r}; {hint}", ()))
+            found.append((f"unknown part id {quoted(node.part)}; {hints.parts(node.part)}", ()))
         elif part.kind == "accelerator" and not in_domain:
             found.append(
                 (
@@ -347,7 +377,7 @@ def check_node(
                 )
             )
     else:
-        found += _block_problems(node, catalog)
+        found += _block_problems(node, catalog, hints)
         found += _fabric_problems(node, parts, catalog, in_domain, under_scaleout)
         if node.scaleup and in_domain:
             found.append(
@@ -381,7 +411,7 @@ def check_settings(design: Design, catalog: Catalog) -> tuple[dict[str, Part], l
     for name, value in design.targets.items():
         if name not in TARGETS:
             hint = did_you_mean(name, TARGETS)
-            problems.append(Problem("targets", f"unknown target {name!r}; {hint}", ("targets", name)))
+            problems.append(Problem("targets", f"unknown target {quoted(name)}; {hint}", ("targets", name)))
         elif (why := check_number(value, 0.0, 1e15, name)) is not None:
             problems.append(Problem("targets", why, ("targets", name)))
     for key, f in design.published.items():
@@ -409,11 +439,12 @@ def context_above(design: Design, path: NodePath) -> tuple[bool, bool]:
 def check_subtree(design: Design, path: NodePath, catalog: Catalog, parts: dict[str, Part]) -> list[Problem]:
     """Problems with the node at `path` and everything below it."""
     problems: list[Problem] = []
+    hints = TreeHints.of(catalog, parts)
     start = node_at(design, path)
     stack: list[tuple[NodePath, Node, tuple[bool, bool]]] = [(path, start, context_above(design, path))]
     while stack:
         here, node, (in_domain, under_scaleout) = stack.pop()
-        problems.extend(check_node(design, here, node, catalog, parts, in_domain, under_scaleout))
+        problems.extend(check_node(design, here, node, catalog, parts, in_domain, under_scaleout, hints))
         if isinstance(node, Block):
             below = (in_domain or node.scaleup, under_scaleout or node.scaleout_fabric is not None)
             kids = children(node)

@@ -6,6 +6,8 @@ worker tagged with the design version, and results an edit has overtaken are dro
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path as FilePath
@@ -13,19 +15,21 @@ from pathlib import Path as FilePath
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from ascend_tui.engine.evaluate import Evaluation
 from ascend_tui.engine.live import Job, LiveEvaluator
 from ascend_tui.engine.planning import check_targets
 from ascend_tui.engine.results import Results
-from ascend_tui.model import presets
-from ascend_tui.model.autosave import Autosave, Recovered
+from ascend_tui.model import files, presets
+from ascend_tui.model.autosave import Autosave, Orphan, Slot
 from ascend_tui.model.catalog import load_catalog
 from ascend_tui.model.design import (
     ALLOWED_BLOCKS,
     FORMAT_VERSION,
     HOLDS_PARTS,
     Block,
+    Design,
     FloorLayout,
     NodePath,
     PartCount,
@@ -35,6 +39,7 @@ from ascend_tui.model.design import (
 )
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.session import Change, Session
+from ascend_tui.model.text import visible
 from ascend_tui.model.toml_format import KEEP_LAYOUT_MAX_BYTES, format_of, save_design
 from ascend_tui.model.validate import catalog_note
 from ascend_tui.report import target_goal, target_margin
@@ -48,12 +53,19 @@ from ascend_tui.ui.widgets import DesignTree, MetricsPanel, NodeEditor, TargetRo
 AUTOSAVE_DELAY = 1.0  # seconds after the last edit
 
 
-def _read_text(file: FilePath) -> str | None:
-    """The text of the file a save replaces, or None when there is none to keep."""
+def _own_text(file: FilePath) -> tuple[str | None, int | None, bool]:
+    """What a save over the design's own file needs of it: its text, to keep its comments (None
+    when it cannot be read, or is too large to keep them: then `too_large`), and the format its
+    first lines declare."""
     try:
-        return file.read_text(encoding="utf-8") if file.is_file() else None
-    except (OSError, UnicodeDecodeError):
-        return None
+        text: str | None = files.read_text(file, "design file", KEEP_LAYOUT_MAX_BYTES)
+    except DesignError:
+        text = None
+    try:
+        head = text if text is not None else files.read_head(file, 64 * 1024)
+    except DesignError:
+        return None, None, False
+    return text, format_of(head), text is None
 
 
 class AscendApp(App[None]):
@@ -105,6 +117,17 @@ class AscendApp(App[None]):
         )
         self.source_label = f"preset {file.stem}" if is_preset else str(file)
         self.autosave = autosave or Autosave()
+        self.slot: Slot | None = None  # this instance's autosave slot, claimed at the first autosave
+        self.loads = 0  # designs replaced (opened, restored): a save of an earlier one marks nothing
+        self.quitting = False
+        self._autosave_running = False
+        self._autosave_again = False
+        self._save_running = False
+        self._queued_save: tuple[FilePath, str | None, Callable[[], None] | None] | None = None
+        self._restored = False
+        self._unanswered: list[Orphan] = []  # orphans found, locked, not yet answered
+        self._chores: list[Callable[[], None]] = []
+        self._chores_guard = threading.Lock()
         self.live: LiveEvaluator | None = None  # set on mount
         self.evaluation: Evaluation | None = None
         self.evaluated_version = -1
@@ -123,36 +146,117 @@ class AscendApp(App[None]):
         self.note_catalog()
         self.live = LiveEvaluator(self.catalog)
         self.request_evaluation(Change("start"))
-        recovered = self.autosave.read(self.catalog)
-        if recovered is not None and recovered.design != self.session.design:
-            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(recovered.saved_at))
-            about = f" (editing {recovered.file})" if recovered.file else ""
-            self.push_screen(
-                Confirm(
-                    "Recover unsaved work?",
-                    f"An autosaved design '{recovered.design.name}' from {when}{about} was found. "
-                    "Restore it, keep it aside as a file for later, or discard it?",
-                    [("restore", "Restore"), ("keep", "Keep for later"), ("discard", "Discard")],
-                ),
-                lambda choice: self.recover(recovered, choice),
-            )
+        self.find_orphans()
 
-    def recover(self, recovered: Recovered, choice: str | None) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notification. Messages carry names and paths from files, so they are never
+        markup (whatever `markup` says) and their control characters are shown, not sent."""
+        super().notify(
+            visible(message, multiline=True),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    # --- autosaves left by apps that are gone ---------------------------------------------------
+
+    @work(thread=True, group="recover", description="look for autosaves to recover")
+    def find_orphans(self) -> None:
+        """Read the autosaves whose apps are gone (off the UI thread: one may be huge)."""
+        try:
+            orphans = self.autosave.orphans(self.catalog)
+        except OSError as error:
+            self.call_from_thread(self.notify, f"Could not look for autosaves: {error}", severity="warning")
+            return
+        self.call_from_thread(self.offer, orphans)
+
+    def offer(self, orphans: list[Orphan]) -> None:
+        """Offer each orphaned autosave back in turn, saying where it came from."""
+        self._unanswered = list(orphans)
+        if not orphans:
+            return
+        orphan, rest = orphans[0], orphans[1:]
+        if orphan.design is None:
+            self.set_aside(orphan, f"An autosave could not be read ({orphan.problem})")
+            self.offer(rest)
+            return
+        if orphan.design == self.session.design and orphan.note.file == self.session.file:
+            self.in_background(lambda: orphan.slot.release(keep=False))  # nothing to recover
+            self.offer(rest)
+            return
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(orphan.note.saved_at))
+        about = (
+            f"An autosaved design '{orphan.design.name}' from {when} was found ({orphan.note.describe()})."
+        )
+        can_restore = not self._restored and not self.session.dirty
+        choices = [("keep", "Keep for later"), ("discard", "Discard")]
+        if can_restore:
+            ask = " Restore it, keep it aside as a file for later, or discard it?"
+            choices.insert(0, ("restore", "Restore"))
+        else:  # one design at a time: the others wait in files of their own
+            ask = " Keep it aside as a file for later (open it with ctrl+o), or discard it?"
+
+        def answered(choice: str | None) -> None:
+            self.recover(orphan, choice)
+            self.offer(rest)
+
+        self.push_screen(Confirm("Recover unsaved work?", about + ask, choices), answered)
+
+    def recover(self, orphan: Orphan, choice: str | None) -> None:
         """Act on the answer to the recovery question; anything but Discard loses nothing."""
-        if choice == "restore":
-            self.session.replace(recovered.design, recovered.file)
+        if choice == "restore" and orphan.design is not None:
+            self._restored = True
+            previous, self.slot = self.slot, orphan.slot  # its slot is this instance's now
+            if previous is not None:
+                self.in_background(lambda: previous.release(keep=False))
+            self.session.replace(orphan.design, orphan.note.file)
             self.session.mark_unsaved()  # restored work is unsaved until the user saves it
-            self.source_label = str(recovered.file) if recovered.file else "recovered design"
+            self.source_label = str(orphan.note.file) if orphan.note.file else "recovered design"
+            self.loads += 1
             self.design_replaced()
+            self.schedule_autosave()
         elif choice == "discard":
-            self.autosave.clear()
-        else:  # kept, or the question dismissed: move it where the next autosave cannot overwrite it
+            self.in_background(lambda: orphan.slot.release(keep=False))
+        else:  # kept, or the question dismissed: a file of its own that no autosave overwrites
+            self.set_aside(orphan, "The autosaved design")
+
+    def set_aside(self, orphan: Orphan, what: str) -> None:
+        def move() -> None:
             try:
-                kept = self.autosave.set_aside()
+                kept = orphan.slot.set_aside(self.autosave.data)
             except OSError as error:
-                self.notify(f"Could not keep the autosave: {error.strerror or error}", severity="error")
+                orphan.slot.release(keep=True)
+                message = f"{what}: could not keep it aside ({error}); it is offered again next time"
+                self.call_from_thread(self.notify, message, severity="error")
                 return
-            self.notify(f"The autosaved design is kept at {kept}", title="Kept", timeout=10)
+            self.call_from_thread(self.notify, f"{what} is kept at {kept}", title="Kept", timeout=10)
+
+        self.in_background(move)
+
+    def in_background(self, chore: Callable[[], None]) -> None:
+        """Run a small piece of file work (deleting, moving, unlocking) off the UI thread; what
+        is left when the app ends is done before it ends (see keep_work)."""
+        with self._chores_guard:
+            self._chores.append(chore)
+        self.do_chores()
+
+    @work(thread=True, group="files", description="file housekeeping")
+    def do_chores(self) -> None:
+        while chore := self._next_chore():
+            chore()
+
+    def _next_chore(self) -> Callable[[], None] | None:
+        with self._chores_guard:
+            return self._chores.pop(0) if self._chores else None
 
     @work(thread=True, exclusive=True, group="warm-up", description="compile the kernels")
     def warm_up(self) -> None:
@@ -252,7 +356,7 @@ class AscendApp(App[None]):
 
     def update_title(self) -> None:
         mark = " ●" if self.session.dirty else ""
-        self.sub_title = f"{self.session.design.name} — {self.source_label}{mark}"
+        self.sub_title = visible(f"{self.session.design.name} — {self.source_label}{mark}")
 
     def redraw(self, select: NodePath) -> None:
         screen = self.main_screen
@@ -285,7 +389,9 @@ class AscendApp(App[None]):
         try:
             change = edit()
         except DesignError as error:
-            message = "; ".join(p.message for p in error.problems)
+            message = "; ".join(p.message for p in error.problems[:3])
+            if len(error.problems) > 3:
+                message += f"; and {len(error.problems) - 3:,} more"
             self.last_error = message
             self.main_screen.query_one(NodeEditor).refused(message)
             self.notify(message, title="Edit refused", severity="error")
@@ -322,7 +428,8 @@ class AscendApp(App[None]):
             if count != node.count:
                 self.apply(lambda: session.set_count(path, count))
         elif field == "name":
-            if text != getattr(node, "name", text):
+            name = getattr(node, "name", text)
+            if text not in (name, visible(name)):  # the field shows control characters as escapes
                 self.apply(lambda: session.rename(path, text))
         elif field in ("role", "cooling"):
             if getattr(node, field) != text:
@@ -528,29 +635,15 @@ class AscendApp(App[None]):
         self.push_screen(PresetPicker(self.preset_rows(), "Compare this design with"), chosen)
 
     def compare_add(self, screen: CompareScreen, from_file: bool) -> None:
-        """Add a preset or a file to an open comparison."""
-        from ascend_tui.compare import Comparison
-        from ascend_tui.engine.evaluate import evaluate
-
-        def add(label: str, file: FilePath) -> None:
-            try:
-                design = presets.load_file(file, self.catalog)
-                metrics = evaluate(design, self.catalog).totals()
-            except DesignError as error:
-                self.notify(str(error), title="Cannot compare", severity="error", timeout=12)
-                return
-            c = screen.comparison
-            screen.replace(
-                Comparison([*c.labels, label], [*c.names, design.name], [*c.metrics, metrics], c.baseline)
-            )
+        """Add a preset or a file to an open comparison (read and evaluated in a worker)."""
 
         def file_chosen(file: FilePath | None) -> None:
             if file is not None:
-                add(str(file), file)
+                self.add_to_comparison(screen, str(file), file)
 
         def preset_chosen(name: str | None) -> None:
             if name is not None:
-                add(name, presets.resolve(name))
+                self.add_to_comparison(screen, name, presets.resolve(name))
 
         if from_file:
             self.push_screen(PathPrompt("Add a design file", must_exist=True), file_chosen)
@@ -558,6 +651,28 @@ class AscendApp(App[None]):
             self.push_screen(
                 PresetPicker(self.preset_rows(), "Add a preset to the comparison"), preset_chosen
             )
+
+    @work(thread=True, group="compare", description="read a design to compare")
+    def add_to_comparison(self, screen: CompareScreen, label: str, file: FilePath) -> None:
+        from ascend_tui.compare import Comparison
+        from ascend_tui.engine.evaluate import evaluate
+
+        try:
+            design = presets.load_file(file, self.catalog)
+            metrics = evaluate(design, self.catalog).totals()
+        except DesignError as error:
+            self.call_from_thread(
+                self.notify, str(error.located(label)), title="Cannot compare", severity="error", timeout=12
+            )
+            return
+
+        def add() -> None:
+            c = screen.comparison
+            screen.replace(
+                Comparison([*c.labels, label], [*c.names, design.name], [*c.metrics, metrics], c.baseline)
+            )
+
+        self.call_from_thread(add)
 
     def edit_targets(self) -> None:
         def chosen(targets: dict[str, float] | None) -> None:
@@ -589,7 +704,12 @@ class AscendApp(App[None]):
         if isinstance(node, PartCount) or self.selected == ():
             self.notify("Select a supernode or a cabinet to chart against its count.", severity="warning")
             return
-        self.push_screen(chart_for(evaluation, self.selected, node.label, node.count))
+        try:
+            chart = chart_for(evaluation, self.selected, node.label, node.count)
+        except DesignError as error:  # twice the count is more than the evaluator can count
+            self.notify(str(error), title="Cannot chart", severity="error")
+            return
+        self.push_screen(chart)
 
     def open_floor(self) -> None:
         evaluation = self.current_evaluation()
@@ -610,30 +730,80 @@ class AscendApp(App[None]):
         self._autosave_timer = self.set_timer(AUTOSAVE_DELAY, self.autosave_now)
 
     def autosave_now(self) -> None:
-        if not self.session.dirty:
-            self.autosave.clear()
+        """Write (or clear) this instance's autosave in a worker; one write at a time, and one
+        more afterwards if the design changed meanwhile."""
+        if self._autosave_running:
+            self._autosave_again = True
             return
+        session = self.session
+        if session.dirty and self.slot is None:
+            try:
+                self.slot = self.autosave.claim(session.file)
+            except OSError as error:
+                self.notify(f"Autosave failed: {error}", severity="warning")
+                return
+        if self.slot is None:
+            return
+        self._autosave_running = True
+        self.write_autosave(self.slot, session.design, session.file, session.version, session.dirty)
+
+    @work(thread=True, group="autosave", description="autosave the design")
+    def write_autosave(
+        self, slot: Slot, design: Design, file: FilePath | None, version: int, dirty: bool
+    ) -> None:
         try:
-            self.autosave.write(self.session.design, self.session.file)
-        except OSError as error:
-            self.notify(f"Autosave failed: {error.strerror or error}", severity="warning")
+            if dirty:
+                slot.write(design, file, self.source_label, version)
+            else:
+                slot.clear()
+        except (DesignError, OSError) as error:
+            self.call_from_thread(self.notify, f"Autosave failed: {error}", severity="warning")
+        finally:
+            self.call_from_thread(self._autosave_finished)
+
+    def _autosave_finished(self) -> None:
+        self._autosave_running = False
+        if self._autosave_again:
+            self._autosave_again = False
+            self.autosave_now()
 
     def save_checked(self, file: FilePath, then: Callable[[], None] | None = None) -> None:
         """Save to `file`, then run `then`. Saving over the design's own file keeps its comments
         and layout; if that file is in an older format, it is rewritten in the current one, which
         older versions of ascend-tui cannot read, so the user is asked first. Another file chosen
-        with Save as is replaced whole."""
+        with Save as is replaced whole. The file is read, and written, in workers."""
         own = self.session.file is not None and file.resolve() == self.session.file.resolve()
-        original = _read_text(file) if own else None
-        found = format_of(original) if original is not None else None
+        if own:
+            self.read_own(file, then)
+        else:
+            self.save_to(file, None, then)
+
+    @work(thread=True, group="save", description="read the file a save replaces")
+    def read_own(self, file: FilePath, then: Callable[[], None] | None) -> None:
+        original, found, too_large = _own_text(file)
+        self.call_from_thread(self.own_read, file, original, found, too_large, then)
+
+    def own_read(
+        self,
+        file: FilePath,
+        original: str | None,
+        found: int | None,
+        too_large: bool,
+        then: Callable[[], None] | None,
+    ) -> None:
+        if too_large:
+            self.notify(
+                f"{file} is over {KEEP_LAYOUT_MAX_BYTES // 1000} kB, so it is written afresh, "
+                "without comments it had.",
+                severity="warning",
+            )
         if found is None or found >= FORMAT_VERSION:
-            if self.save_to(file, original) and then is not None:
-                then()
+            self.save_to(file, original, then)
             return
 
         def answered(choice: str | None) -> None:
-            if choice == "rewrite" and self.save_to(file, original) and then is not None:
-                then()
+            if choice == "rewrite":
+                self.save_to(file, original, then)
 
         self.push_screen(
             Confirm(
@@ -646,32 +816,84 @@ class AscendApp(App[None]):
             answered,
         )
 
-    def save_to(self, file: FilePath, original: str | None = None) -> bool:
-        """Write the design to `file`; `original`, the text it replaces, keeps its comments."""
+    def save_to(
+        self, file: FilePath, original: str | None = None, then: Callable[[], None] | None = None
+    ) -> None:
+        """Save the design as it is now to `file`, in a worker; `original`, the text it replaces,
+        keeps its comments, and `then` runs once it is saved. Edits made while the save runs stay
+        in the session, unsaved."""
+        if self._save_running:
+            self._queued_save = (file, original, then)
+            return
+        self._save_running = True
+        session = self.session
+        current = self.evaluation is not None and self.evaluated_version == session.version
+        totals = self.evaluation.totals() if current and self.evaluation is not None else None
+        self.write_design(
+            session.design, file, original, session.position, session.version, self.loads, totals, then
+        )
+
+    @work(thread=True, group="save", description="save the design")
+    def write_design(
+        self,
+        design: Design,
+        file: FilePath,
+        original: str | None,
+        position: int,
+        version: int,
+        loads: int,
+        totals: Results | None,
+        then: Callable[[], None] | None,
+    ) -> None:
         try:
             resolver = presets.use_resolver(file, self.catalog)
-            written = save_design(self.session.design, file, original, resolver)
-        except OSError as error:
-            self.notify(
-                f"Could not save to {file}: {error.strerror or error}", title="Save failed", severity="error"
-            )
-            return False
-        if original is not None and len(original.encode("utf-8")) > KEEP_LAYOUT_MAX_BYTES:
-            self.notify(
-                f"{file} is over {KEEP_LAYOUT_MAX_BYTES // 1000} kB, so it was written afresh, "
-                "without comments it had.",
-                severity="warning",
-            )
-        self.session.mark_saved(written)
-        self.source_label = str(written)
-        self.saved_totals = self.evaluation.totals() if self.evaluation else None
-        self.baseline_version = self.session.version
-        self.autosave.clear()
-        self.update_title()
-        if self.evaluation is not None:
-            self.show_metrics()
+            written = save_design(design, file, original, resolver)
+        except DesignError as error:
+            self.call_from_thread(self.save_failed, error)
+            return
+        self.call_from_thread(self.saved, written, position, version, loads, totals, then)
+
+    def saved(
+        self,
+        written: FilePath,
+        position: int,
+        version: int,
+        loads: int,
+        totals: Results | None,
+        then: Callable[[], None] | None,
+    ) -> None:
+        self._save_running = False
         self.notify(f"Saved to {written}", title="Saved")
-        return True
+        if loads == self.loads:  # still the design that was saved (no other opened meanwhile)
+            before = self.session.file
+            self.session.mark_saved(written, position)
+            self.source_label = str(written)
+            self.saved_totals = totals
+            self.baseline_version = version
+            slot = self.slot
+            if slot is not None and (before is None or before.resolve() != written):
+                self.slot = None  # the autosave follows the design to its new file
+                self.in_background(lambda: slot.release(keep=False))
+            elif slot is not None:
+                self.in_background(lambda: slot.clear(upto=version))
+            if self.session.dirty:
+                self.schedule_autosave()
+            self.update_title()
+            if self.evaluation is not None:
+                self.show_metrics()
+        if then is not None:
+            then()
+        self._next_save()
+
+    def save_failed(self, error: DesignError) -> None:
+        self._save_running = False
+        self.notify(f"Could not save: {error}", title="Save failed", severity="error")
+        self._next_save()
+
+    def _next_save(self) -> None:
+        if self._queued_save is not None:
+            (file, original, then), self._queued_save = self._queued_save, None
+            self.save_to(file, original, then)
 
     def action_save(self) -> None:
         if self.session.file is None:
@@ -683,10 +905,27 @@ class AscendApp(App[None]):
         initial = str(self.session.file or f"{self.session.design.name.lower().replace(' ', '-')}.toml")
 
         def chosen(file: FilePath | None) -> None:
-            if file is not None:
+            if file is None:
+                return
+            own = self.session.file is not None and file.resolve() == self.session.file.resolve()
+            if own or not os.path.isfile(file):
                 self.save_checked(file, then)
+                return
 
-        self.push_screen(PathPrompt("Save design as", initial), chosen)
+            def answered(choice: str | None) -> None:
+                if choice == "replace":
+                    self.save_checked(file, then)
+
+            self.push_screen(
+                Confirm(
+                    "Replace the file?",
+                    f"{file} already exists. Replace it with this design?",
+                    [("cancel", "Cancel"), ("replace", "Replace")],  # the first, the default, keeps it
+                ),
+                answered,
+            )
+
+        self.push_screen(PathPrompt("Save design as", visible(initial)), chosen)
 
     def confirm_discard(self, then: Callable[[], None]) -> None:
         """Run `then` now if nothing is unsaved, or after the user saves or discards."""
@@ -713,16 +952,36 @@ class AscendApp(App[None]):
         )
 
     def load(self, file: FilePath, label: str, as_file: bool) -> None:
+        """Open a design file or preset in a worker; the current design stays until it is read."""
+        self.read_design(file, label, as_file, self.session.version)
+
+    @work(thread=True, exclusive=True, group="open", description="open a design")
+    def read_design(self, file: FilePath, label: str, as_file: bool, version: int) -> None:
         try:
             design = presets.load_file(file, self.catalog)
         except DesignError as error:
-            self.notify(str(error), title="Cannot open", severity="error", timeout=12)
+            self.call_from_thread(self.notify, str(error), title="Cannot open", severity="error", timeout=12)
             return
-        self.session.replace(design, file if as_file else None)
-        self.source_label = label
-        self.autosave.clear()
-        self.design_replaced()
-        self.note_catalog()
+        self.call_from_thread(self.opened, design, file if as_file else None, label, version)
+
+    def opened(self, design: Design, file: FilePath | None, label: str, version: int) -> None:
+        """Put a design read in the background in place, asking again if the user edited the
+        one before while it was read."""
+
+        def replace() -> None:
+            self.session.replace(design, file)
+            self.source_label = label
+            self.loads += 1
+            slot, self.slot = self.slot, None  # the work on the design before was saved or discarded
+            if slot is not None:
+                self.in_background(lambda: slot.release(keep=False))
+            self.design_replaced()
+            self.note_catalog()
+
+        if self.session.version != version:
+            self.confirm_discard(replace)
+        else:
+            replace()
 
     def note_catalog(self) -> None:
         """Say so when the design was saved with another catalog version, and what changed."""
@@ -772,7 +1031,33 @@ class AscendApp(App[None]):
 
     async def action_quit(self) -> None:
         def leave() -> None:
-            self.autosave.clear()
+            self.quitting = True
+            slot, self.slot = self.slot, None
+            if slot is not None:
+                slot.release(keep=False)  # waits for a write in progress; the dump itself is not awaited
             self.exit()
 
         self.confirm_discard(leave)
+
+    def on_unmount(self) -> None:
+        self.keep_work()
+
+    def keep_work(self) -> None:
+        """When the app ends any way but a clean quit (a crash, a closed terminal), autosave what
+        the last autosave missed and leave it for the next start to offer."""
+        while chore := self._next_chore():
+            chore()
+        for orphan in self._unanswered:  # offered again at the next start
+            orphan.slot.release(keep=True)
+        self._unanswered = []
+        slot, self.slot = self.slot, None
+        if self.quitting:
+            return
+        if self.session.dirty:
+            try:
+                slot = slot or self.autosave.claim(self.session.file)
+                slot.write(self.session.design, self.session.file, self.source_label, self.session.version)
+            except (DesignError, OSError):
+                pass  # the last autosave, if any, stays
+        if slot is not None:
+            slot.release(keep=True)

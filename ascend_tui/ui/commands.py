@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 
 from ascend_tui.model.design import PartCount, node_at
+from ascend_tui.model.text import visible
 
 if TYPE_CHECKING:
     from ascend_tui.ui.app import AscendApp
@@ -45,11 +47,16 @@ class DesignCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self.commands():
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(name, callback, help=_help(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, help_text, callback in self.commands():
             score = matcher.match(f"{name} {help_text}")
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                yield Hit(score, matcher.highlight(name), callback, help=_help(help_text))
+
+
+def _help(text: str) -> str:
+    """Help text for the palette, which reads it as markup: node names escaped and made visible."""
+    return escape(visible(text))

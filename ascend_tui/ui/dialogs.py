@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 from typing import TypeVar
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,13 +19,16 @@ from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import FIGURES, Part
 from ascend_tui.model.design import CustomPart
 from ascend_tui.model.figures import Figure
+from ascend_tui.model.files import file_problem
+from ascend_tui.model.text import visible
 from ascend_tui.report import part_specs, preset_cells, preset_headers
 
 T = TypeVar("T")
 
 
 class Confirm(ModalScreen[str]):
-    """A question with a few answers; Escape answers 'cancel'."""
+    """A question with a few answers; the first is the default (focused, Enter picks it) and
+    Escape answers 'cancel'. Title and message may hold names from files: never markup."""
 
     BINDINGS = [Binding("escape", "dismiss('cancel')", "Cancel", id="dialog.cancel")]
 
@@ -34,8 +38,8 @@ class Confirm(ModalScreen[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.message)
+            yield Label(Text(visible(self.title_text)), classes="dialog-title")
+            yield Static(Text(visible(self.message, multiline=True)))
             with Horizontal(classes="buttons"):
                 for i, (key, label) in enumerate(self.choices):
                     yield Button(label, id=f"choice-{key}", variant="primary" if i == 0 else "default")
@@ -69,8 +73,9 @@ class PathPrompt(ModalScreen[Path | None]):
             error.update("Type a file name.")
             return
         path = Path(text).expanduser()
-        if self.must_exist and not path.is_file():
-            error.update(f"No such file: {path}")
+        why = file_problem(path) if self.must_exist else None
+        if why:
+            error.update(Text(visible(f"{path}: {why}")))
             return
         if not self.must_exist and path.suffix != ".toml":
             path = path.with_suffix(path.suffix + ".toml") if path.suffix else path.with_suffix(".toml")
@@ -99,7 +104,7 @@ class PartPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(Text(visible(self.title_text)), classes="dialog-title")
             yield Input(placeholder="filter: type part of an id, name, vendor or kind", id="filter")
             with Horizontal(id="picker-body"):
                 yield DataTable(id="part-table", cursor_type="row", zebra_stripes=True)
@@ -118,7 +123,7 @@ class PartPicker(ModalScreen[str | None]):
             if _matches(part, words):
                 fp8 = part.figures.get("fp8_tflops")
                 table.add_row(
-                    pid,
+                    escape(visible(pid)),  # a design's own part ids come from its file: never markup
                     part.kind,
                     "" if fp8 is None else ("—" if not fp8.supported else f"{fp8.value:g}"),
                     f"{part.value('hbm_gb'):g}" if "hbm_gb" in part.figures else "",
@@ -229,11 +234,11 @@ class FormDialog(ModalScreen[T | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide" if self.WIDE else "dialog"):
-            yield Label(self.TITLE_TEXT, classes="dialog-title")
+            yield Label(Text(visible(self.TITLE_TEXT)), classes="dialog-title")
             for key, label, text in self.fields():
                 with Horizontal(classes="field"):
                     yield Label(label, classes="field-label wide-label")
-                    yield Input(text, id=f"form-{key}", compact=True)
+                    yield Input(visible(text), id=f"form-{key}", compact=True)
             yield Label("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(self.OK, id="form-ok", variant="primary")
@@ -249,7 +254,7 @@ class FormDialog(ModalScreen[T | None]):
         texts = {key: self.query_one(f"#form-{key}", Input).value.strip() for key, _, _ in self.fields()}
         result = self.parse(texts)
         if isinstance(result, str):
-            self.query_one("#form-error", Label).update(result)
+            self.query_one("#form-error", Label).update(Text(visible(result)))
         else:
             self.dismiss(result)
 

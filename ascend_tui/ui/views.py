@@ -25,6 +25,7 @@ from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import Block, Design, FloorLayout, NodePath, node_at, walk
 from ascend_tui.model.metrics import BY_KEY, TARGETS, Target, metric_of, scalable
 from ascend_tui.model.problems import DesignError
+from ascend_tui.model.text import visible
 from ascend_tui.report import describe_plan, format_value, show
 from ascend_tui.ui.dialogs import FormDialog, parse_number
 
@@ -132,7 +133,7 @@ class ScaleDialog(ModalScreen[int | None]):
         node = node_at(self.design, self.path)
         options = [(_goal_option(TARGETS[k]), k) for k in PLANNABLE]
         with Vertical(classes="dialog"):
-            yield Label(f"Scale {node.label} (now ×{node.count:,})", classes="dialog-title")
+            yield Label(Text(visible(f"Scale {node.label} (now ×{node.count:,})")), classes="dialog-title")
             with Horizontal(classes="field"):
                 yield Label("Goal", classes="field-label")
                 yield Select(options, value="min_fp8_ef", allow_blank=False, id="scale-key", compact=True)
@@ -159,7 +160,7 @@ class ScaleDialog(ModalScreen[int | None]):
         try:
             self.plan = plan_count(self.design, self.path, key, float(text), self.catalog)
         except (DesignError, ValueError) as error:
-            result.update(Text(str(error), "red"))
+            result.update(Text(visible(str(error), multiline=True), "red"))
             return
         result.update(describe_plan(self.plan))
         self.query_one("#apply", Button).disabled = self.plan.count is None
@@ -186,9 +187,8 @@ class ChartScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="charts"):
-            yield Static(
-                Text(f"How the design grows with the count of {self.label} (now {self.current:,})", "bold")
-            )
+            title = f"How the design grows with the count of {self.label} (now {self.current:,})"
+            yield Static(Text(visible(title), "bold"))
             for key, _, _ in CHART_SERIES:
                 yield PlotextPlot(id=f"chart-{key}")
         yield Footer()

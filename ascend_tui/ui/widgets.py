@@ -26,6 +26,7 @@ from ascend_tui.model.design import (
     node_at,
 )
 from ascend_tui.model.metrics import BY_KEY, HEADLINE
+from ascend_tui.model.text import visible
 from ascend_tui.report import change, part_specs, show
 from ascend_tui.ui.messages import EditRequested, NodeSelected
 
@@ -36,13 +37,15 @@ EXPAND_LIMIT = 400
 
 
 def node_label(node: Node, parts: dict[str, Part]) -> Text:
-    """A tree line: icon, name and count; a scale-up domain is marked ⇄."""
+    """A tree line: icon, name and count (names as text with control characters shown); a
+    scale-up domain is marked ⇄."""
     if isinstance(node, PartCount):
         part = parts.get(node.part)
         name = part.name if part else node.part
-        return Text.assemble(f"{ICONS['part']} ", (f"{node.count:,}", "bold"), " × ", name)
+        return Text.assemble(f"{ICONS['part']} ", (f"{node.count:,}", "bold"), " × ", visible(name))
     domain = " ⇄" if node.scaleup else ""
-    return Text.assemble(f"{ICONS[node.kind]} ", node.name, (domain, "cyan"), (f"  ×{node.count:,}", "bold"))
+    name = visible(node.name)
+    return Text.assemble(f"{ICONS[node.kind]} ", name, (domain, "cyan"), (f"  ×{node.count:,}", "bold"))
 
 
 class DesignTree(Tree[NodePath]):
@@ -166,10 +169,10 @@ class NodeEditor(VerticalScroll):
     ) -> list[Static | Horizontal | Label]:
         node = node_at(design, path)
         widgets: list[Static | Horizontal | Label] = [
-            Static(Text(node.label[:1].upper() + node.label[1:], "bold"), id="node-title")
+            Static(Text(visible(node.label[:1].upper() + node.label[1:]), "bold"), id="node-title")
         ]
         if isinstance(node, Block):
-            widgets.append(self._field("Name", "name", node.name))
+            widgets.append(self._field("Name", "name", visible(node.name)))
         widgets.append(self._field("Count", "count", str(node.count), integer=True))
         if not path:
             stated = "" if design.pue is None else f"{design.pue:g}"
@@ -211,13 +214,14 @@ class NodeEditor(VerticalScroll):
                 self._field("Overhead", "power_overhead", f"{node.power_overhead:g}", number=True),
             ]
         if isinstance(node, Block) and node.source:
-            widgets.append(Static(Text(node.source, "dim"), classes="source"))
+            widgets.append(Static(Text(visible(node.source), "dim"), classes="source"))
         if isinstance(node, PartCount) and node.part in parts:
             widgets.append(Static(part_specs(parts[node.part]), id="part-specs"))
         if not path and design.notes.strip():
             # Notes are wrapped by hand in the file; let paragraphs flow to the editor's width.
             paragraphs = [" ".join(p.split()) for p in design.notes.strip().split("\n\n")]
-            widgets.append(Static(Text("\n\n".join(paragraphs), "dim"), id="design-notes", classes="source"))
+            notes = visible("\n\n".join(paragraphs), multiline=True)
+            widgets.append(Static(Text(notes, "dim"), id="design-notes", classes="source"))
         widgets.append(Label("", id="editor-error"))
         return widgets
 
@@ -239,7 +243,7 @@ class NodeEditor(VerticalScroll):
 
     def refused(self, message: str) -> None:
         """Show why an edit was refused, under the form."""
-        self.query_one("#editor-error", Label).update(Text(message, "bold red"))
+        self.query_one("#editor-error", Label).update(Text(visible(message), "bold red"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -318,7 +322,7 @@ class MetricsPanel(Static):
                 "",
             )
             for label in over_limit[:3]:
-                table.add_row(Text(f"  look at {label}", "dim"), "", "")
+                table.add_row(Text(visible(f"  look at {label}"), "dim"), "", "")
         if targets:
             table.add_row("", "", "")
         for row in targets:
@@ -327,11 +331,11 @@ class MetricsPanel(Static):
             )
             table.add_row(Text(f"  {row.margin}", "green" if row.met else "red"), "", "")
             if not row.met:
-                table.add_row(Text(f"  look at {row.responsible}", "dim"), "", "")
+                table.add_row(Text(visible(f"  look at {row.responsible}"), "dim"), "", "")
         if node is not None:
             table.add_row("", "", "")
             table.add_row(
-                Text(f"{node_label}" + (f" ×{times:,}" if times > 1 else ""), "bold underline"), "", ""
+                Text(visible(node_label) + (f" ×{times:,}" if times > 1 else ""), "bold underline"), "", ""
             )
             for key in NODE_FIGURES:
                 table.add_row(f"  {BY_KEY[key].short_label} each", show(node, key), "")
