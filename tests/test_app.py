@@ -472,3 +472,24 @@ async def test_save_as_over_another_file_replaces_it_whole(tmp_path):
         await pilot.click("#choice-replace")
         app = await settled(pilot)  # the save runs in a worker
     assert "#" not in other.read_text() and load_design(other) == app.session.design
+
+
+async def test_dollar_shows_the_costs_with_their_change_since_the_save(tmp_path):
+    from ascend_tui.ui.widgets import CostPanel, MetricsPanel
+
+    async with make_app(tmp_path, "gb200-nvl72").run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        costs = app.main_screen.query_one(CostPanel)
+        assert not costs.display and app.main_screen.query_one(MetricsPanel).display
+        await pilot.press("dollar_sign")
+        assert costs.display and not app.main_screen.query_one(MetricsPanel).display
+        # 72 B200 at $35k; the NVL72 preset's plant is an in-rack CDU and its spare.
+        assert costs.shown["capex_accelerators_usd"] == "~$2.52 M"
+        assert costs.shown["pue"].endswith(" plant")
+        await pilot.press("down", "minus")  # 17 compute trays: four B200 fewer
+        app = await settled(pilot)
+        assert costs.shown["capex_accelerators_usd"] == "~$2.38 M"
+        assert costs.changes["capex_accelerators_usd"] == "−$140 k"
+        assert costs.changes["capex_cabinets_usd"] == ""
+        await pilot.press("dollar_sign")
+        assert not costs.display

@@ -19,7 +19,7 @@ from ascend_tui.model.design import Block, Design, FloorLayout, PartCount
 from ascend_tui.model.metrics import BY_KEY, HEADLINE, METRICS, TARGETS, scalable
 from ascend_tui.report import PLAN_FIGURES, PRESET_COLUMNS, format_value, metrics_markdown
 from ascend_tui.ui.views import CHART_SERIES, PLANNABLE
-from ascend_tui.ui.widgets import NODE_FIGURES, PANEL_MORE
+from ascend_tui.ui.widgets import COST_FIGURES, NODE_FIGURES, PANEL_MORE, RANGED
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "ascend_tui"
@@ -50,6 +50,8 @@ def test_every_figure_a_view_shows_has_an_entry():
         *NORMALISED,
         *BASES.values(),
         *(key for key, _, _ in CHART_SERIES),
+        *(entry.strip() for group in COST_FIGURES for entry in group),
+        *RANGED,
     ]
     assert set(shown) <= set(BY_KEY)
     assert {m.key for m in HEADLINE} == {

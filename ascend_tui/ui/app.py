@@ -48,7 +48,7 @@ from ascend_tui.ui.dialogs import Confirm, CustomPartDialog, HelpScreen, PartPic
 from ascend_tui.ui.main_screen import MainScreen
 from ascend_tui.ui.messages import EvaluationFailed, EvaluationFinished
 from ascend_tui.ui.views import ChartScreen, CompareScreen, FloorScreen, ScaleDialog, TargetsDialog, chart_for
-from ascend_tui.ui.widgets import DesignTree, MetricsPanel, NodeEditor, TargetRow
+from ascend_tui.ui.widgets import CostPanel, DesignTree, MetricsPanel, NodeEditor, TargetRow
 
 AUTOSAVE_DELAY = 1.0  # seconds after the last edit
 
@@ -344,8 +344,10 @@ class AscendApp(App[None]):
                 if not check.met:
                     flagged.add(check.responsible)
             self.main_screen.query_one(DesignTree).flag(design, self.session.parts(), flagged)
+        totals = evaluation.totals()
+        self.main_screen.query_one(CostPanel).show_costs(totals, self.saved_totals, design.pue is not None)
         self.metrics_panel.show_metrics(
-            evaluation.totals(),
+            totals,
             self.saved_totals,
             targets,
             over_limit,

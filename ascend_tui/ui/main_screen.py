@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from ascend_tui.ui.messages import EditRequested, NodeSelected
-from ascend_tui.ui.widgets import DesignTree, MetricsPanel, NodeEditor
+from ascend_tui.ui.widgets import CostPanel, DesignTree, MetricsPanel, NodeEditor
 
 if TYPE_CHECKING:
     from ascend_tui.ui.app import AscendApp
@@ -107,6 +107,14 @@ class MainScreen(Screen[None]):
             tooltip="Floor plan: cabinets in rows, coloured by power",
             id="view.floor",
         ),
+        Binding(
+            "dollar_sign",
+            "toggle_costs",
+            "Costs",
+            key_display="$",
+            tooltip="Show what the design costs to build and run, or its figures again",
+            id="view.costs",
+        ),
         Binding("u,ctrl+z", "undo", "Undo", tooltip="Undo the last edit", id="design.undo"),
         Binding(
             "U,ctrl+y", "redo", "Redo", key_display="U", tooltip="Redo the last undone edit", id="design.redo"
@@ -119,6 +127,7 @@ class MainScreen(Screen[None]):
             yield DesignTree(id="tree")
             yield NodeEditor(id="editor")
             yield MetricsPanel(id="metrics")
+            yield CostPanel(id="costs")
         yield Footer()
 
     @property
@@ -128,6 +137,12 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.ascend.redraw(select=())
         self.query_one(DesignTree).focus()
+
+    def action_toggle_costs(self) -> None:
+        """Show the costs in place of the figures, or the figures again."""
+        costs = self.query_one(CostPanel)
+        costs.display = not costs.display
+        self.query_one(MetricsPanel).display = not costs.display
 
     def on_node_selected(self, message: NodeSelected) -> None:
         self.ascend.select(message.path)

@@ -27,7 +27,7 @@ from ascend_tui.model.design import (
 )
 from ascend_tui.model.metrics import BY_KEY, HEADLINE
 from ascend_tui.model.text import visible
-from ascend_tui.report import change, part_specs, show
+from ascend_tui.report import change, format_range, part_specs, show
 from ascend_tui.ui.messages import EditRequested, NodeSelected
 
 ICONS = {"cluster": "◆", "pod": "◈", "supernode": "◇", "cabinet": "▤", "server": "▭", "part": "·"}
@@ -266,6 +266,37 @@ class NodeEditor(VerticalScroll):
 
 # Figures the panel shows under the headline ones, and those it shows for the selected node.
 PANEL_MORE = ("cabinet_power_max_kw", "fp8_pflops_per_kw", "hbm_capacity_tb_binary")
+# The cost panel's figures whose range it shows (on a line of their own).
+RANGED = ("capex_usd", "system_capex_usd", "tco_usd", "cost_per_accelerator_hour_usd")
+# The cost panel's figures, in groups: what it costs to build, to run, per unit of work, and the
+# site behind it. Indented keys are a breakdown of the one above them.
+COST_FIGURES: tuple[tuple[str, ...], ...] = (
+    (
+        "capex_usd",
+        "  capex_accelerators_usd",
+        "  capex_cpus_servers_usd",
+        "  capex_network_usd",
+        "  capex_cooling_usd",
+        "  capex_cabinets_usd",
+        "  capex_facility_usd",
+        "system_capex_usd",
+    ),
+    ("opex_usd_per_year", "  energy_cost_usd_per_year", "cost_usd_per_year", "tco_usd"),
+    ("cost_per_accelerator_hour_usd", "cost_per_fp8_pflop_year_usd", "fp8_pflops_per_musd_tco"),
+    (
+        "facility_power_kw",
+        "pue",
+        "installed_power_kw",
+        "cooling_power_kw",
+        "heat_rejected_tons",
+        "plant_cdus",
+        "energy_mwh_per_year",
+        "co2_t_per_year",
+        "water_m3_per_year",
+        "weight_kg",
+        "floor_load_max_kg_per_m2",
+    ),
+)
 NODE_FIGURES = ("chips", "fp8_pflops", "hbm_capacity_tb", "it_power_kw", "floor_area_m2")
 
 
@@ -341,3 +372,50 @@ class MetricsPanel(Static):
                 table.add_row(f"  {BY_KEY[key].short_label} each", show(node, key), "")
         legend = Text("\n~ rests on an estimate · changes since the last save", "dim")
         self.update(Group(table, legend))
+
+
+class CostPanel(VerticalScroll):
+    """What the design costs to build and run, the site behind it, and the change since the last
+    save; shown in place of the figures with `$`."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="cost-table")
+
+    def show_costs(self, totals: Results, saved: Results | None, pue_stated: bool) -> None:
+        table = Table(box=None, expand=True, show_header=False, pad_edge=False)
+        table.add_column("metric", no_wrap=True, overflow="ellipsis", ratio=1)
+        table.add_column("value", justify="right", no_wrap=True)
+        table.add_column("change", justify="right", no_wrap=True)
+        self.shown: dict[str, str] = {}
+        self.changes: dict[str, str] = {}
+        narrow = self.screen.has_class("-narrow")
+        for group in COST_FIGURES:
+            if self.shown:
+                table.add_row("", "", "")
+            for entry in group:
+                key = entry.strip()
+                metric = BY_KEY[key]
+                value = show(totals, key, ranges=False)
+                if key == "pue":
+                    value += " stated" if pue_stated else " plant"
+                self.shown[key] = value
+                delta = ""
+                if saved is not None and not (metric.precision and not totals.supported(metric.precision)):
+                    delta = change(metric, float(totals[key]), float(saved[key]))
+                self.changes[key] = delta
+                label = metric.short_label if narrow else metric.label
+                if entry != key:  # a share of the row above, named by its category alone
+                    label = "  " + label.removeprefix("Capex: ").removeprefix("Capex ")
+                table.add_row(Text(label, "" if entry != key else "bold"), value, Text(delta, "dim"))
+                span = totals.range(key)
+                if key in RANGED and span is not None and key in totals.estimated:  # on a line of its own
+                    table.add_row("", Text(format_range(metric, *span), "dim"), "")
+        notes = []
+        if pue_stated:
+            notes.append(f"PUE is the design's own; the plant's is {show(totals, 'pue_plant', ranges=False)}")
+        if totals["unpriced_parts"]:
+            notes.append(f"{totals.count('unpriced_parts'):,} parts have no price and are left out")
+        if totals["cabinets_over_floor_rating"]:
+            notes.append(f"⚠ {totals.count('cabinets_over_floor_rating'):,} cabinets over the floor rating")
+        notes.append("~ rests on an estimate · $ back to the figures")
+        self.query_one("#cost-table", Static).update(Group(table, Text("\n" + "\n".join(notes), "dim")))
