@@ -493,3 +493,34 @@ async def test_dollar_shows_the_costs_with_their_change_since_the_save(tmp_path)
         assert costs.changes["capex_cabinets_usd"] == ""
         await pilot.press("dollar_sign")
         assert not costs.display
+
+
+async def test_the_facility_dialog_states_a_setting_and_the_costs_follow(tmp_path):
+    from ascend_tui.ui.views import FacilityDialog
+
+    async with make_app(tmp_path, "gb200-nvl72").run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        before = app.evaluation.totals() if app.evaluation else None
+        await pilot.press("F")
+        dialog = app.screen
+        assert isinstance(dialog, FacilityDialog)
+        assert dialog.query_one("#form-electricity_usd_per_kwh", Input).placeholder == "0.081"
+        dialog.query_one("#form-electricity_usd_per_kwh", Input).value = "0.05"
+        dialog.query_one("#form-redundancy", Input).value = "3N"
+        await pilot.click("#form-ok")
+        assert "Redundancy must be one of N, N+1, 2N" in str(dialog.query_one("#form-error").render())
+        await pilot.pause(0.3)  # two clicks in quick succession would be a double click
+        dialog.query_one("#form-redundancy", Input).value = "2N"
+        await pilot.click("#form-ok")
+        app = await settled(pilot)
+        facility = app.session.design.facility
+        assert facility.figures["electricity_usd_per_kwh"].value == 0.05 and facility.redundancy == "2N"
+        assert facility.cdu == "cdu-in-rack-100kw"  # the preset's own, kept
+        after = app.evaluation.totals() if app.evaluation else None
+        assert before is not None and after is not None
+        assert after["energy_cost_usd_per_year"] == pytest.approx(
+            before["energy_cost_usd_per_year"] * 0.05 / 0.081
+        )
+        await pilot.press("u")  # one undo step takes it all back
+        app = await settled(pilot)
+        assert app.session.design.facility.redundancy is None

@@ -283,3 +283,17 @@ def test_the_readme_lists_the_facility_defaults_from_the_catalog(catalog):
     block = re.search(r"<!-- facility: .*? -->\n(.*?)<!-- /facility -->", readme, re.S)
     assert block is not None, "README.md lost its table of facility defaults"
     assert block.group(1) == facility_markdown(site_of(Facility(), catalog.site))
+
+
+def test_a_cabinet_or_server_states_its_price_and_weight_and_nothing_else_does(catalog):
+    from ascend_tui.model.session import Session
+
+    session = Session(pod(), catalog)
+    session.set_field((0, 0), "price_usd", 2500.0)  # the servers
+    session.set_field((0,), "weight_kg", None)  # the cabinets: back to the catalog's default
+    m = evaluate(session.design).totals()
+    assert m["capex_cpus_servers_usd"] == 8 * 2500
+    with pytest.raises(DesignError, match="only cabinets and servers have price_usd"):
+        session.set_field((), "price_usd", 1.0)
+    with pytest.raises(DesignError, match="price_usd must be between 0 and"):
+        session.set_field((0,), "price_usd", -1.0)

@@ -10,7 +10,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from ascend_tui.model.facility import SETTINGS, SiteDefaults, parse_facility
+from ascend_tui.model.facility import SETTINGS, SiteDefaults, facility_problems, parse_facility
 from ascend_tui.model.figures import Figure, FigureSpec, Key, parse_figure
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.text import quoted
@@ -313,7 +313,7 @@ def _site(raw: Any, parts: Mapping[str, Part], problems: list[Problem]) -> SiteD
     """The catalog's `[facility]` defaults: every setting, sourced or estimated, and the plant's
     redundancy scheme and CDU."""
     facility, found = parse_facility(raw, "facility", ("facility",))
-    problems += found
+    problems += found + facility_problems(facility)
     missing = [s.name for s in SETTINGS if s.name not in facility.figures]
     if missing and not found:
         problems.append(Problem("facility", f"missing {', '.join(missing)}", ("facility",)))

@@ -246,18 +246,6 @@ def parse_facility(raw: Any, where: str, key: Key) -> tuple[Facility, list[Probl
             fig = parse_figure(value, f"{where} > {name}", here, setting.spec)
             if isinstance(fig, Problem):
                 problems.append(fig)
-                continue
-            low = fig.value if fig.low is None else fig.low
-            if fig.counts and low < setting.minimum:
-                problems.append(
-                    Problem(
-                        f"{where} > {name}",
-                        f"must be at least {setting.minimum:g} {setting.unit}, got {low:g}",
-                        here,
-                    )
-                )
-            elif not fig.counts:
-                problems.append(Problem(f"{where} > {name}", "a facility setting needs a value", here))
             else:
                 figures[name] = fig
         else:
@@ -272,6 +260,29 @@ def parse_facility(raw: Any, where: str, key: Key) -> tuple[Facility, list[Probl
         cdu if isinstance(cdu, str) else None,
     )
     return facility, problems
+
+
+def facility_problems(facility: Facility, where: str = "facility") -> list[Problem]:
+    """Settings outside what they can be (a life under a year, a utilisation over 1), or without
+    a value; the scheme must be one of REDUNDANCY."""
+    problems = []
+    if facility.redundancy is not None and facility.redundancy not in REDUNDANCY:
+        why = f"`redundancy` must be one of {', '.join(REDUNDANCY)}"
+        problems.append(Problem(where, why, ("facility", "redundancy")))
+    for name, fig in facility.figures.items():
+        setting = SETTING[name]
+        low, high = fig.ends
+        if not fig.counts:
+            why = "a facility setting needs a value"
+        elif not setting.minimum <= low <= high <= setting.maximum:
+            bounds = f"{setting.minimum:g} and {setting.maximum:g} {setting.unit}"
+            why = f"must be between {bounds}, got {fig.value:g}"
+            if fig.ranged:
+                why += f" ({low:g}–{high:g})"
+        else:
+            continue
+        problems.append(Problem(f"{where} > {name}", why, ("facility", name)))
+    return problems
 
 
 def facility_to_toml(facility: Facility) -> dict[str, Any]:

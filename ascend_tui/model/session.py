@@ -32,6 +32,7 @@ from ascend_tui.model.design import (
     with_block_inserted,
     without_child,
 )
+from ascend_tui.model.facility import Facility
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.text import quoted
 from ascend_tui.model.validate import check_count, check_design, check_settings, check_subtree, resolve_parts
@@ -193,15 +194,26 @@ class Session:
             self._subtree(path),
         )
 
-    EDITABLE = ("scaleup", "power_overhead", "role", "cooling", "footprint_m2", "power_capacity_kw")
+    EDITABLE = (
+        "scaleup",
+        "power_overhead",
+        "price_usd",
+        "weight_kg",
+        "role",
+        "cooling",
+        "footprint_m2",
+        "power_capacity_kw",
+    )
+    SERVER_FIELDS = ("power_overhead", "price_usd", "weight_kg")  # the rest are a cabinet's
 
     def set_field(self, path: NodePath, field_name: str, value: object) -> Change:
         """Set one property of a block (see EDITABLE); checks say whether the block may have it."""
         if field_name not in self.EDITABLE:
             raise ValueError(field_name)
         block = self._block(path, field_name)
-        cabinet_only = field_name not in ("scaleup", "power_overhead")
-        if cabinet_only and not block.is_cabinet:
+        if field_name in self.SERVER_FIELDS and block.kind not in ("cabinet", "server"):
+            raise DesignError([Problem(block.label, f"only cabinets and servers have {field_name}")])
+        if field_name not in (*self.SERVER_FIELDS, "scaleup") and not block.is_cabinet:
             raise DesignError([Problem(block.label, f"only cabinets have {field_name}")])
         return self.apply(
             f"{field_name} of {block.label}",
@@ -335,6 +347,10 @@ class Session:
         """State a PUE, or (None) let the facility's plant give it."""
         what = "PUE from the plant" if pue is None else f"PUE to {pue:g}"
         return self.apply(what, lambda d: replace(d, pue=pue), self._settings)
+
+    def set_facility(self, facility: Facility) -> Change:
+        """Replace what the design states about its site (the rest takes the catalog's defaults)."""
+        return self.apply("facility", lambda d: replace(d, facility=facility), self._settings)
 
     def set_targets(self, targets: dict[str, float]) -> Change:
         """Replace the design's targets and limits."""

@@ -26,6 +26,7 @@ from ascend_tui.model.design import (
     part_ids,
 )
 from ascend_tui.model.fabrics import PLACES, SCALEOUT_TOPOLOGIES, SCALEUP_TOPOLOGIES, NetworkCabinets
+from ascend_tui.model.facility import facility_problems
 from ascend_tui.model.metrics import TARGETS
 from ascend_tui.model.problems import Hints, Problem, did_you_mean
 from ascend_tui.model.text import number, quoted
@@ -402,6 +403,7 @@ def check_settings(design: Design, catalog: Catalog) -> tuple[dict[str, Part], l
     parts, problems = resolve_parts(design, catalog)
     if design.pue is not None and (why := check_number(design.pue, *PUE_RANGE, "pue")) is not None:
         problems.append(Problem("design", why, ("pue",)))
+    problems += facility_problems(design.facility)
     cdu = design.facility.cdu
     if cdu is not None:
         problems += [

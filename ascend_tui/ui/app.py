@@ -37,6 +37,7 @@ from ascend_tui.model.design import (
     describe_path,
     node_at,
 )
+from ascend_tui.model.facility import Facility
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.session import Change, Session
 from ascend_tui.model.text import visible
@@ -47,7 +48,15 @@ from ascend_tui.ui.commands import DesignCommands
 from ascend_tui.ui.dialogs import Confirm, CustomPartDialog, HelpScreen, PartPicker, PathPrompt, PresetPicker
 from ascend_tui.ui.main_screen import MainScreen
 from ascend_tui.ui.messages import EvaluationFailed, EvaluationFinished
-from ascend_tui.ui.views import ChartScreen, CompareScreen, FloorScreen, ScaleDialog, TargetsDialog, chart_for
+from ascend_tui.ui.views import (
+    ChartScreen,
+    CompareScreen,
+    FacilityDialog,
+    FloorScreen,
+    ScaleDialog,
+    TargetsDialog,
+    chart_for,
+)
 from ascend_tui.ui.widgets import CostPanel, DesignTree, MetricsPanel, NodeEditor, TargetRow
 
 AUTOSAVE_DELAY = 1.0  # seconds after the last edit
@@ -449,9 +458,10 @@ class AscendApp(App[None]):
                 return
             if pue != session.design.pue:
                 self.apply(lambda: session.set_pue(pue))
-        elif field in ("footprint_m2", "power_overhead"):
+        elif field in ("footprint_m2", "power_overhead", "price_usd", "weight_kg"):
+            optional = field in ("price_usd", "weight_kg")  # blank: the catalog's default
             try:
-                value = float(text)
+                value = None if optional and not text.strip() else float(text)
             except ValueError:
                 self.apply(lambda: self._refuse(f"{field} must be a number, got {text!r}"))
                 return
@@ -682,6 +692,13 @@ class AscendApp(App[None]):
                 self.apply(lambda: self.session.set_targets(targets))
 
         self.push_screen(TargetsDialog(dict(self.session.design.targets)), chosen)
+
+    def edit_facility(self) -> None:
+        def chosen(facility: Facility | None) -> None:
+            if facility is not None and facility != self.session.design.facility:
+                self.apply(lambda: self.session.set_facility(facility))
+
+        self.push_screen(FacilityDialog(self.session.design.facility, self.catalog.site), chosen)
 
     def scale_to_target(self) -> None:
         self.sync_selection()

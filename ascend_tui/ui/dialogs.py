@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
@@ -232,13 +232,20 @@ class FormDialog(ModalScreen[T | None]):
         """The result from the texts typed, or why they will not do."""
         raise NotImplementedError
 
+    def placeholder(self, key: str) -> str:
+        """What an empty field stands for (shown faint in it)."""
+        return ""
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide" if self.WIDE else "dialog"):
             yield Label(Text(visible(self.TITLE_TEXT)), classes="dialog-title")
-            for key, label, text in self.fields():
-                with Horizontal(classes="field"):
-                    yield Label(label, classes="field-label wide-label")
-                    yield Input(visible(text), id=f"form-{key}", compact=True)
+            with VerticalScroll(classes="form-fields"):
+                for key, label, text in self.fields():
+                    with Horizontal(classes="field"):
+                        yield Label(label, classes="field-label wide-label")
+                        yield Input(
+                            visible(text), visible(self.placeholder(key)), id=f"form-{key}", compact=True
+                        )
             yield Label("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(self.OK, id="form-ok", variant="primary")

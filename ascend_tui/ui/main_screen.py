@@ -108,6 +108,14 @@ class MainScreen(Screen[None]):
             id="view.floor",
         ),
         Binding(
+            "F",
+            "facility",
+            "Site",
+            show=False,
+            tooltip="The site: electricity price, redundancy, losses, cooling, lives, floor rating…",
+            id="design.facility",
+        ),
+        Binding(
             "dollar_sign",
             "toggle_costs",
             "Costs",
@@ -183,6 +191,9 @@ class MainScreen(Screen[None]):
 
     def action_compare(self) -> None:
         self.ascend.open_compare()
+
+    def action_facility(self) -> None:
+        self.ascend.edit_facility()
 
     def action_targets(self) -> None:
         self.ascend.edit_targets()

@@ -23,6 +23,8 @@ from ascend_tui.engine.planning import ScalePlan, plan_count, sweep
 from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import Block, Design, FloorLayout, NodePath, node_at, walk
+from ascend_tui.model.facility import REDUNDANCY, SETTINGS, Facility, SiteDefaults
+from ascend_tui.model.figures import Figure
 from ascend_tui.model.metrics import BY_KEY, TARGETS, Target, metric_of, scalable
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.text import visible
@@ -111,6 +113,59 @@ class TargetsDialog(FormDialog[dict[str, float]]):
                     return value
                 out[key] = value
         return out
+
+
+class FacilityDialog(FormDialog[Facility]):
+    """State the design's site where it differs from the catalog's defaults: a blank field takes
+    the default (shown faint in it); a setting stated with a source or a range keeps them while
+    its value is left as it was."""
+
+    TITLE_TEXT = "Facility: blank fields take the catalog's defaults"
+    WIDE = True
+
+    def __init__(self, facility: Facility, defaults: SiteDefaults) -> None:
+        super().__init__()
+        self.facility, self.defaults = facility, defaults
+
+    def fields(self) -> list[tuple[str, str, str]]:
+        f = self.facility
+        out = [
+            ("redundancy", f"Redundancy ({', '.join(REDUNDANCY)})", f.redundancy or ""),
+            ("cdu", "CDU the plant adds (part id)", f.cdu or ""),
+        ]
+        for setting in SETTINGS:
+            stated = f.figures.get(setting.name)
+            out.append(
+                (
+                    setting.name,
+                    f"{setting.label} ({setting.unit})",
+                    "" if stated is None else f"{stated.value:g}",
+                )
+            )
+        return out
+
+    def placeholder(self, key: str) -> str:
+        if key in ("redundancy", "cdu"):
+            return str(getattr(self.defaults, key))
+        return f"{self.defaults.figures[key].value:,.12g}"
+
+    def parse(self, texts: dict[str, str]) -> Facility | str:
+        figures = {}
+        for setting in SETTINGS:
+            text = texts[setting.name]
+            if not text:
+                continue
+            value = parse_number(text, setting.label, minimum=setting.minimum)
+            if isinstance(value, str):
+                return value
+            if value > setting.maximum:
+                return f"{setting.label} must be at most {setting.maximum:g} {setting.unit}."
+            old = self.facility.figures.get(setting.name)
+            figures[setting.name] = old if old is not None and old.value == value else Figure(value)
+        redundancy = texts["redundancy"] or None
+        if redundancy is not None and redundancy not in REDUNDANCY:
+            return f"Redundancy must be one of {', '.join(REDUNDANCY)}."
+        return Facility(figures, redundancy, texts["cdu"] or None)
 
 
 def _goal_option(target: Target) -> str:

@@ -17,6 +17,7 @@ from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import Catalog, Part
 from ascend_tui.model.design import (
     CABINET_ROLES,
+    HOLDS_PARTS,
     Block,
     Design,
     Node,
@@ -213,6 +214,18 @@ class NodeEditor(VerticalScroll):
                 self._field("Footprint m²", "footprint_m2", f"{node.footprint_m2:g}", number=True),
                 self._field("Overhead", "power_overhead", f"{node.power_overhead:g}", number=True),
             ]
+        if isinstance(node, Block) and node.kind in HOLDS_PARTS:
+            for name, label in (("price_usd", "Price $"), ("weight_kg", "Weight kg")):
+                value = getattr(node, name)
+                widgets.append(
+                    self._field(
+                        label,
+                        name,
+                        "" if value is None else f"{value:g}",
+                        number=True,
+                        placeholder="the catalog's",
+                    )
+                )
         if isinstance(node, Block) and node.source:
             widgets.append(Static(Text(visible(node.source), "dim"), classes="source"))
         if isinstance(node, PartCount) and node.part in parts:
