@@ -103,7 +103,7 @@ def main() -> None:
         ("Atlas 960 SuperCluster: compiled kernel run (warm)", kernel_run(packed), "< 1 ms"),
         ("Atlas 960 SuperCluster: run + totals", median_seconds(lambda: run(packed).totals(), 200), "< 1 ms"),
         (
-            "Atlas 960 SuperCluster: sums over parts of the top row",
+            "Atlas 960 SuperCluster: sums of the top row",
             median_seconds(sums_and_counters, 200),
             "",
         ),
