@@ -40,7 +40,14 @@ BASIS_LABELS = {
     "per_usd_capex": "per $ of capex",
     "per_usd_tco": "per $ of TCO",
 }
-# What running and owning it costs, compared in total after the headline figures.
+# Compared in total after the headline figures: the network, and what running and owning it costs.
+NETWORK = (
+    "scaleout_bandwidth_tbps",
+    "bisection_bandwidth_tbps",
+    "switches",
+    "transceivers",
+    "network_power_kw",
+)
 MONEY = ("system_capex_usd", "opex_usd_per_year", "cost_per_accelerator_hour_usd", "energy_mwh_per_year")
 
 
@@ -77,7 +84,8 @@ class Comparison:
         """Plain data for JSON."""
         rows = []
         for i, m in enumerate(self.metrics):
-            ratios: dict[str, Any] = {key: self.ratio(i, key) for key in (*(s.key for s in HEADLINE), *MONEY)}
+            keys = (*(s.key for s in HEADLINE), *NETWORK, *MONEY)
+            ratios: dict[str, Any] = {key: self.ratio(i, key) for key in keys}
             for basis in BASES:
                 ratios[basis] = {k: self.ratio(i, k, basis) for k in NORMALISED}
             rows.append(
@@ -116,7 +124,7 @@ def compare_table(comparison: Comparison) -> Table:
     table.add_column("metric")
     for i, name in enumerate(c.names):
         table.add_column(Text(visible(name) + (" (baseline)" if i == c.baseline else "")), justify="right")
-    for metric in (*HEADLINE, *(BY_KEY[key] for key in MONEY)):
+    for metric in (*HEADLINE, *(BY_KEY[key] for key in (*NETWORK, *MONEY))):
         table.add_row(
             metric.label,
             *(

@@ -108,6 +108,16 @@ def test_compare_json_for_two_presets(capsys):
     assert other["ratios"]["per_chip"]["hbm_capacity_tb"] == pytest.approx(128 / 186)
     assert other["ratios"]["per_chip"]["scaleup_bandwidth_tbps"] == pytest.approx(784 / 1800)
     assert other["metrics"]["chips"] == 384
+    # The networks: 9 NVLink trays against CloudMatrix's 401 UB and RDMA switches, its 6,912
+    # optics against none (no ratio to nothing), and the money per dollar.
+    assert other["ratios"]["switches"] == pytest.approx(401 / 9)
+    assert other["ratios"]["transceivers"] is None
+    assert other["ratios"]["scaleout_bandwidth_tbps"] == pytest.approx(19.2 / 3.6)
+    capex = [d["metrics"]["capex_usd"]["value"] for d in data["designs"]]
+    assert other["ratios"]["capex_usd"] == pytest.approx(capex[1] / capex[0])
+    assert other["ratios"]["per_usd_capex"]["bf16_pflops"] == pytest.approx(
+        (299.52 / capex[1]) / (180 / capex[0])
+    )
 
 
 def test_compare_with_another_baseline_and_bad_arguments(capsys):
