@@ -518,5 +518,7 @@ def reference_totals(design: Design, catalog: Catalog, plane: str = "value") -> 
     row = scaled(reference_rows(design, catalog, plane)[()], design.root.count)
     area = None
     if design.floor is not None:
-        area = design.floor.area_m2(round(row.get("cabinets", 0)))
+        f = design.floor  # rows of cabinets, each row its cabinets' fronts long and one aisle deep
+        rows = -(-round(row.get("cabinets", 0)) // f.cabinets_per_row)
+        area = rows * f.cabinets_per_row * f.cabinet_width_m * (f.cabinet_depth_m + f.aisle_m)
     return reference_metrics(row, design, catalog, plane, area)

@@ -10,6 +10,7 @@ from functools import cached_property
 import numpy as np
 
 from ascend_tui.engine import columns as c
+from ascend_tui.engine import kernels as k
 from ascend_tui.engine.pack import Floats, Ints, PackedDesign, pack
 from ascend_tui.engine.results import Results, row_results
 from ascend_tui.engine.sums import PartMatrix
@@ -71,6 +72,11 @@ class Evaluation:
     fabric_out: Floats  # what each fabric derives for one instance of its block
     # Held while an editor recomputes the arrays in place (engine/live.py) and while they are read.
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    _totals: Results | None = field(default=None, repr=False, compare=False)
+
+    def changed(self) -> None:
+        """Say that the arrays were recomputed in place (under the lock): the totals are new."""
+        self._totals = None
 
     @cached_property
     def matrix(self) -> PartMatrix:
@@ -81,13 +87,11 @@ class Evaluation:
 
     def block_row(self, block: int) -> tuple[Floats, int]:
         """The row of one instance of a block, and its estimated properties."""
-        from ascend_tui.engine.kernels import block_rows
-
         out = np.zeros((1, self.rows.shape[1]))
         out_flags = np.zeros(1, dtype=np.int64)
         targets = np.array([block], dtype=np.int64)
         args = (*self.packed.tree_inputs(), *self.outputs(), targets, out, out_flags)
-        block_rows.pick(1)(*args)
+        k.block_rows.pick(1)(*args)
         return out[0], int(out_flags[0])
 
     def row(self, path: NodePath) -> tuple[Floats, int]:
@@ -109,22 +113,30 @@ class Evaluation:
         return row_results(self.matrix, row, flags, float(times), self.packed.plant)
 
     def totals(self) -> Results:
-        """Results of the whole design; with a row layout, the floor area follows from its rows."""
+        """Results of the whole design (worked out once per state of the arrays); with a row
+        layout, the floor area follows from its rows."""
         p = self.packed
         with self.lock:
-            row, flags = self.rows[p.slot[p.root]].copy(), int(self.flags[p.slot[p.root]])
-        times = float(p.count[p.root])
-        floor = p.floor
-        area = None
-        if floor is not None:
-            cabinets = row[c.counter(len(p.parts), "cabinets")] * times
-            area = floor.area_m2(round(cabinets))
-        return row_results(self.matrix, row, flags, times, p.plant, area)
+            if self._totals is not None:
+                return self._totals
+            row, flags = self.rows[p.slot[p.root]], int(self.flags[p.slot[p.root]])
+            times = float(p.count[p.root])
+            floor = p.floor
+            area = None
+            if floor is not None:
+                cabinets = row[c.counter(len(p.parts), "cabinets")] * times
+                area = k.floor_area(
+                    cabinets,
+                    floor.cabinets_per_row,
+                    floor.cabinet_width_m,
+                    floor.cabinet_depth_m,
+                    floor.aisle_m,
+                )
+            self._totals = row_results(self.matrix, row, flags, times, p.plant, area)
+            return self._totals
 
     def fabrics(self) -> list[FabricResult]:
         """Each fabric of the design, with what it derives per instance of its block."""
-        from ascend_tui.engine import kernels as k
-
         out = []
         with self.lock:
             fabric_out = self.fabric_out.copy()
@@ -168,18 +180,14 @@ class Evaluation:
 
     def cabinet_powers(self) -> Floats:
         """The power of one instance of each cabinet block, by block index (-1: not a cabinet)."""
-        from ascend_tui.engine.kernels import cabinet_powers
-
         out = np.empty(len(self.packed.parent))
         with self.lock:
             args = (*self.packed.tree_inputs(), *self.outputs(), out)
-            cabinet_powers.pick(self.packed.work)(*args)
+            k.cabinet_powers.pick(self.packed.work)(*args)
         return out
 
     def cabinets_over_limit(self, most: int = 20) -> list[NodePath]:
         """Up to `most` cabinet blocks whose power exceeds their cooling limit, hottest first."""
-        from ascend_tui.engine import kernels as k
-
         power = self.cabinet_powers()
         over = np.nonzero((power >= 0) & (power > self.packed.props[:, k.B_LIMIT]))[0]
         over = over[np.argsort(-power[over], kind="stable")][:most]
@@ -196,19 +204,13 @@ class Evaluation:
 def run(packed: PackedDesign) -> Evaluation:
     """Run the kernel over packed arrays; refuse totals that float64 cannot count exactly, and
     totals that are not finite."""
-    from ascend_tui.engine.kernels import (
-        FABRIC_OUTPUTS,
-        accumulate,  # compiled or loaded from cache on first use
-        row_width,
-    )
-
-    rows = np.zeros((packed.rows, row_width(len(packed.parts))))
+    rows = np.zeros((packed.rows, k.row_width(len(packed.parts))))
     flags = np.zeros(packed.rows, dtype=np.int64)
-    fabric_out = np.zeros((len(packed.fabrics), len(FABRIC_OUTPUTS)))
+    fabric_out = np.zeros((len(packed.fabrics), len(k.FABRIC_OUTPUTS)))
     args = (*packed.tree_inputs(), rows, flags, fabric_out)
     # Absurd figures may overflow to inf: check_totals finds and refuses that; no warning is due.
     with np.errstate(over="ignore", invalid="ignore"):
-        accumulate.pick(packed.work)(*args)
+        k.accumulate.pick(packed.work)(*args)  # compiled or loaded from cache on first use
         evaluation = Evaluation(packed, rows, flags, fabric_out)
         totals = evaluation.totals()
     check_totals(totals)

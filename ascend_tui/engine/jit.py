@@ -15,6 +15,10 @@ from typing import Any, Generic, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# A kernel loops over independent work with `prange`: `range` as Python, Numba's parallel range
+# once compiled with `parallel=True`.
+prange = range
+
 # Below this much work (blocks plus part entries) a kernel runs as plain Python: faster than
 # importing Numba and loading compiled code for the few hundred nodes of a real system's design.
 PYTHON_BELOW = 4000
@@ -43,9 +47,10 @@ class Kernel(Generic[F]):
     """A kernel: `python` is the function as written; `compiled` builds (or loads) its Numba
     version on first use; `pick(work)` chooses by how much work a call has."""
 
-    def __init__(self, function: F, signature: str) -> None:
+    def __init__(self, function: F, signature: str, parallel: bool = False) -> None:
         self.python: F = function
         self.signature = signature
+        self.parallel = parallel
         self._compiled: F | None = None
         self.__doc__ = function.__doc__
         self.__name__ = function.__name__
@@ -53,7 +58,7 @@ class Kernel(Generic[F]):
     @property
     def compiled(self) -> F:
         if self._compiled is None:
-            self._compiled = _compile(self.python, self.signature)
+            self._compiled = _compile(self.python, self.signature, self.parallel)
         return self._compiled
 
     def pick(self, work: int) -> F:
@@ -63,13 +68,16 @@ class Kernel(Generic[F]):
         return self.compiled
 
 
-def kernel(signature: str) -> Callable[[F], Kernel[F]]:
-    """Declare a kernel with its Numba signature (compiled only when first needed)."""
-    return lambda function: Kernel(function, signature)
+def kernel(signature: str, parallel: bool = False) -> Callable[[F], Kernel[F]]:
+    """Declare a kernel with its Numba signature (compiled only when first needed); a parallel
+    kernel spreads its `prange` loops over Numba's threads."""
+    return lambda function: Kernel(function, signature, parallel)
 
 
-def _compile(function: F, signature: str) -> F:
-    """Compile `function` with Numba against compiled copies of its module's helpers.
+def _compile(function: F, signature: str, parallel: bool = False) -> F:
+    """Compile `function` with Numba against compiled copies of its module's helpers. A kernel
+    inlines only the helpers of its own module: Numba checks a cached kernel against its own
+    source file alone, so a helper elsewhere could change under a stale cache.
 
     Numba honours NUMBA_CACHE_DIR; when neither it nor the package's __pycache__ nor the user's
     cache folder can be written, Numba refuses `cache=True`, and the kernel is compiled uncached
@@ -81,13 +89,15 @@ def _compile(function: F, signature: str) -> F:
     namespace = dict(module_globals)
     for h in _helpers.get(function.__module__, []):
         namespace[h.__name__] = numba.njit(inline="always", nogil=True)(_rebound(h, namespace))
+    if namespace.get("prange") is range:
+        namespace["prange"] = numba.prange
     target = _rebound(function, namespace)
     try:
-        return cast(F, numba.njit(signature, cache=True, nogil=True)(target))
+        return cast(F, numba.njit(signature, cache=True, nogil=True, parallel=parallel)(target))
     except RuntimeError as error:
         if "cannot cache" not in str(error):
             raise
-        return cast(F, numba.njit(signature, cache=False, nogil=True)(target))
+        return cast(F, numba.njit(signature, cache=False, nogil=True, parallel=parallel)(target))
 
 
 def compile_all(*kernels: Kernel[Any]) -> None:

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ascend_tui.engine.jit import helper, kernel
+from ascend_tui.model.facility import HOURS_PER_YEAR
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -294,6 +295,152 @@ TREE_SIGNATURE = (
 )
 
 
+# The facility chain (engine/facility.py says what it is): its settings in model.facility.SETTINGS
+# order, each as (value, low, high); the redundancy scheme as a code; what it reads of a result's
+# sums and counters, and what it works out, in each plane.
+CHAIN_SETTINGS = (
+    "electricity_usd_per_kwh",
+    "build_cost_usd_per_mw",
+    "facility_years",
+    "depreciation_years",
+    "utilisation",
+    "maintenance_share",
+    "carbon_kg_per_kwh",
+    "wue_l_per_kwh",
+    "ups_loss",
+    "distribution_loss",
+    "air_cooling_kw_per_kw",
+    "liquid_cooling_kw_per_kw",
+    "liquid_heat_share",
+    "redundancy_group",
+    "floor_rating_kg_per_m2",
+)
+(
+    S_ELECTRICITY,
+    S_BUILD,
+    S_FACILITY_YEARS,
+    S_DEPRECIATION,
+    S_UTILISATION,
+    S_MAINTENANCE,
+    S_CARBON,
+    S_WUE,
+    S_UPS_LOSS,
+    S_DISTRIBUTION_LOSS,
+    S_AIR_COOLING,
+    S_LIQUID_COOLING,
+    S_LIQUID_SHARE,
+    S_GROUP,
+    _S_FLOOR_RATING,
+) = range(len(CHAIN_SETTINGS))
+REDUNDANCY_N, REDUNDANCY_N1, REDUNDANCY_2N = range(3)  # model.facility.REDUNDANCY order
+# The plant's CDU: capacity (W), then power and price, each as value, low, high.
+CDU_CAPACITY, CDU_POWER, CDU_PRICE = 0, 1, 4
+CHAIN_INPUTS = (
+    "it_power_w",
+    "liquid_power_w",
+    "cooling_capacity_kw",
+    "it_power_typical_w",
+    "price_accelerators_usd",  # the capex categories with part kinds, in metrics.CAPEX_CATEGORIES order
+    "price_cpus_servers_usd",
+    "price_network_usd",
+    "price_cooling_usd",
+    "server_price_usd",
+    "cabinet_price_usd",
+    "chips",
+    "fp8_tflops",
+    "fp4_tflops",
+    "bf16_tflops",
+    "block_weight_kg",
+    "parts_weight_kg",
+)
+(
+    I_IT,
+    I_LIQUID_CABINETS,
+    I_CDU_CAPACITY,
+    I_IT_TYPICAL,
+    I_PRICE_ACCELERATORS,
+    I_PRICE_CPUS_SERVERS,
+    I_PRICE_NETWORK,
+    I_PRICE_COOLING,
+    I_SERVER_PRICE,
+    I_CABINET_PRICE,
+    I_CHIPS,
+    I_FP8,
+    I_FP4,
+    I_BF16,
+    I_BLOCK_WEIGHT,
+    I_PARTS_WEIGHT,
+) = range(len(CHAIN_INPUTS))
+CHAIN_OUTPUTS = (
+    "liquid_heat_w",
+    "air_heat_w",
+    "plant_cdus",
+    "cooling_power_w",
+    "losses_w",
+    "pue_plant",
+    "facility_power_w",
+    "pue",
+    "installed_power_w",
+    "heat_rejected_w",
+    "it_energy_kwh",
+    "facility_energy_kwh",
+    "capex_accelerators_usd",
+    "capex_cpus_servers_usd",
+    "capex_network_usd",
+    "capex_cooling_usd",
+    "capex_cabinets_usd",
+    "capex_facility_usd",
+    "system_capex_usd",
+    "capex_usd",
+    "energy_cost_usd",
+    "maintenance_usd",
+    "opex_usd",
+    "annual_cost_usd",
+    "tco_usd",
+    "accelerator_hours",
+    "fp8_pflop_years",
+    "fp4_pflop_years",
+    "bf16_pflop_years",
+    "co2_kg",
+    "water_l",
+    "weight_kg",
+)
+(
+    C_LIQUID_HEAT,
+    C_AIR_HEAT,
+    C_PLANT_CDUS,
+    C_COOLING,
+    C_LOSSES,
+    C_PUE_PLANT,
+    C_FACILITY,
+    C_PUE,
+    C_INSTALLED,
+    C_HEAT_REJECTED,
+    C_IT_ENERGY,
+    C_FACILITY_ENERGY,
+    C_CAPEX_ACCELERATORS,
+    C_CAPEX_CPUS_SERVERS,
+    C_CAPEX_NETWORK,
+    C_CAPEX_COOLING,
+    C_CAPEX_CABINETS,
+    C_CAPEX_FACILITY,
+    C_SYSTEM_CAPEX,
+    C_CAPEX,
+    C_ENERGY_COST,
+    C_MAINTENANCE,
+    C_OPEX,
+    C_ANNUAL_COST,
+    C_TCO,
+    C_ACCELERATOR_HOURS,
+    C_FP8_YEARS,
+    C_FP4_YEARS,
+    C_BF16_YEARS,
+    C_CO2,
+    C_WATER,
+    C_WEIGHT,
+) = range(len(CHAIN_OUTPUTS))
+
+
 def row_width(parts: int) -> int:
     """The length of a row for a design with `parts` distinct parts."""
     return 2 * parts + len(COUNTERS)
@@ -309,6 +456,117 @@ def _ceil_div(a: float, b: float) -> float:
     if abs(q - r) <= 1e-9 * max(1.0, r):
         return r
     return float(math.ceil(q))
+
+
+@helper
+def _ceil(x: float) -> float:
+    """⌈x⌉ as a float; a float from 2^52 up is whole already (and too large for an int64)."""
+    if not abs(x) < 4.5e15:
+        return x
+    return float(math.ceil(x))
+
+
+@helper
+def _ratio(a: float, b: float) -> float:
+    return a / b if b > 0.0 else math.nan
+
+
+@helper
+def work_out(
+    settings: Floats, redundancy: int, stated_pue: float, cdu: Floats, sums: Floats, plane: int, out: Floats
+) -> None:
+    """The facility chain for one plane (0: value, 1: low, 2: high): from a result's sums in that
+    plane (CHAIN_INPUTS) to what the site draws, the plant, the money, energy, carbon and water
+    (CHAIN_OUTPUTS, into `out`). `settings` is (CHAIN_SETTINGS, 3); `stated_pue` is NaN unless the
+    design states one. A setting read `up` makes a figure larger as it grows, one read `down`
+    (a life) smaller: the low plane takes the low end of the first and the high end of the second."""
+    down = plane if plane == 0 else 3 - plane
+    it = sums[I_IT]
+    group = settings[S_GROUP, 0]
+    # The more heat the liquid takes, the less the air plant works: the costs' planes take the
+    # share's ends the other way round from the heats' own.
+    liquid_cabinets = sums[I_LIQUID_CABINETS]
+    out[C_LIQUID_HEAT] = liquid_cabinets * settings[S_LIQUID_SHARE, plane]
+    out[C_AIR_HEAT] = it - liquid_cabinets * settings[S_LIQUID_SHARE, down]
+    liquid = liquid_cabinets * settings[S_LIQUID_SHARE, down]
+    uncovered = max(0.0, liquid - sums[I_CDU_CAPACITY] * 1000.0)
+    capacity = cdu[CDU_CAPACITY]
+    needed = uncovered / capacity if capacity > 0.0 else 0.0
+    whole = _ceil(needed) if math.isfinite(needed) else needed  # a total too large: refused later
+    if redundancy == REDUNDANCY_2N:
+        cdus = 2.0 * whole
+    elif redundancy == REDUNDANCY_N1 and math.isfinite(whole):
+        cdus = whole + _ceil(whole / group)  # one spare per started group
+    else:
+        cdus = whole
+    out[C_PLANT_CDUS] = cdus
+    # The CDUs' pumps draw in proportion to the heat they move (spares stand idle).
+    pumps = uncovered * cdu[CDU_POWER + plane] / capacity if capacity > 0.0 else 0.0
+    cooling = (
+        (it - liquid) * settings[S_AIR_COOLING, plane] + liquid * settings[S_LIQUID_COOLING, plane] + pumps
+    )
+    out[C_COOLING] = cooling
+    distribution = 1.0 - settings[S_DISTRIBUTION_LOSS, plane]
+    drawn = it / ((1.0 - settings[S_UPS_LOSS, plane]) * distribution) + cooling / distribution
+    out[C_LOSSES] = drawn - it - cooling
+    out[C_PUE_PLANT] = _ratio(drawn, it)
+    facility = drawn if math.isnan(stated_pue) else it * stated_pue
+    out[C_FACILITY] = facility
+    out[C_PUE] = _ratio(facility, it)
+    if redundancy == REDUNDANCY_2N:
+        out[C_INSTALLED] = facility * 2.0
+    elif redundancy == REDUNDANCY_N1:
+        out[C_INSTALLED] = facility * ((group + 1.0) / group)
+    else:
+        out[C_INSTALLED] = facility * 1.0
+    out[C_HEAT_REJECTED] = it + pumps
+
+    utilisation = settings[S_UTILISATION, plane]
+    hours = HOURS_PER_YEAR * utilisation
+    it_energy = sums[I_IT_TYPICAL] / 1000.0 * hours
+    out[C_IT_ENERGY] = it_energy
+    facility_energy = it_energy * (_ratio(facility, it) if it > 0.0 else 0.0)
+    out[C_FACILITY_ENERGY] = facility_energy
+
+    out[C_CAPEX_ACCELERATORS] = sums[I_PRICE_ACCELERATORS]
+    out[C_CAPEX_CPUS_SERVERS] = sums[I_PRICE_CPUS_SERVERS] + sums[I_SERVER_PRICE]
+    out[C_CAPEX_NETWORK] = sums[I_PRICE_NETWORK]
+    out[C_CAPEX_COOLING] = sums[I_PRICE_COOLING]
+    out[C_CAPEX_CABINETS] = sums[I_CABINET_PRICE]
+    building = settings[S_BUILD, plane] * it / 1e6 + cdus * cdu[CDU_PRICE + plane]
+    out[C_CAPEX_FACILITY] = building
+    equipment = 0.0
+    for k in range(C_CAPEX_ACCELERATORS, C_CAPEX_FACILITY):  # every category but the facility
+        equipment += out[k]
+    out[C_SYSTEM_CAPEX] = equipment
+    capex = equipment + building
+    out[C_CAPEX] = capex
+    energy_cost = facility_energy * settings[S_ELECTRICITY, plane]
+    out[C_ENERGY_COST] = energy_cost
+    maintenance = capex * settings[S_MAINTENANCE, plane]
+    out[C_MAINTENANCE] = maintenance
+    opex = energy_cost + maintenance
+    out[C_OPEX] = opex
+    life, facility_life = settings[S_DEPRECIATION, down], settings[S_FACILITY_YEARS, down]
+    out[C_ANNUAL_COST] = equipment / life + building / facility_life + opex
+    years = settings[S_DEPRECIATION, plane]  # more years of running cost make the total larger
+    out[C_TCO] = equipment + building * min(1.0, years / facility_life) + opex * years
+
+    out[C_ACCELERATOR_HOURS] = sums[I_CHIPS] * hours
+    out[C_FP8_YEARS] = sums[I_FP8] / 1000.0 * utilisation
+    out[C_FP4_YEARS] = sums[I_FP4] / 1000.0 * utilisation
+    out[C_BF16_YEARS] = sums[I_BF16] / 1000.0 * utilisation
+    out[C_CO2] = facility_energy * settings[S_CARBON, plane]
+    out[C_WATER] = it_energy * settings[S_WUE, plane]
+    out[C_WEIGHT] = sums[I_BLOCK_WEIGHT] + sums[I_PARTS_WEIGHT]
+
+
+@helper
+def floor_area(cabinets: float, per_row: int, width: float, depth: float, aisle: float) -> float:
+    """A row layout's floor area for `cabinets` (a whole number, at most 2^53): rows × row
+    length × (cabinet depth + aisle)."""
+    rows = (round(cabinets) + per_row - 1) // per_row
+    return rows * (per_row * width) * (depth + aisle)
 
 
 @helper

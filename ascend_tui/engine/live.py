@@ -65,6 +65,7 @@ class LiveEvaluator:
                 with current.lock:
                     args = (*packed.tree_inputs(), *current.outputs(), blocks)
                     recompute.pick(len(blocks) * 64)(*args)
+                    current.changed()
                 check_totals(current.totals())
             self.holds = job.version
             assert self.current is not None

@@ -2,6 +2,11 @@
 it, by the metric's formula over one row of the kernel (part weights and block counters) and the
 sums over parts, in three planes: the value, and the low and high ends of estimate ranges.
 
+Every quantity a formula may name (a block counter, a sum over parts, the floor area, an output
+of the facility chain) has a place in one vector per plane (QUANTITIES), so that every metric is
+worked out at once with array arithmetic, and the sweep kernel can work out the same formulas
+from the same places.
+
 Kept apart from the kernels so that views can use these types without compiling anything.
 """
 
@@ -12,9 +17,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from ascend_tui.engine import columns as c
-from ascend_tui.engine.facility import Plant, estimated_outputs, work_out
-from ascend_tui.engine.pack import Floats
+from ascend_tui.engine import kernels as k
+from ascend_tui.engine.facility import Plant, estimated_outputs
+from ascend_tui.engine.pack import Floats, Ints
 from ascend_tui.engine.sums import COLUMNS, PartMatrix, Sums, sums
 from ascend_tui.model.metrics import BY_KEY, METRICS
 
@@ -73,36 +82,79 @@ class Results:
         return out
 
 
-def _ratio(a: float, b: float) -> float:
-    """a ÷ b; undefined (NaN) with nothing to divide by, or where the quotient overflows."""
-    q = a / b if b > 0 else math.nan
-    return q if math.isfinite(q) else math.nan
+# Every quantity a metric's formula may name, in the order of a plane's vector: the block
+# counters (once each; a counter kept in three planes takes its plane's value), the sums over
+# parts, the floor area and the facility chain's outputs.
+_BASE_COUNTERS = tuple(name for name in c.COUNTERS if not name.endswith(("_low", "_high")))
+QUANTITIES = (*_BASE_COUNTERS, *(column.name for column in COLUMNS), "area", *k.CHAIN_OUTPUTS)
+Q = {name: i for i, name in enumerate(QUANTITIES)}
+assert len(Q) == len(QUANTITIES), "a quantity is named twice"
+_COLUMNS_AT = len(_BASE_COUNTERS)
+AREA = Q["area"]
+_CHAIN_AT = AREA + 1
+# For each plane, where each base counter's value sits in a row's counters.
+_COUNTER_SOURCE = np.array(
+    [
+        [c.COUNTERS.index(name) + (p if f"{name}_low" in c.COUNTERS else 0) for name in _BASE_COUNTERS]
+        for p in range(3)
+    ],
+    dtype=np.int64,
+)
+CHAIN_INPUTS = np.array([Q[name] for name in k.CHAIN_INPUTS], dtype=np.int64)
 
 
-Planes = list[dict[str, float]]
+@dataclass(frozen=True)
+class MetricFormulas:
+    """Every registry metric's formula as arrays over QUANTITIES: numerator, denominator (-1
+    for none), factor, and whether the metric is a whole count."""
+
+    numerator: Ints
+    denominator: Ints
+    factor: Floats
+    whole: npt.NDArray[np.bool_]
+
+    @staticmethod
+    def of_registry() -> MetricFormulas:
+        return MetricFormulas(
+            np.array([Q[m.formula.numerator] for m in METRICS], dtype=np.int64),
+            np.array(
+                [-1 if m.formula.denominator is None else Q[m.formula.denominator] for m in METRICS],
+                dtype=np.int64,
+            ),
+            np.array([m.formula.factor for m in METRICS], dtype=np.float64),
+            np.array([m.unit.whole for m in METRICS], dtype=np.bool_),
+        )
 
 
-def planes(s: Sums, counters: Floats, flags: int, area: float | None = None) -> tuple[Planes, set[str]]:
-    """Every sum and counter of one row by name, in the three planes (value, low, high), and the
-    names that rest on an estimate."""
-    plane: Planes = [{}, {}, {}]
-    estimated: set[str] = set()
-    for k, name in enumerate(c.COUNTERS):
-        if name.endswith(("_low", "_high")):
-            continue
-        ends = f"{name}_low" in c.COUNTERS  # kept in three planes: value, low, high
-        for p in range(3):
-            plane[p][name] = float(counters[k + p if ends else k])
-    for k, column in enumerate(COLUMNS):
-        plane[0][column.name] = float(s.value[k])
-        plane[1][column.name] = float(s.low[k])
-        plane[2][column.name] = float(s.high[k])
-        if s.estimated[k]:
-            estimated.add(column.name)
-    footprint_estimated = bool(flags & c.PROPERTY_BITS["footprint_m2"])
+FORMULAS = MetricFormulas.of_registry()
+_KEYS = tuple(m.key for m in METRICS)
+_INPUTS = tuple(m.formula.inputs for m in METRICS)
+_UNSUPPORTED = {p: Q[f"chips_without_{p}_tflops"] for p in PRECISION_NAMES}
+_UNPUBLISHED = {
+    name.removeprefix("chips_unpublished_"): i
+    for i, name in enumerate(QUANTITIES)
+    if name.startswith("chips_unpublished_")
+}
+
+
+def quantities(s: Sums, counters: Floats, area: float | None, plant: Plant) -> Floats:
+    """Every quantity of one row in the three planes, (3, QUANTITIES): its counters, its sums,
+    the floor area (`area`, or the cabinets' footprints) and the facility chain's outputs."""
+    q = np.empty((3, len(QUANTITIES)))
+    q[:, :_COLUMNS_AT] = counters[_COUNTER_SOURCE]
+    q[0, _COLUMNS_AT:AREA] = s.value
+    q[1, _COLUMNS_AT:AREA] = s.low
+    q[2, _COLUMNS_AT:AREA] = s.high
+    q[:, AREA] = q[:, Q["footprint_m2"]] if area is None else area
     for p in range(3):
-        plane[p]["area"] = plane[p]["footprint_m2"] if area is None else area
-    if footprint_estimated:
+        q[p, _CHAIN_AT:] = plant.work_out(q[p, CHAIN_INPUTS], p)
+    return q
+
+
+def estimated_names(s: Sums, flags: int, area: float | None) -> set[str]:
+    """The names of a row's counters and sums that rest on an estimate."""
+    estimated = {column.name for column, marked in zip(COLUMNS, s.estimated, strict=True) if marked}
+    if flags & c.PROPERTY_BITS["footprint_m2"]:
         estimated.update({"footprint_m2", "max_floor_load"})
         if area is None:
             estimated.add("area")
@@ -114,7 +166,21 @@ def planes(s: Sums, counters: Floats, flags: int, area: float | None = None) -> 
         estimated.update({"cabinet_price_usd", "server_price_usd"})
     if flags & c.PROPERTY_BITS["weight_kg"] or "parts_weight_kg" in estimated:
         estimated.update({"block_weight_kg", "max_floor_load", "cabinets_over_floor_rating"})
-    return plane, estimated
+    return estimated
+
+
+def metric_trios(q: Floats, formulas: MetricFormulas = FORMULAS) -> Floats:
+    """Every metric in the three planes, (3, METRICS), from the quantities: factor × numerator,
+    or factor × numerator ÷ denominator, whose low end is the low numerator over the high
+    denominator (and the other way round for the high end); a ratio with nothing to divide by,
+    or that overflows, is NaN."""
+    with np.errstate(all="ignore"):
+        num = q[:, formulas.numerator]
+        den = q[:, np.maximum(formulas.denominator, 0)][[0, 2, 1]]  # the low end takes the high denominator
+        ratio = np.where(den > 0.0, num / den, math.nan)
+        ratio[~np.isfinite(ratio)] = math.nan
+        trio: Floats = formulas.factor * np.where(formulas.denominator >= 0, ratio, num)
+    return trio
 
 
 def results(
@@ -128,38 +194,25 @@ def results(
     estimated block properties below it (columns.PROPERTY_BITS), `plant` the site's settings for
     the facility chain. `area`, given from the design's row layout, replaces the sum of the
     cabinets' footprints as the floor area, and is exact."""
-    plane, estimated = planes(s, counters, flags, area)
-    for p in range(3):
-        plane[p].update(work_out(plant, plane[p], p))
-    estimated = estimated_outputs(plant, estimated)
-
-    values: dict[str, float] = {}
-    low: dict[str, float] = {}
-    high: dict[str, float] = {}
-    marked: set[str] = set()
-    for metric in METRICS:
-        key, f, whole = metric.key, metric.formula, metric.unit.whole
-        den = f.denominator
-        if den is None:
-            trio = [f.factor * plane[p][f.numerator] for p in range(3)]
-        else:  # the low end of a ratio is the low numerator over the high denominator
-            trio = [
-                f.factor * _ratio(plane[0][f.numerator], plane[0][den]),
-                f.factor * _ratio(plane[1][f.numerator], plane[2][den]),
-                f.factor * _ratio(plane[2][f.numerator], plane[1][den]),
-            ]
-        values[key] = float(round(trio[0])) if whole and math.isfinite(trio[0]) else trio[0]
-        if not whole and not trio[1] == trio[0] == trio[2] and all(map(math.isfinite, trio)):
-            low[key], high[key] = min(trio), max(trio)
-        if f.numerator in estimated or den in estimated:
-            marked.add(key)
-    unsupported = {p: round(plane[0][f"chips_without_{p}_tflops"]) for p in PRECISION_NAMES}
-    unpublished = {
-        name.removeprefix("chips_unpublished_"): round(v)
-        for name, v in plane[0].items()
-        if name.startswith("chips_unpublished_") and v > 0
-    }
-    return Results(values, low, high, frozenset(marked), unsupported, unpublished)
+    q = quantities(s, counters, area, plant)
+    estimated = estimated_outputs(plant, estimated_names(s, flags, area))
+    trio = metric_trios(q)
+    value = trio[0]
+    finite = np.isfinite(trio).all(axis=0)
+    whole = FORMULAS.whole
+    with np.errstate(invalid="ignore"):
+        value = np.where(whole & np.isfinite(value), np.rint(value) + 0.0, value)
+        ranged = ~whole & finite & ~((trio[1] == trio[0]) & (trio[0] == trio[2]))
+    values = dict(zip(_KEYS, value.tolist(), strict=True))
+    lows, highs = trio.min(axis=0).tolist(), trio.max(axis=0).tolist()
+    low = {_KEYS[i]: lows[i] for i in np.flatnonzero(ranged)}
+    high = {_KEYS[i]: highs[i] for i in np.flatnonzero(ranged)}
+    marked = frozenset(
+        key for key, inputs in zip(_KEYS, _INPUTS, strict=True) if any(name in estimated for name in inputs)
+    )
+    unsupported = {p: round(float(q[0, i])) for p, i in _UNSUPPORTED.items()}
+    unpublished = {name: round(float(q[0, i])) for name, i in _UNPUBLISHED.items() if q[0, i] > 0}
+    return Results(values, low, high, marked, unsupported, unpublished)
 
 
 def row_results(

@@ -3,7 +3,9 @@ is a dot product of a row's part weights with a per-part column, in three planes
 the low and high ends of estimate ranges.
 
 A column reads each part once, so the matrices for a design's parts are built once per packing
-and every node's sums are a few small matrix products.
+and every node's sums are a few small matrix products. Each sum adds its terms in part order,
+one after another (never pairwise or in SIMD lanes), so that a compiled loop over the parts (the
+sweep kernel's) gives the same bits.
 """
 
 from __future__ import annotations
@@ -143,6 +145,9 @@ COLUMNS: tuple[Column, ...] = (
     *(Column(f"chips_stating_{figure}", "count", _state(figure, "value")) for figure in SPARSE.values()),
 )
 INDEX = {column.name: k for k, column in enumerate(COLUMNS)}
+WEIGHTS = ("count", "power", "overhead")
+# Which weight each column takes (an index into WEIGHTS).
+WEIGHT_OF = np.array([WEIGHTS.index(c.weight) for c in COLUMNS], dtype=np.int64)
 # Columns whose power weights carry the blocks' overheads: an estimated overhead taints them.
 OVERHEAD_WEIGHTED = frozenset(c.name for c in COLUMNS if c.weight != "count")
 
@@ -180,16 +185,24 @@ class Sums:
         return float(self.value[INDEX[name]])
 
 
+def in_part_order(terms: Floats) -> Floats:
+    """Column sums of (P, K) terms, each added in part order: ((t0 + t1) + t2) + ..."""
+    if terms.shape[0] == 0:
+        return np.zeros(terms.shape[1])
+    total: Floats = np.add.accumulate(terms, axis=0)[-1]
+    return total
+
+
 def sums(matrix: PartMatrix, counts: Floats, powered: Floats, overhead_estimated: bool) -> Sums:
     """The columns for a row's part counts and power-weighted counts."""
-    weights = np.stack([counts, powered, powered - counts])  # (3, P): count, power, overhead
-    which = np.array([{"count": 0, "power": 1, "overhead": 2}[c.weight] for c in COLUMNS])
-    w = weights[which]  # (K, P)
-    value = np.einsum("kp,pk->k", w, matrix.value)
-    low = np.einsum("kp,pk->k", w, matrix.low)
-    high = np.einsum("kp,pk->k", w, matrix.high)
-    present = w.T > 0  # (P, K)
-    estimated = (present & matrix.estimated).any(axis=0)
+    weights = np.stack([counts, powered, powered - counts], axis=1)  # (P, 3): count, power, overhead
+    w = weights[:, WEIGHT_OF]  # (P, K)
+    with np.errstate(over="ignore", invalid="ignore"):  # absurd figures overflow: refused later
+        value = in_part_order(w * matrix.value)
+        low = in_part_order(w * matrix.low)
+        high = in_part_order(w * matrix.high)
+    present = w > 0  # (P, K)
+    estimated: npt.NDArray[np.bool_] = np.asarray((present & matrix.estimated).any(axis=0))
     if overhead_estimated:
         estimated |= np.array([c.name in OVERHEAD_WEIGHTED for c in COLUMNS])
     return Sums(value, low, high, estimated)

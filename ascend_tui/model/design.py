@@ -115,7 +115,8 @@ class CustomPart:
 @dataclass(frozen=True, slots=True)
 class FloorLayout:
     """Cabinets stood in rows on a hall floor; when a design has one, its floor area follows
-    from the rows (cabinet fronts plus one aisle per row) instead of the cabinets' footprints."""
+    from the rows (rows × row length × (cabinet depth + aisle), worked out by the engine's
+    `kernels.floor_area`) instead of the cabinets' footprints."""
 
     cabinets_per_row: int = 16
     cabinet_width_m: float = 0.6
@@ -124,11 +125,6 @@ class FloorLayout:
 
     def rows(self, cabinets: int) -> int:
         return -(-cabinets // self.cabinets_per_row)
-
-    def area_m2(self, cabinets: int) -> float:
-        """Rows × row length × (cabinet depth + aisle)."""
-        row_length = self.cabinets_per_row * self.cabinet_width_m
-        return self.rows(cabinets) * row_length * (self.cabinet_depth_m + self.aisle_m)
 
 
 @dataclass(frozen=True, slots=True)
