@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ascend_tui.model.problems import DesignError, Problem
-from ascend_tui.model.text import quoted, visible
+from ascend_tui.model.text import visible
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ascend_tui.model.design import Design, NodePath
+    from ascend_tui.model.design import Design
     from ascend_tui.model.figures import Figure
     from ascend_tui.model.metrics import Metric
 
@@ -528,56 +528,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def block_names(text: str) -> list[str]:
-    """The names in a block argument: split at each `/`, where `\\/` is a `/` inside a name and
-    `\\\\` a backslash."""
-    names, name, chars = [], [], iter(text)
-    for char in chars:
-        if char == "\\":
-            name.append(next(chars, "\\"))
-        elif char == "/":
-            names.append("".join(name))
-            name = []
-        else:
-            name.append(char)
-    return [*names, "".join(name)]
-
-
-def _escaped(name: str) -> str:
-    return name.replace("\\", "\\\\").replace("/", "\\/")
-
-
-def find_block(design: Design, name: str) -> NodePath:
-    """The path of the block that `name` names: its own name, or the names on its path joined
-    with / (the last ones suffice). A name containing / matches whole, or with each / written as
-    \\/. DesignError lists the candidates when the name is missing or matches more than one."""
-    from ascend_tui.model.design import Block, children, walk
-
-    wanted = block_names(name)
-    blocks = [p for p, n in walk(design) if isinstance(n, Block)]
-
-    def names(path: NodePath) -> list[str]:
-        node, out = design.root, [design.root.name]
-        for i in path:
-            node = children(node)[i]  # type: ignore[assignment]
-            out.append(node.name)
-        return out
-
-    found = [p for p in blocks if names(p)[-len(wanted) :] == wanted or names(p)[-1] == name]
-    if len(found) == 1:
-        return found[0]
-    known = sorted({"/".join(_escaped(n) for n in names(p)) for p in blocks})
-    if found:
-        why = "matches more than one block; write a / inside a name as \\/, or give more of its path"
-    else:
-        why = "names no block"
-    raise DesignError([Problem("", f"{quoted(name)} {why}; use one of: {', '.join(known[:12])}")])
-
-
 def cmd_scale(args: argparse.Namespace) -> int:
     from ascend_tui.engine.planning import plan_count
     from ascend_tui.model import presets
-    from ascend_tui.model.design import describe_path
+    from ascend_tui.model.design import describe_path, find_block
     from ascend_tui.model.metrics import TARGETS, scalable
 
     design = presets.load(args.design)

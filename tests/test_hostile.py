@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from ascend_tui.cli import find_block, main
+from ascend_tui.cli import main
 from ascend_tui.engine.evaluate import evaluate
 from ascend_tui.engine.planning import plan_count
 from ascend_tui.model.catalog import Figure
-from ascend_tui.model.design import CustomPart, Design
+from ascend_tui.model.design import CustomPart, Design, find_block
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.toml_format import load_design, parse_design
 

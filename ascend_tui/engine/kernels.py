@@ -912,6 +912,102 @@ def _add_row(c_slot: int, p_slot: int, times: float, rows: Floats, flags: Ints, 
     flags[p_slot] |= flags[c_slot]
 
 
+@helper
+def _run_tree(
+    parent: Ints,
+    count: Ints,
+    slot: Ints,
+    kind: Ints,
+    scaleup: Ints,
+    role: Ints,
+    leaf_start: Ints,
+    leaf_end: Ints,
+    kid_start: Ints,
+    kid_end: Ints,
+    fabric_start: Ints,
+    fabric_end: Ints,
+    bits: Ints,
+    props: Floats,
+    kids: Ints,
+    leaf_part: Ints,
+    leaf_count: Ints,
+    part_info: Floats,
+    fabrics: Floats,
+    rows: Floats,
+    flags: Ints,
+    fabric_out: Floats,
+    scratch: Floats,
+) -> None:
+    """Fill `rows`, `flags` and `fabric_out` (overwritten) for the whole tree."""
+    rows[:, :] = 0.0
+    flags[:] = 0
+    parts = part_info.shape[1]
+    for i in range(parent.shape[0]):
+        p = parent[i]
+        if slot[i] < 0:
+            _add_parts_only(
+                i, slot[p], float(count[i]), kind, scaleup, role, leaf_start, leaf_end, bits, props,
+                leaf_part, leaf_count, part_info, rows, flags, scratch,
+            )  # fmt: skip
+            continue
+        _finish(
+            i, kind, scaleup, role, slot, leaf_start, leaf_end, fabric_start, fabric_end, bits,
+            props, leaf_part, leaf_count, part_info, fabrics, rows, flags, fabric_out, scratch,
+        )  # fmt: skip
+        if p >= 0:
+            _add_row(slot[i], slot[p], float(count[i]), rows, flags, parts)
+
+
+@helper
+def _rerun_blocks(
+    parent: Ints,
+    count: Ints,
+    slot: Ints,
+    kind: Ints,
+    scaleup: Ints,
+    role: Ints,
+    leaf_start: Ints,
+    leaf_end: Ints,
+    kid_start: Ints,
+    kid_end: Ints,
+    fabric_start: Ints,
+    fabric_end: Ints,
+    bits: Ints,
+    props: Floats,
+    kids: Ints,
+    leaf_part: Ints,
+    leaf_count: Ints,
+    part_info: Floats,
+    fabrics: Floats,
+    rows: Floats,
+    flags: Ints,
+    fabric_out: Floats,
+    blocks: Ints,
+    scratch: Floats,
+) -> None:
+    """Recompute the rows of `blocks` (blocks with a slot, children before parents) from their
+    children's rows and parts, as `_run_tree` would."""
+    parts = part_info.shape[1]
+    for b in range(blocks.shape[0]):
+        i = blocks[b]
+        s = slot[i]
+        rows[s, :] = 0.0
+        flags[s] = 0
+        for k in range(kid_start[i], kid_end[i]):
+            c = kids[k]
+            if slot[c] < 0:
+                _add_parts_only(
+                    c, s, float(count[c]), kind, scaleup, role, leaf_start, leaf_end, bits, props,
+                    leaf_part, leaf_count, part_info, rows, flags, scratch,
+                )  # fmt: skip
+            else:
+                _add_row(slot[c], s, float(count[c]), rows, flags, parts)
+        _finish(
+            i, kind, scaleup, role, slot, leaf_start, leaf_end, fabric_start, fabric_end, bits,
+            props, leaf_part, leaf_count, part_info, fabrics, rows, flags, fabric_out, scratch,
+        )  # fmt: skip
+
+
 @kernel(f"void({TREE_SIGNATURE})")
 def accumulate(
     parent: Ints,
@@ -938,24 +1034,11 @@ def accumulate(
     fabric_out: Floats,
 ) -> None:
     """Fill `rows`, `flags` and `fabric_out` (overwritten) for the whole tree."""
-    rows[:, :] = 0.0
-    flags[:] = 0
-    parts = part_info.shape[1]
-    scratch = np.empty(SCRATCH)
-    for i in range(parent.shape[0]):
-        p = parent[i]
-        if slot[i] < 0:
-            _add_parts_only(
-                i, slot[p], float(count[i]), kind, scaleup, role, leaf_start, leaf_end, bits, props,
-                leaf_part, leaf_count, part_info, rows, flags, scratch,
-            )  # fmt: skip
-            continue
-        _finish(
-            i, kind, scaleup, role, slot, leaf_start, leaf_end, fabric_start, fabric_end, bits,
-            props, leaf_part, leaf_count, part_info, fabrics, rows, flags, fabric_out, scratch,
-        )  # fmt: skip
-        if p >= 0:
-            _add_row(slot[i], slot[p], float(count[i]), rows, flags, parts)
+    _run_tree(
+        parent, count, slot, kind, scaleup, role, leaf_start, leaf_end, kid_start, kid_end, fabric_start,
+        fabric_end, bits, props, kids, leaf_part, leaf_count, part_info, fabrics, rows, flags, fabric_out,
+        np.empty(SCRATCH),
+    )  # fmt: skip
 
 
 @kernel(f"void({TREE_SIGNATURE}, int64[::1])")
@@ -986,26 +1069,11 @@ def recompute(
 ) -> None:
     """Recompute the rows of `blocks` (blocks with a slot, children before parents) from their
     children's rows and parts, as `accumulate` would."""
-    parts = part_info.shape[1]
-    scratch = np.empty(SCRATCH)
-    for b in range(blocks.shape[0]):
-        i = blocks[b]
-        s = slot[i]
-        rows[s, :] = 0.0
-        flags[s] = 0
-        for k in range(kid_start[i], kid_end[i]):
-            c = kids[k]
-            if slot[c] < 0:
-                _add_parts_only(
-                    c, s, float(count[c]), kind, scaleup, role, leaf_start, leaf_end, bits, props,
-                    leaf_part, leaf_count, part_info, rows, flags, scratch,
-                )  # fmt: skip
-            else:
-                _add_row(slot[c], s, float(count[c]), rows, flags, parts)
-        _finish(
-            i, kind, scaleup, role, slot, leaf_start, leaf_end, fabric_start, fabric_end, bits,
-            props, leaf_part, leaf_count, part_info, fabrics, rows, flags, fabric_out, scratch,
-        )  # fmt: skip
+    _rerun_blocks(
+        parent, count, slot, kind, scaleup, role, leaf_start, leaf_end, kid_start, kid_end, fabric_start,
+        fabric_end, bits, props, kids, leaf_part, leaf_count, part_info, fabrics, rows, flags, fabric_out,
+        blocks, np.empty(SCRATCH),
+    )  # fmt: skip
 
 
 @kernel(f"void({TREE_SIGNATURE}, int64[::1], float64[:, ::1], int64[::1])")
