@@ -22,7 +22,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from ascend_tui.engine.jit import helper, kernel
+from ascend_tui.engine.jit import helper, kernel, prange
 from ascend_tui.model.facility import HOURS_PER_YEAR
 
 Floats = npt.NDArray[np.float64]
@@ -1074,6 +1074,282 @@ def recompute(
         fabric_end, bits, props, kids, leaf_part, leaf_count, part_info, fabrics, rows, flags, fabric_out,
         blocks, np.empty(SCRATCH),
     )  # fmt: skip
+
+
+# What a sweep axis sets in the packed arrays: a block's count, a part entry's count, columns of
+# a block's properties, a fabric parameter, a facility setting (its three planes), or a part's
+# figures (a swap: its column of part_info and its row of the part matrix).
+AXIS_COUNT, AXIS_PART, AXIS_PROPERTY, AXIS_FABRIC, AXIS_FACILITY, AXIS_SWAP = range(6)
+# Places in a plane's vector of quantities (engine/results.py QUANTITIES) the sweep needs.
+P_CABINETS, P_FOOTPRINT, P_AREA, P_CHAIN = range(4)
+# A row layout: whether there is one, cabinets per row, cabinet width and depth, aisle.
+FLOOR_PARAMS = 5
+EXACT = 2.0**53  # float64 counts are exact up to here
+
+SWEEP_SIGNATURE = (
+    f"void({TREE_SIGNATURE}, "
+    "float64[:, ::1], int64[::1], int64[::1], "  # matrix (P, K), weight of each column, columns needed
+    "int64[::1], int64[::1], int64[::1], "  # counter source, chain inputs, places
+    "float64[:, ::1], int64, float64, float64[::1], float64[::1], int64, "  # plant, floor, chain needed
+    "int64[::1], int64[::1], int64[::1], int64[::1], int64[::1], float64[:, ::1], "  # axes
+    "float64[:, ::1], float64[:, ::1], int64[::1], int64[::1], "  # swap options; rows to redo, every row
+    "int64[::1], int64[::1], float64[::1], int64[::1], "  # metrics: numerator, denominator, factor, whole
+    "int64[::1], float64[::1], float64[::1], int64[::1], int64[::1], "  # limits; counted quantities
+    "int64, int64, float64[:, ::1], int64[::1])"  # first variant, threads, outputs
+)
+
+
+@kernel(SWEEP_SIGNATURE, parallel=True)
+def sweep(
+    parent: Ints,
+    count: Ints,
+    slot: Ints,
+    kind: Ints,
+    scaleup: Ints,
+    role: Ints,
+    leaf_start: Ints,
+    leaf_end: Ints,
+    kid_start: Ints,
+    kid_end: Ints,
+    fabric_start: Ints,
+    fabric_end: Ints,
+    bits: Ints,
+    props: Floats,
+    kids: Ints,
+    leaf_part: Ints,
+    leaf_count: Ints,
+    part_info: Floats,
+    fabrics: Floats,
+    rows: Floats,
+    flags: Ints,
+    fabric_out: Floats,
+    matrix: Floats,
+    weight_of: Ints,
+    needed: Ints,
+    counter_source: Ints,
+    chain_inputs: Ints,
+    places: Ints,
+    settings: Floats,
+    redundancy: int,
+    stated_pue: float,
+    cdu: Floats,
+    floor: Floats,
+    chain_needed: int,
+    axis_kind: Ints,
+    axis_target: Ints,
+    axis_param: Ints,
+    axis_span: Ints,
+    axis_size: Ints,
+    axis_values: Floats,
+    swap_info: Floats,
+    swap_matrix: Floats,
+    dirty: Ints,
+    every_row: Ints,
+    metric_num: Ints,
+    metric_den: Ints,
+    metric_factor: Floats,
+    metric_whole: Ints,
+    limit_metric: Ints,
+    limit_scale: Floats,
+    limit_goal: Floats,
+    limit_at_least: Ints,
+    counted: Ints,
+    first: int,
+    threads: int,
+    values: Floats,
+    feasible: Ints,
+) -> None:
+    """Evaluate variants `first`, `first + 1`, ... of a sweep (as many as `values` has rows):
+    for each, the metrics asked for (`values`, in the order of metric_*) as the design's totals
+    give them, and whether it is feasible (`feasible`: every limit met, every count exact, no
+    figure infinite).
+
+    Variant i takes the value of each axis like the digits of a number, the last axis fastest.
+    Each of `threads` threads works through its own run of variants with its own copy of the
+    arrays, which hold the base design (`rows` from a full run of it); an axis whose value
+    changes writes its place in them, and the rows then needed are recomputed with the same
+    helpers as a full run, children before parents: `dirty`, the rows above what the axes
+    change, or after a swap `every_row` (every block with a row, in post-order, which adds each
+    row's terms in a full run's order). So each variant's figures are bit for bit those of
+    evaluating its design."""
+    n = values.shape[0]
+    axes = axis_size.shape[0]
+    parts = part_info.shape[1]
+    columns = matrix.shape[1]
+    base = 2 * parts
+    root = parent.shape[0] - 1
+    summed = len(SUMMED)
+    counters_at = counter_source.shape[0]
+    per_thread = (n + threads - 1) // threads
+    for t in prange(threads):
+        lo = t * per_thread
+        hi = min(n, lo + per_thread)
+        if lo >= hi:
+            continue
+        my_count = count.copy()
+        my_leaf_count = leaf_count.copy()
+        my_props = props.copy()
+        my_info = part_info.copy()
+        my_fabrics = fabrics.copy()
+        my_matrix = matrix.copy()
+        my_settings = settings.copy()
+        my_rows = rows.copy()
+        my_flags = flags.copy()
+        my_fabric_out = fabric_out.copy()
+        scratch = np.empty(SCRATCH)
+        digits = np.full(axes, -1, dtype=np.int64)  # the values the arrays hold
+        next_digits = np.zeros(axes, dtype=np.int64)
+        counts = np.empty(parts)
+        powered = np.empty(parts)
+        counters = np.empty(rows.shape[1] - base)
+        q = np.zeros(places[P_CHAIN] + len(CHAIN_OUTPUTS))
+        chain_in = np.empty(chain_inputs.shape[0])
+        chain_out = np.empty(len(CHAIN_OUTPUTS))
+        # The digits of the first variant; each next variant adds one to the last digit.
+        index = first + lo
+        for a in range(axes - 1, -1, -1):
+            next_digits[a] = index % axis_size[a]
+            index //= axis_size[a]
+        tree_changed = True
+        for j in range(lo, hi):
+            if j > lo:
+                a = axes - 1
+                while a >= 0:
+                    next_digits[a] += 1
+                    if next_digits[a] < axis_size[a]:
+                        break
+                    next_digits[a] = 0
+                    a -= 1
+            whole_tree = False
+            some_rows = False
+            for a in range(axes):
+                d = next_digits[a]
+                if d == digits[a]:
+                    continue
+                digits[a] = d
+                v = axis_values[a, d]
+                target = axis_target[a]
+                what = axis_kind[a]
+                if what == AXIS_COUNT:
+                    my_count[target] = int(v)
+                    some_rows = True
+                elif what == AXIS_PART:
+                    my_leaf_count[target] = int(v)
+                    some_rows = True
+                elif what == AXIS_PROPERTY:
+                    for c in range(axis_span[a]):
+                        my_props[target, axis_param[a] + c] = v
+                    some_rows = True
+                elif what == AXIS_FABRIC:
+                    my_fabrics[target, axis_param[a]] = v
+                    some_rows = True
+                elif what == AXIS_FACILITY:
+                    for c in range(3):
+                        my_settings[target, c] = v
+                else:  # a swap: the part's figures become the option's
+                    option = int(v)
+                    for r in range(PART_INFO):
+                        my_info[r, target] = swap_info[option, r]
+                    for k in range(columns):
+                        my_matrix[target, k] = swap_matrix[option, k]
+                    whole_tree = True
+            if whole_tree or some_rows:
+                _rerun_blocks(
+                    parent, my_count, slot, kind, scaleup, role, leaf_start, leaf_end, kid_start, kid_end,
+                    fabric_start, fabric_end, bits, my_props, kids, leaf_part, my_leaf_count, my_info,
+                    my_fabrics, my_rows, my_flags, my_fabric_out, every_row if whole_tree else dirty, scratch,
+                )  # fmt: skip
+            tree_changed = tree_changed or whole_tree or some_rows
+            if tree_changed:  # the totals' sums and counters, as engine/results.py works them out
+                tree_changed = False
+                row = my_rows[slot[root]]
+                times = float(my_count[root])
+                for p in range(parts):
+                    counts[p] = row[p] * times
+                    powered[p] = row[parts + p] * times
+                for c in range(counters.shape[0]):
+                    counters[c] = row[base + c] * times if c < summed else row[base + c]
+                for i in range(counters_at):
+                    q[i] = counters[counter_source[i]]
+                for k in range(columns):
+                    if needed[k] == 0:
+                        continue
+                    w = weight_of[k]
+                    total = 0.0
+                    for p in range(parts):
+                        weight = counts[p] if w == 0 else powered[p] if w == 1 else powered[p] - counts[p]
+                        total += weight * my_matrix[p, k]
+                    q[counters_at + k] = total
+            if floor[0] > 0.0:
+                q[places[P_AREA]] = floor_area(
+                    q[places[P_CABINETS]], int(floor[1]), floor[2], floor[3], floor[4]
+                )
+            else:
+                q[places[P_AREA]] = q[places[P_FOOTPRINT]]
+            if chain_needed:
+                for i in range(chain_inputs.shape[0]):
+                    chain_in[i] = q[chain_inputs[i]]
+                work_out(my_settings, redundancy, stated_pue, cdu, chain_in, 0, chain_out)
+                for c in range(chain_out.shape[0]):
+                    q[places[P_CHAIN] + c] = chain_out[c]
+            ok = True
+            for i in range(counted.shape[0]):
+                if not q[counted[i]] <= EXACT:
+                    ok = False
+            for m in range(metric_num.shape[0]):
+                num = q[metric_num[m]]
+                if metric_den[m] < 0:
+                    v = metric_factor[m] * num
+                else:
+                    den = q[metric_den[m]]
+                    ratio = num / den if den > 0.0 else math.nan
+                    if not math.isfinite(ratio):
+                        ratio = math.nan
+                    v = metric_factor[m] * ratio
+                if metric_whole[m] != 0 and math.isfinite(v):
+                    v = np.rint(v) + 0.0
+                if math.isinf(v):
+                    ok = False
+                values[j, m] = v
+            for li in range(limit_metric.shape[0]):
+                got = values[j, limit_metric[li]] * limit_scale[li]
+                met = got >= limit_goal[li] if limit_at_least[li] != 0 else got <= limit_goal[li]
+                if not met:
+                    ok = False
+            feasible[j] = 1 if ok else 0
+
+
+@kernel("void(float64[:, ::1], int64[::1])")
+def pareto(objectives: Floats, front: Ints) -> None:
+    """Mark in `front` (1 or 0) the rows of `objectives` (to minimise, sorted lexicographically)
+    that no other row dominates: no other is at least as good in every objective and better in
+    one. Of rows that are equal, the first is kept."""
+    n, k = objectives.shape
+    kept = np.empty(n, dtype=np.int64)
+    size = 0
+    best = math.inf
+    for i in range(n):
+        front[i] = 0
+        if k == 2:  # sorted by the first: dominated unless it beats every earlier second
+            if objectives[i, 1] < best:
+                best = objectives[i, 1]
+                front[i] = 1
+            continue
+        dominated = False
+        for f in range(size):
+            e = kept[f]
+            no_worse = True
+            for c in range(k):
+                if objectives[e, c] > objectives[i, c]:
+                    no_worse = False
+                    break
+            if no_worse:  # an earlier row in lexicographic order, no worse anywhere: it dominates or equals
+                dominated = True
+                break
+        if not dominated:
+            kept[size] = i
+            size += 1
+            front[i] = 1
 
 
 @kernel(f"void({TREE_SIGNATURE}, int64[::1], float64[:, ::1], int64[::1])")

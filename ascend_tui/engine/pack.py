@@ -317,6 +317,21 @@ class _Fabrics:
         return [p[key] for key in k.FABRIC_PARAMS]
 
 
+def part_info(part: Part) -> Floats:
+    """A typed part's column of the kernels' per-part array (kernels.PART_INFO rows)."""
+    info = np.zeros(k.PART_INFO)
+    info[k.PART_POWER] = part.value("power_w")
+    info[k.PART_POWER_LOW], info[k.PART_POWER_HIGH] = part.bounds("power_w")
+    info[k.PART_CHIP] = 1.0 if part.kind == "accelerator" else 0.0
+    info[k.PART_SCALEUP] = part.value("scaleup_gbps")
+    info[k.PART_SCALEUP_LOW], info[k.PART_SCALEUP_HIGH] = part.bounds("scaleup_gbps")
+    info[k.PART_WEIGHT] = part.value("weight_kg")
+    info[k.PART_WEIGHT_LOW], info[k.PART_WEIGHT_HIGH] = part.bounds("weight_kg")
+    if part.kind == "nic":
+        info[k.PART_NIC_PORTS] = part.value("ports") if "ports" in part.figures else 1.0
+    return info
+
+
 def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesign:
     """Arrays for a checked design; `parts` resolves every part id the design uses. A fabric that
     cannot be built as stated (NIC speeds a switch cannot serve) raises DesignError."""
@@ -387,15 +402,7 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
 
     info = np.zeros((k.PART_INFO, len(used)))
     for q, part in enumerate(used):
-        info[k.PART_POWER, q] = part.value("power_w")
-        info[k.PART_POWER_LOW, q], info[k.PART_POWER_HIGH, q] = part.bounds("power_w")
-        info[k.PART_CHIP, q] = 1.0 if part.kind == "accelerator" else 0.0
-        info[k.PART_SCALEUP, q] = part.value("scaleup_gbps")
-        info[k.PART_SCALEUP_LOW, q], info[k.PART_SCALEUP_HIGH, q] = part.bounds("scaleup_gbps")
-        info[k.PART_WEIGHT, q] = part.value("weight_kg")
-        info[k.PART_WEIGHT_LOW, q], info[k.PART_WEIGHT_HIGH, q] = part.bounds("weight_kg")
-        if part.kind == "nic":
-            info[k.PART_NIC_PORTS, q] = part.value("ports") if "ports" in part.figures else 1.0
+        info[:, q] = part_info(part)
     for q, label in enumerate(derived):
         if label and used[q].kind == "nic":
             info[k.PART_NIC_PORTS, q] = 0.0  # derived NICs are counted as endpoints by their fabric
