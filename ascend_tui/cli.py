@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ascend_tui.model.figures import Figure
     from ascend_tui.model.metrics import Metric
 
-COMMANDS = ("eval", "presets", "parts", "bom", "export", "compare", "scale", "metrics")
+COMMANDS = ("eval", "presets", "parts", "bom", "export", "compare", "scale", "sweep", "metrics")
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_TARGETS_MISSED = 0, 1, 2, 3
 # The version of every JSON output's shape; raise it when a key changes meaning or goes away.
 JSON_SCHEMA = 1
@@ -134,6 +134,18 @@ def _command_parser() -> argparse.ArgumentParser:
     keys = ", ".join(k for k, t in TARGETS.items() if scalable(t))
     p.add_argument("goal", help=f"KEY=VALUE with KEY one of {keys}")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p = command(
+        "sweep",
+        "evaluate every variant a sweep spec describes and print the Pareto front",
+        "ascend-tui sweep examples/sweep-atlas-950-superpod.toml --json",
+    )
+    p.add_argument("spec", help="a sweep spec (TOML; see examples/sweep-atlas-950-superpod.toml)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON")
+    out.add_argument("--csv", action="store_true", help="print CSV (one line per variant on the front)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster at ADDRESS")
+    where.add_argument("--workers", type=int, metavar="N", help="run on a local Dask cluster of N processes")
     p = command(
         "metrics",
         "list every metric: key (as in JSON), label, unit, targets and meaning",
@@ -570,6 +582,48 @@ def cmd_scale(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from ascend_tui.engine.sweep import dask_chunk, dask_client, prepare, run_sweep
+    from ascend_tui.model import presets
+    from ascend_tui.model.sweep import load_spec
+
+    spec = load_spec(args.spec)
+    if args.workers is not None and args.workers < 1:
+        raise DesignError([Problem("", "--workers must be at least 1")])
+    design = presets.load(spec.design_path())
+    try:
+        plan = prepare(spec, design)
+    except DesignError as error:
+        raise error.located(args.spec) from None
+    if args.scheduler or args.workers:
+        with dask_client(args.scheduler, args.workers) as client:
+            workers = len(client.scheduler_info().get("workers", {})) or 1
+            result = run_sweep(plan, client, dask_chunk(plan.variants, workers))
+    else:
+        result = run_sweep(plan)
+    if args.json:
+        _print_json(
+            {"design": design.name, "spec": args.spec, "limits": dict(spec.limits), **result.as_dict()}
+        )
+        return EXIT_OK
+    if args.csv:
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["variant", *result.axes, *(key for key, _ in result.objectives)])
+        for point in result.front:
+            parameters = [visible(v) if isinstance(v, str) else v for v in point.parameters.values()]
+            writer.writerow([point.variant, *parameters, *point.objectives.values()])
+        return EXIT_OK
+    from ascend_tui.report import sweep_table
+
+    console = _console()
+    console.print(sweep_table(result, design.name))
+    rate = result.tried / result.seconds if result.seconds > 0 else 0.0
+    console.print(f"[dim]{result.seconds:.2f} s, {rate:,.0f} variants a second[/]")
+    return EXIT_OK
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
     from ascend_tui.model.metrics import METRICS
     from ascend_tui.report import metrics_markdown, metrics_reference
@@ -616,6 +670,7 @@ HANDLERS = {
     "export": cmd_export,
     "compare": cmd_compare,
     "scale": cmd_scale,
+    "sweep": cmd_sweep,
     "metrics": cmd_metrics,
 }
 

@@ -5,6 +5,7 @@ Labels, units and target names come from the metric registry (`model/metrics.py`
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -15,6 +16,9 @@ from ascend_tui.model.catalog import FIGURES, Part
 from ascend_tui.model.facility import SETTINGS, Site
 from ascend_tui.model.metrics import BY_KEY, METRICS, TARGETS, Metric, Unit, metric_of
 from ascend_tui.model.text import visible
+
+if TYPE_CHECKING:
+    from ascend_tui.engine.sweep import SweepResult
 
 
 def _step(value: float, unit: Unit) -> int:
@@ -218,6 +222,44 @@ def describe_plan(plan: ScalePlan) -> Table | Text:
     table.add_column("with that count", justify="right")
     for key in PLAN_FIGURES:
         table.add_row(BY_KEY[key].label, show(plan.before, key), show(plan.after, key))
+    return table
+
+
+def _parameter(value: float | int | str) -> str:
+    """An axis value: a part id as it is, a number with thousands separators."""
+    if isinstance(value, str):
+        return value
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.6g}"
+
+
+def sweep_table(result: SweepResult, design: str, most: int = 40) -> Table:
+    """The front of a sweep, best first in its first objective: each variant's objectives and
+    the value of each axis (the first `most` variants)."""
+    title = Text(
+        visible(
+            f"{design}: {result.tried:,} variants tried, {result.feasible:,} meet the limits, "
+            f"{len(result.front):,} on the front"
+        ),
+        style="table.title",
+    )
+    table = Table(title=title)
+    table.add_column("variant", justify="right")
+    for key, goal in result.objectives:
+        table.add_column(f"{BY_KEY[key].short_label} ({goal})", justify="right")
+    for axis in result.axes:
+        table.add_column(Text(visible(axis)), justify="right", overflow="fold")
+    for point in result.front[:most]:
+        cells = [f"{point.variant:,}"]
+        cells += [format_value(BY_KEY[key], point.objectives[key]) for key, _ in result.objectives]
+        cells += [
+            value if isinstance(value, str) else f"{value:,}" if isinstance(value, int) else f"{value:g}"
+            for value in point.parameters.values()
+        ]
+        table.add_row(*(Text(visible(c)) for c in cells))
+    if len(result.front) > most:
+        table.caption = (
+            f"and {len(result.front) - most:,} more on the front (--json or --csv lists every one)"
+        )
     return table
 
 

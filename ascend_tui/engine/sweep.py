@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -417,3 +418,30 @@ def run_sweep(
         tuple(a.label for a in plan.axes),
         time.perf_counter() - start,
     )
+
+
+@contextmanager
+def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
+    """A dask.distributed Client: of the cluster whose scheduler is at `scheduler`, or of a
+    local cluster of `workers` processes started here (and stopped after). DesignError when the
+    optional `cluster` extra is not installed."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        why = "running a sweep on Dask needs the cluster extra: pip install 'ascend-tui[cluster]'"
+        raise DesignError([Problem("", why)]) from None
+    if scheduler is not None:
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+            yield client
+        return
+    local = LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    with local as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
+        yield client
+
+
+def dask_chunk(variants: int, workers: int) -> int:
+    """Variants per task on a cluster: a few tasks per worker, so that a slow one does not hold
+    the others up, and none so small that scheduling it costs more than running it."""
+    return max(1 << 16, -(-variants // (4 * max(1, workers))))

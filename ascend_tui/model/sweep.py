@@ -135,8 +135,9 @@ class SweepSpec:
         return self.design
 
 
-def _numbers(raw: Mapping[str, Any], where: str, whole: bool) -> tuple[list[float], list[Problem]]:
-    """An axis' values: a list, or `from`, `to` and `step` (both ends included)."""
+def _numbers(raw: Mapping[str, Any], where: str, whole: str) -> tuple[list[float], list[Problem]]:
+    """An axis' values: a list, or `from`, `to` and `step` (both ends included); `whole` names
+    what must be a whole number of at least 1 (or is empty)."""
     problems: list[Problem] = []
 
     def fail(why: str) -> tuple[list[float], list[Problem]]:
@@ -166,9 +167,9 @@ def _numbers(raw: Mapping[str, Any], where: str, whole: bool) -> tuple[list[floa
     if whole:
         for v in out:
             why = (
-                check_count(int(v), "a value")
+                check_count(int(v), whole)
                 if v == int(v)
-                else f"a value must be a whole number, got {v:g}"
+                else f"{whole} must be a whole number, got {v:g}"
             )
             if why:
                 problems.append(Problem(where, why))
@@ -270,7 +271,7 @@ def _axis(raw: Mapping[str, Any], where: str) -> tuple[Axis | None, list[Problem
                 Problem(where, f"unknown facility setting {quoted(name)}; {did_you_mean(name, SETTING)}")
             ]
         setting = SETTING[name]
-        values, problems = _numbers(raw, where, setting.whole)
+        values, problems = _numbers(raw, where, name if setting.whole else "")
         for v in values:
             if not setting.minimum <= v <= setting.maximum:
                 bounds = f"{setting.minimum:g} and {setting.maximum:g} {setting.unit}"
@@ -304,7 +305,7 @@ def _axis(raw: Mapping[str, Any], where: str) -> tuple[Axis | None, list[Problem
             )
         ]
     whole = what in ("count", "part") or name.rpartition(".")[2] in WHOLE
-    values, problems = _numbers(raw, where, whole)
+    values, problems = _numbers(raw, where, name.rpartition(".")[2] if whole else "")
     if what == "property" or name.endswith("oversubscription"):
         if any(v < 0 for v in values):
             problems.append(Problem(where, f"{name} cannot be negative"))
