@@ -272,7 +272,8 @@ def test_spec_mistakes_are_refused_saying_where(change, message):
     ],
 )
 def test_axes_the_design_cannot_take_are_refused(vary, message):
-    text = f'sweep = 1\ndesign = "atlas-950-superpod"\n[objectives]\nfp8_pflops = "max"\ncapex_usd = "min"\n[[vary]]\n{vary}\n'
+    head = 'sweep = 1\ndesign = "atlas-950-superpod"\n[objectives]\nfp8_pflops = "max"\ncapex_usd = "min"\n'
+    text = f"{head}[[vary]]\n{vary}\n"
     spec = parse_spec(tomllib.loads(text))
     with pytest.raises(DesignError) as error:
         prepare(spec, presets.load(spec.design))
