@@ -166,11 +166,7 @@ def _numbers(raw: Mapping[str, Any], where: str, whole: str) -> tuple[list[float
         out = [first + i * step for i in range(n)]
     if whole:
         for v in out:
-            why = (
-                check_count(int(v), whole)
-                if v == int(v)
-                else f"{whole} must be a whole number, got {v:g}"
-            )
+            why = check_count(int(v), whole) if v == int(v) else f"{whole} must be a whole number, got {v:g}"
             if why:
                 problems.append(Problem(where, why))
                 break
