@@ -18,12 +18,12 @@ from ascend_tui.cli import main
 from ascend_tui.engine import kernels as k
 from ascend_tui.engine.evaluate import evaluate
 from ascend_tui.engine.planning import check_targets
-from ascend_tui.engine.sweep import evaluate_variants, front_of, prepare, run_sweep
+from ascend_tui.engine.sweep import evaluate_variants, front_of, plan_sweep, prepare, run_sweep
 from ascend_tui.model import presets
 from ascend_tui.model.catalog import load_catalog
-from ascend_tui.model.design import FloorLayout
+from ascend_tui.model.design import FloorLayout, replace_at
 from ascend_tui.model.problems import DesignError
-from ascend_tui.model.sweep import load_spec, parse_spec, place, variant_design
+from ascend_tui.model.sweep import Axis, Placed, load_spec, parse_spec, place, variant_design
 from ascend_tui.model.validate import resolve_parts
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sweep-atlas-950-superpod.toml"
@@ -130,6 +130,21 @@ def test_every_variant_of_a_superpod_sweep_equals_evaluating_its_design():
 
 def test_every_variant_of_a_cluster_sweep_with_a_row_layout_equals_evaluating_its_design():
     check_every_variant(CLUSTER, floor=FloorLayout(cabinets_per_row=6))
+
+
+def test_a_count_sweep_from_an_evaluation_equals_evaluating_each_count():
+    design = presets.load("atlas-950-supercluster")
+    evaluation = evaluate(design)
+    counts = (1.0, 32.0, 64.0, 100.0)
+    keys = ("fp8_pflops", "it_power_kw", "floor_area_m2", "tco_usd", "fp8_tflops_per_w")
+    placed = [Placed(Axis("count", "pod", "count", counts), (0,))]
+    values, feasible = evaluate_variants(plan_sweep(evaluation, placed, keys), 0, len(counts))
+    for count, row in zip(counts, values, strict=True):
+        changed = replace_at(design, (0,), lambda n, c=count: replace(n, count=int(c)))  # type: ignore[misc]
+        totals = evaluate(changed).totals()
+        assert row.tolist() == [totals[key] for key in keys]
+    assert feasible.tolist() == [1, 1, 1, 1]
+    assert evaluation.totals()["chips"] == 524288  # the sweep left the evaluation as it was
 
 
 def brute_front(objectives: np.ndarray, signs: np.ndarray) -> list[int]:

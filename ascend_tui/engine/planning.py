@@ -1,7 +1,8 @@
 """Planning against targets and limits: which are met, which node is responsible, how many
 building blocks reach a target or fit a budget, and how the figures grow with a count.
 
-Every answer is checked by evaluating the changed design, not only by the linear estimate.
+Every answer is checked by evaluating the changed design, not only by the linear estimate. How the
+figures move over many counts at once is a sweep (engine/sweep.py).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from ascend_tui.engine.evaluate import Evaluation, evaluate, run
+from ascend_tui.engine.evaluate import Evaluation, evaluate
 from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import Catalog, load_catalog
 from ascend_tui.model.design import Design, NodePath, PartCount, node_at, replace_at
@@ -232,14 +233,3 @@ def _boundary(ok: Callable[[int], bool], start: int, lowest: bool) -> int | None
         else:
             no = middle
     return yes
-
-
-def sweep(evaluation: Evaluation, path: NodePath, counts: list[int]) -> list[Results]:
-    """The design's totals with the node at `path` set to each count (the design is unchanged)."""
-    packed = replace(evaluation.packed, count=evaluation.packed.count.copy())  # others may hold the arrays
-    _, index = packed.locate(path)
-    out = []
-    for count in counts:
-        packed.count[index] = count
-        out.append(run(packed).totals())
-    return out

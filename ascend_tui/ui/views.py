@@ -19,14 +19,15 @@ from textual_plotext import PlotextPlot
 
 from ascend_tui.compare import Comparison, compare_table
 from ascend_tui.engine.evaluate import Evaluation
-from ascend_tui.engine.planning import ScalePlan, plan_count, sweep
-from ascend_tui.engine.results import Results
+from ascend_tui.engine.planning import ScalePlan, plan_count
+from ascend_tui.engine.sweep import evaluate_variants, plan_sweep
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import Block, Design, FloorLayout, NodePath, node_at, walk
 from ascend_tui.model.facility import REDUNDANCY, SETTINGS, Facility, SiteDefaults
 from ascend_tui.model.figures import Figure
 from ascend_tui.model.metrics import BY_KEY, TARGETS, Target, metric_of, scalable
 from ascend_tui.model.problems import DesignError
+from ascend_tui.model.sweep import Axis, Placed
 from ascend_tui.model.text import visible
 from ascend_tui.report import describe_plan, format_value, show
 from ascend_tui.ui.dialogs import FormDialog, parse_number
@@ -235,7 +236,7 @@ class ChartScreen(Screen[None]):
 
     BINDINGS = [Binding("escape,g", "app.pop_screen", "Back", id="chart.back")]
 
-    def __init__(self, label: str, counts: list[int], points: list[Results], current: int) -> None:
+    def __init__(self, label: str, counts: list[int], points: list[dict[str, float]], current: int) -> None:
         super().__init__()
         self.label, self.counts, self.points, self.current = label, counts, points, current
 
@@ -273,9 +274,16 @@ def chart_counts(current: int, points: int = 40) -> list[int]:
 
 
 def chart_for(evaluation: Evaluation, path: NodePath, label: str, current: int) -> ChartScreen:
-    """A chart of the design as the count of the node at `path` runs from 1 to twice its value."""
+    """A chart of the design as the count of the node at `path` runs from 1 to twice its value:
+    a sweep of that count (engine/sweep.py). Variants whose totals cannot be counted or computed
+    are left out."""
     counts = chart_counts(current)
-    return ChartScreen(label, counts, sweep(evaluation, path, counts), current)
+    keys = tuple(key for key, _, _ in CHART_SERIES)
+    placed = [Placed(Axis("count", label, "count", tuple(map(float, counts))), path)]
+    with evaluation.lock:
+        values, _ = evaluate_variants(plan_sweep(evaluation, placed, keys), 0, len(counts))
+    points = [dict(zip(keys, row, strict=True)) for row in values.tolist()]
+    return ChartScreen(label, counts, points, current)
 
 
 @dataclass(frozen=True)
