@@ -3,7 +3,6 @@ each figure with where it comes from."""
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -12,6 +11,7 @@ from typing import Any
 
 from ascend_tui.model.facility import SETTINGS, SiteDefaults, facility_problems, parse_facility
 from ascend_tui.model.figures import Figure, FigureSpec, Key, parse_figure
+from ascend_tui.model.files import loads as loads_toml
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.text import quoted
 
@@ -356,4 +356,4 @@ def _parse_change(
 def load_catalog() -> Catalog:
     """The catalog shipped with the package."""
     text = resources.files("ascend_tui.data").joinpath("catalog.toml").read_text(encoding="utf-8")
-    return parse_catalog(tomllib.loads(text), "catalog.toml")
+    return parse_catalog(loads_toml(text), "catalog.toml")

@@ -620,7 +620,7 @@ def design_text(
         return fresh  # an older format is rewritten as the current one
     try:
         before = design_to_toml(parse_design(original, resolve_use=resolve_use), folder)
-        recorded = tomllib.loads(original).get("catalog_version")
+        recorded = files.loads(original).get("catalog_version")
         before.pop("catalog_version")
         if recorded is not None:
             before["catalog_version"] = recorded
@@ -630,7 +630,7 @@ def design_text(
         kept = parse_design(text, resolve_use=resolve_use)
     except (DesignError, tomllib.TOMLDecodeError, TOMLKitError):
         return fresh
-    if kept != design or tomllib.loads(text).get("catalog_version") != load_catalog().version:
+    if kept != design or files.loads(text).get("catalog_version") != load_catalog().version:
         return fresh  # never save what does not read back as the design
     return text
 
