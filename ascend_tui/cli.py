@@ -210,15 +210,20 @@ def _note_catalog(design: Design) -> None:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from ascend_tui.engine.evaluate import evaluate
+    from ascend_tui.engine import companion
+    from ascend_tui.engine.evaluate import evaluate, run
     from ascend_tui.engine.planning import check_published, check_targets
     from ascend_tui.model import presets
+    from ascend_tui.model.catalog import load_catalog
     from ascend_tui.model.design import describe_path
 
-    design = presets.load(args.design)
+    opened = companion.load(args.design, load_catalog())  # a large design through its companion
+    design = opened.design
+    if opened.note:
+        print(f"ascend-tui: note: {visible(opened.note)}", file=sys.stderr)
     _note_catalog(design)
     try:
-        evaluation = evaluate(design)
+        evaluation = evaluate(design) if opened.packed is None else run(opened.packed)
     except DesignError as error:
         raise error.located(str(presets.resolve(args.design))) from None
     results = evaluation.totals()

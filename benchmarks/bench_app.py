@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_engine import explicit_layout
+from layouts import explicit_layout
 from common import table
 
 from ascend_tui.model.autosave import Autosave

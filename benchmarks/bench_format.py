@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bench_engine import explicit_layout
+from layouts import explicit_layout
 from common import median_seconds
 
 from ascend_tui.model import toml_format

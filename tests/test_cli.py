@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -253,6 +254,7 @@ def test_every_command_help_ends_with_an_example_that_works(capsys, tmp_path, mo
     example = lines[-1].strip().split()
     assert example[:2] == ["ascend-tui", command]
     monkeypatch.chdir(tmp_path)  # `export` writes its file here
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples", tmp_path / "examples")
     code, out, err = run_cli(capsys, *example[1:])
     assert code == 0, err
     assert out or command == "export"

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 
 from ascend_tui.engine.evaluate import Evaluation, check_totals, run
-from ascend_tui.engine.pack import pack
+from ascend_tui.engine.pack import PackedDesign, pack
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import Design, NodePath
 from ascend_tui.model.validate import resolve_parts
@@ -29,6 +29,7 @@ class Job:
     design: Design
     count_change: NodePath | None = None
     count: int = 0
+    packed: PackedDesign | None = None  # the design already packed (read from a companion file)
 
 
 class LiveEvaluator:
@@ -53,7 +54,9 @@ class LiveEvaluator:
                 job.count_change is not None and current is not None and self.holds == job.version - 1
             )
             self.holds = -1  # until this job is done, the arrays hold no version for sure
-            if not incremental or current is None or job.count_change is None:
+            if job.packed is not None:
+                self.current = run(job.packed)
+            elif not incremental or current is None or job.count_change is None:
                 parts, _ = resolve_parts(job.design, self.catalog)
                 self.current = run(pack(job.design, parts, self.catalog))
             else:

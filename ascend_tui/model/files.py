@@ -152,6 +152,11 @@ def decode(data: bytes, source: str | None = None, what: str = "design file") ->
         raise DesignError([Problem("", message, line=line)], source) from None
 
 
+def read_bytes(path: PathLike, what: str = "design file", max_bytes: int = MAX_DESIGN_BYTES) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`; DesignError says why not."""
+    return _read_bytes(path, what, max_bytes)
+
+
 def read_text(path: PathLike, what: str = "design file", max_bytes: int = MAX_DESIGN_BYTES) -> str:
     """The text of a regular file of at most `max_bytes`, as UTF-8; DesignError says why not."""
     return decode(_read_bytes(path, what, max_bytes), os.fspath(path), what)
@@ -359,6 +364,11 @@ def _fsync_directory(directory: Path) -> None:
 def write_text(path: PathLike, text: str, what: str = "design", max_bytes: int = MAX_DESIGN_BYTES) -> Path:
     """Write `text` to `path` atomically and return the file written (a symbolic link's target).
     DesignError, naming the file, if it cannot be written; the old file is then untouched."""
+    return write_bytes(path, text.encode("utf-8"), what, max_bytes)
+
+
+def write_bytes(path: PathLike, data: bytes, what: str = "design", max_bytes: int = MAX_DESIGN_BYTES) -> Path:
+    """Write `data` to `path` atomically, as write_text does."""
     source = os.fspath(path)
 
     def fail(message: str) -> DesignError:
@@ -366,7 +376,6 @@ def write_text(path: PathLike, text: str, what: str = "design", max_bytes: int =
 
     if "\0" in source:
         raise fail(f"cannot save the {what}: a file name cannot hold a NUL character")
-    data = text.encode("utf-8")
     if len(data) > max_bytes:
         raise fail(
             f"the {what} would be {_size(len(data))}, more than the {_size(max_bytes)} ascend-tui reads"

@@ -512,6 +512,50 @@ def block_to_toml(block: Block, folder: Path | None = None) -> dict[str, Any]:
     return out
 
 
+def design_head(design: Design) -> str:
+    """A design's TOML without the blocks below its top one: its own keys and tables, and the top
+    block's name and count (with `design_with_root`, how a design is kept beside its blocks)."""
+    stub = Block(design.root.kind, design.root.name, design.root.count)
+    return dumps_design(replace(design, root=stub, brought=frozenset()))
+
+
+def design_with_root(head: str, root: Block) -> Design:
+    """The design a `design_head` text describes, with `root` as its top block."""
+    reader = _Reader(None)
+    design = reader.design(files.loads(head))
+    if design is None or reader.problems:
+        raise DesignError(reader.problems or [Problem("design", "no design in the head")])
+    return replace(design, root=root)
+
+
+def fabrics_to_toml(block: Block) -> dict[str, Any]:
+    """A block's fabrics as TOML data."""
+    return {
+        name: fabric_to_toml(getattr(block, name))
+        for name in ("scaleup_fabric", "scaleout_fabric")
+        if getattr(block, name) is not None
+    }
+
+
+def fabrics_from_toml(
+    data: Mapping[str, Any],
+) -> dict[str, tuple[ScaleupFabric | None, ScaleoutFabric | None]]:
+    """The fabrics `fabrics_to_toml` wrote, by the key each was kept under."""
+    reader = _Reader(None)
+    out: dict[str, tuple[ScaleupFabric | None, ScaleoutFabric | None]] = {}
+    for key, raw in data.items():
+        up = reader.record(ScaleupFabric, raw["scaleup_fabric"], key, ()) if "scaleup_fabric" in raw else None
+        out_ = (
+            reader.record(ScaleoutFabric, raw["scaleout_fabric"], key, ())
+            if "scaleout_fabric" in raw
+            else None
+        )
+        out[key] = (up, out_)
+    if reader.problems:
+        raise DesignError(reader.problems)
+    return out
+
+
 def written_parts(design: Design) -> dict[str, CustomPart]:
     """The custom parts a saved file carries: its own, and those that reused designs brought
     which blocks outside any reuse now need (with the parts they are based on)."""

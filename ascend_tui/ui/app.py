@@ -17,8 +17,10 @@ from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
+from ascend_tui.engine import companion
 from ascend_tui.engine.evaluate import Evaluation
 from ascend_tui.engine.live import Job, LiveEvaluator
+from ascend_tui.engine.pack import PackedDesign
 from ascend_tui.engine.planning import check_targets
 from ascend_tui.engine.results import Results
 from ascend_tui.model import files, presets
@@ -121,9 +123,12 @@ class AscendApp(App[None]):
         name = target or presets.DEFAULT_PRESET
         file = presets.resolve(name)
         is_preset = file.parent == presets.presets_dir()
-        self.session = Session(
-            presets.load_file(file, self.catalog), self.catalog, None if is_preset else file
-        )
+        opened = companion.load(str(file), self.catalog)
+        self.session = Session(opened.design, self.catalog, None if is_preset else file)
+        # A large design read through its companion file comes packed: its first evaluation
+        # starts from those arrays.
+        self.packed: PackedDesign | None = opened.packed
+        self.open_note = opened.note
         self.source_label = f"preset {file.stem}" if is_preset else str(file)
         self.autosave = autosave or Autosave()
         self.slot: Slot | None = None  # this instance's autosave slot, claimed at the first autosave
@@ -153,6 +158,8 @@ class AscendApp(App[None]):
         self.metrics_panel.loading = True
         self.update_title()
         self.note_catalog()
+        if self.open_note:
+            self.notify(self.open_note, title="Companion file", severity="warning", timeout=12)
         self.live = LiveEvaluator(self.catalog)
         self.request_evaluation(Change("start"))
         self.find_orphans()
@@ -285,7 +292,8 @@ class AscendApp(App[None]):
         count = 0
         if change.count_only is not None:
             count = node_at(session.design, change.count_only).count
-        self.run_job(Job(session.version, session.design, change.count_only, count))
+        packed, self.packed = self.packed, None
+        self.run_job(Job(session.version, session.design, change.count_only, count, packed))
 
     # A description, because Textual otherwise reprs the arguments: a whole design on big layouts.
     @work(thread=True, exclusive=True, group="evaluate", description="evaluate the design")
@@ -870,6 +878,7 @@ class AscendApp(App[None]):
         except DesignError as error:
             self.call_from_thread(self.save_failed, error)
             return
+        companion.write_beside(written, design, self.catalog)
         self.call_from_thread(self.saved, written, position, version, loads, totals, then)
 
     def saved(
@@ -977,18 +986,30 @@ class AscendApp(App[None]):
     @work(thread=True, exclusive=True, group="open", description="open a design")
     def read_design(self, file: FilePath, label: str, as_file: bool, version: int) -> None:
         try:
-            design = presets.load_file(file, self.catalog)
+            opened = companion.load(str(file), self.catalog)
         except DesignError as error:
             self.call_from_thread(self.notify, str(error), title="Cannot open", severity="error", timeout=12)
             return
-        self.call_from_thread(self.opened, design, file if as_file else None, label, version)
+        if opened.note:
+            self.call_from_thread(self.notify, opened.note, title="Companion file", severity="warning")
+        self.call_from_thread(
+            self.opened, opened.design, file if as_file else None, label, version, opened.packed
+        )
 
-    def opened(self, design: Design, file: FilePath | None, label: str, version: int) -> None:
+    def opened(
+        self,
+        design: Design,
+        file: FilePath | None,
+        label: str,
+        version: int,
+        packed: PackedDesign | None = None,
+    ) -> None:
         """Put a design read in the background in place, asking again if the user edited the
         one before while it was read."""
 
         def replace() -> None:
             self.session.replace(design, file)
+            self.packed = packed
             self.source_label = label
             self.loads += 1
             slot, self.slot = self.slot, None  # the work on the design before was saved or discarded
