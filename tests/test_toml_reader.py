@@ -1,11 +1,13 @@
 """The TOML reader (rtoml, with the standard library's reader for what it refuses) reads exactly
 what the standard library reads: the same values, of the same types, in the same key order, and
-the same errors with their lines."""
+the same errors with their lines. The fast writer for large designs writes what reads back as the
+design."""
 
 from __future__ import annotations
 
 import math
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,9 @@ import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ascend_tui.model import files
+from ascend_tui.model import files, presets, toml_format
 from ascend_tui.model.problems import DesignError
+from tests.strategies import designs
 
 ROOT = Path(__file__).resolve().parent.parent
 TOML_FILES = sorted(
@@ -103,3 +106,23 @@ documents = st.recursive(
 def test_random_documents_read_as_the_standard_library_reads_them(document):
     text = tomli_w.dumps(document)
     assert exact(files.loads(text)) == exact(tomllib.loads(text))
+
+
+@settings(max_examples=60, deadline=None)
+@given(designs())
+def test_large_designs_are_written_by_the_fast_writer_and_read_back_equal(design):
+    fast = toml_format.FAST_WRITE_BLOCKS
+    toml_format.FAST_WRITE_BLOCKS = 1  # every design counts as large
+    try:
+        text = toml_format.dumps_design(design)
+    finally:
+        toml_format.FAST_WRITE_BLOCKS = fast
+    assert toml_format.parse_design(text) == design
+
+
+@pytest.mark.parametrize("name", ["a\x1bb", "line\nbreak", "cr\r\nlf", 'q"uote\\', "\u202e", "[/]", "tab\t"])
+def test_the_fast_writer_keeps_names_and_notes_exactly(monkeypatch, name):
+    monkeypatch.setattr(toml_format, "FAST_WRITE_BLOCKS", 1)
+    design = presets.load("gb200-nvl72")
+    design = replace(design, name=name, notes=f"notes {name}\nmore", root=replace(design.root, name=name))
+    assert toml_format.parse_design(toml_format.dumps_design(design)) == design

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeGuard
 
+import rtoml
 import tomli_w
 import tomlkit
 from tomlkit.container import Container
@@ -505,10 +506,13 @@ def block_to_toml(block: Block, folder: Path | None = None) -> dict[str, Any]:
             out[name] = fabric_to_toml(fabric)
     if block.kind in HOLDS_PARTS:
         out["parts"] = {pc.part: pc.count for pc in block.parts}
-    for kind in ALLOWED_BLOCKS[block.kind]:
-        kids = [block_to_toml(b, folder) for b in block.blocks if b.kind == kind]
-        if kids:
-            out[plural(kind)] = kids
+    if block.blocks:  # children by kind, in BLOCK_KINDS order
+        by_kind: dict[str, list[dict[str, Any]]] = {}
+        for b in block.blocks:
+            by_kind.setdefault(b.kind, []).append(block_to_toml(b, folder))
+        for kind in ALLOWED_BLOCKS[block.kind]:
+            if kind in by_kind:
+                out[plural(kind)] = by_kind[kind]
     return out
 
 
@@ -559,6 +563,8 @@ def fabrics_from_toml(
 def written_parts(design: Design) -> dict[str, CustomPart]:
     """The custom parts a saved file carries: its own, and those that reused designs brought
     which blocks outside any reuse now need (with the parts they are based on)."""
+    if not design.brought:
+        return dict(design.parts)
     needed: set[str] = set()
     stack: list[Block] = [design.root]
     while stack:
@@ -618,10 +624,31 @@ def _has_carriage_return(value: Any) -> bool:
     return False
 
 
+# Designs of this many blocks and more are written by rtoml's compiled writer, 7x tomli-w's speed
+# on 100,000 cabinets (benchmarks/bench_files.py), in its own layout (each figure table on lines
+# of its own); smaller ones by tomli-w, whose layout people read and which tests pin.
+FAST_WRITE_BLOCKS = 20_000
+
+
+def _at_least(root: Block, blocks: int) -> bool:
+    """Whether the tree has at least `blocks` blocks (counting stops there)."""
+    stack, seen = [root], 0
+    while stack:
+        block = stack.pop()
+        seen += 1
+        if seen >= blocks:
+            return True
+        stack.extend(block.blocks)
+    return False
+
+
 def dumps_design(design: Design, folder: Path | None = None) -> str:
     """The design as TOML text; notes stay multi-line unless they hold a carriage return, which a
     TOML reader would turn into a plain newline inside a multi-line string."""
     data = design_to_toml(design, folder)
+    if _at_least(design.root, FAST_WRITE_BLOCKS):
+        text: str = rtoml.dumps(data, pretty=True)
+        return text
     return tomli_w.dumps(data, multiline_strings=not _has_carriage_return(data))
 
 
