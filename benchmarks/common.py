@@ -1,4 +1,5 @@
-"""Timing helpers shared by the benchmark scripts."""
+"""Timing helpers shared by the benchmark scripts: several repeats, their least and their median,
+and a table of each row against a baseline measured in the same run."""
 
 from __future__ import annotations
 
@@ -6,14 +7,29 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the reference evaluator lives beside the tests
 
 
-def median_seconds(function: Callable[[], object], repeats: int = 15, warmup: int = 2) -> float:
-    """The median wall time of `function` over `repeats` calls, after `warmup` calls."""
+@dataclass(frozen=True)
+class Timing:
+    """Seconds over repeats: the least (the machine at its quietest) and the median."""
+
+    least: float
+    median: float
+    worst: float
+    repeats: int
+
+    @staticmethod
+    def of(times: list[float]) -> Timing:
+        return Timing(min(times), statistics.median(times), max(times), len(times))
+
+
+def measure(function: Callable[[], object], repeats: int = 15, warmup: int = 2) -> Timing:
+    """Wall time of `function` over `repeats` calls, after `warmup` calls."""
     for _ in range(warmup):
         function()
     times = []
@@ -21,13 +37,24 @@ def median_seconds(function: Callable[[], object], repeats: int = 15, warmup: in
         start = time.perf_counter()
         function()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return Timing.of(times)
 
 
-def table(title: str, rows: list[tuple[str, float, str]], baseline: str) -> None:
-    """Print rows of (what, seconds, target) with each row's ratio to the baseline row."""
-    base = dict((name, t) for name, t, _ in rows)[baseline]
+def median_seconds(function: Callable[[], object], repeats: int = 15, warmup: int = 2) -> float:
+    return measure(function, repeats, warmup).median
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:,.3f} ms" if seconds < 10 else f"{seconds:,.2f} s"
+
+
+def table(title: str, rows: list[tuple[str, Timing | float, str]], baseline: str) -> None:
+    """Print rows of (what, timing or seconds, goal) with the least and median of each and the
+    ratio of its median to the baseline row's median."""
+    timings = {name: t if isinstance(t, Timing) else Timing(t, t, t, 1) for name, t, _ in rows}
+    base = timings[baseline].median
     print(f"\n{title}")
-    print(f"{'measurement':70} {'median':>11} {'× baseline':>11}  target")
-    for name, seconds, target in rows:
-        print(f"{name:70} {seconds * 1e3:9.3f} ms {seconds / base:10.2f}×  {target}")
+    print(f"{'measurement':72} {'least':>12} {'median':>12} {'× baseline':>11}  goal")
+    for name, _, goal in rows:
+        t = timings[name]
+        print(f"{name:72} {_ms(t.least):>12} {_ms(t.median):>12} {t.median / base:>10.2f}×  {goal}")

@@ -67,7 +67,9 @@ class LiveEvaluator:
                 blocks = packed.ancestors_with_rows(holder)
                 with current.lock:
                     args = (*packed.tree_inputs(), *current.outputs(), blocks)
-                    recompute.pick(len(blocks) * 64)(*args)
+                    # the work: each recomputed row adds up its children (and its parts)
+                    children = int((packed.kid_end[blocks] - packed.kid_start[blocks]).sum())
+                    recompute.pick((children + len(blocks)) * (len(packed.parts) + 8))(*args)
                     current.changed()
                 check_totals(current.totals())
             self.holds = job.version
