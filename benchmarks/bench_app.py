@@ -8,8 +8,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from layouts import explicit_layout
 from common import table
+from layouts import explicit_layout
 
 from ascend_tui.model.autosave import Autosave
 from ascend_tui.model.toml_format import load_design, save_design

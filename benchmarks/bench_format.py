@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from layouts import explicit_layout
 from common import median_seconds
+from layouts import explicit_layout
 
 from ascend_tui.model import toml_format
 from ascend_tui.model.design import replace_at
