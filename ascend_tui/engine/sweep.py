@@ -247,15 +247,26 @@ def plan_sweep(
 
 
 def prepare(spec: SweepSpec, design: Design, catalog: Catalog | None = None) -> SweepPlan:
-    """The plan of a spec's sweep of `design`: each axis placed and each of its values checked
-    alone (a fabric or a block number, and a swapped part, by evaluating the design with it);
-    DesignError names the axis and value that cannot be."""
+    """The plan of a spec's sweep of `design` (see prepare_placed)."""
     catalog = catalog or load_catalog()
     problems = check_design(design, catalog)
     if problems:
         raise DesignError(problems)
+    placed = place(spec, design, resolve_parts(design, catalog)[0])
+    return prepare_placed(design, placed, spec.objectives, spec.limits, catalog)
+
+
+def prepare_placed(
+    design: Design,
+    placed: list[Placed],
+    objectives: tuple[tuple[str, str], ...],
+    limits: Mapping[str, float],
+    catalog: Catalog,
+) -> SweepPlan:
+    """The plan of sweeping a checked design along placed axes, each of whose values is checked
+    alone (a fabric or a block number, and a swapped part, by evaluating the design with it);
+    DesignError names the axis and value that cannot be."""
     parts, _ = resolve_parts(design, catalog)
-    placed = place(spec, design, parts)
     for p in placed:
         if p.axis.what not in ("fabric", "property", "swap"):
             continue
@@ -272,8 +283,8 @@ def prepare(spec: SweepSpec, design: Design, catalog: Catalog | None = None) -> 
             if problems:
                 raise DesignError([Problem(where, problem.message) for problem in problems[:5]])
     evaluation = run(pack(design, parts, catalog))
-    metrics = tuple(key for key, _ in spec.objectives)
-    return plan_sweep(evaluation, placed, metrics, spec.objectives, spec.limits, parts)
+    metrics = tuple(key for key, _ in objectives)
+    return plan_sweep(evaluation, placed, metrics, objectives, limits, parts)
 
 
 def threads() -> int:

@@ -439,6 +439,11 @@ def _map_blocks(block: Block, change: Any) -> Block:
 
 def variant_design(spec: SweepSpec, design: Design, placed: list[Placed], index: int) -> Design:
     """The design that variant `index` of the sweep is: every axis at its value."""
-    for p, d in zip(placed, spec.digits(index), strict=True):
+    return design_at(design, placed, spec.digits(index))
+
+
+def design_at(design: Design, placed: list[Placed], digits: tuple[int, ...]) -> Design:
+    """The design with each placed axis at the value its digit picks."""
+    for p, d in zip(placed, digits, strict=True):
         design = apply_value(design, p, p.axis.values[d])
     return design

@@ -100,6 +100,14 @@ class MainScreen(Screen[None]):
             id="view.chart",
         ),
         Binding(
+            "v",
+            "sweep",
+            "Sweep",
+            show=False,
+            tooltip="Sweep the selected block's count and parts: the Pareto front of two figures",
+            id="view.sweep",
+        ),
+        Binding(
             "f",
             "floor",
             "Floor",
@@ -206,6 +214,17 @@ class MainScreen(Screen[None]):
 
     def action_floor(self) -> None:
         self.ascend.open_floor()
+
+    def action_sweep(self) -> None:
+        from ascend_tui.model.design import Block, node_at
+        from ascend_tui.ui.sweep_view import SweepScreen
+
+        app = self.ascend
+        app.sync_selection()
+        if not isinstance(node_at(app.session.design, app.selected), Block):
+            app.notify("Select a block (not a part entry) to sweep its counts.", severity="warning")
+            return
+        app.push_screen(SweepScreen(app.session.design, app.selected, app.catalog))
 
     def action_undo(self) -> None:
         self.ascend.undo()
