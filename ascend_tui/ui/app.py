@@ -10,6 +10,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path as FilePath
 
 from textual import work
@@ -142,7 +143,7 @@ class AscendApp(App[None]):
         self._unanswered: list[Orphan] = []  # orphans found, locked, not yet answered
         self._chores: list[Callable[[], None]] = []
         self._chores_guard = threading.Lock()
-        self.live: LiveEvaluator | None = None  # set on mount
+        self.live: LiveEvaluator | None = LiveEvaluator(self.catalog)
         self.evaluation: Evaluation | None = None
         self.evaluated_version = -1
         self.saved_totals: Results | None = None
@@ -150,6 +151,23 @@ class AscendApp(App[None]):
         self.selected: NodePath = ()
         self.last_error = ""
         self._autosave_timer: object | None = None
+        # The first evaluation starts now, in a thread of its own, while Textual starts up: its
+        # figures are in the first frame if it is done by then, else they follow when it is.
+        self._first: Future[EvaluationFinished | EvaluationFailed] = Future()
+        first = Job(self.session.version, self.session.design, packed=self.packed)
+        self.packed = None
+        threading.Thread(
+            target=self._evaluate_first, args=(first,), name="first evaluation", daemon=True
+        ).start()
+
+    def _evaluate_first(self, job: Job) -> None:
+        assert self.live is not None
+        try:
+            self._first.set_result(EvaluationFinished(job.version, self.live.run(job)))
+        except DesignError as error:
+            self._first.set_result(EvaluationFailed(job.version, str(error)))
+        except BaseException as error:  # a bug: raised again on the UI thread, as a worker's would be
+            self._first.set_exception(error)
 
     # --- start-up ------------------------------------------------------------------------------
 
@@ -160,9 +178,19 @@ class AscendApp(App[None]):
         self.note_catalog()
         if self.open_note:
             self.notify(self.open_note, title="Companion file", severity="warning", timeout=12)
-        self.live = LiveEvaluator(self.catalog)
-        self.request_evaluation(Change("start"))
+        if self._first.done():
+            self.first_figures(self._first.result())
+        else:
+            self._first.add_done_callback(
+                lambda done: self.call_from_thread(self.first_figures, done.result())
+            )
         self.find_orphans()
+
+    def first_figures(self, message: EvaluationFinished | EvaluationFailed) -> None:
+        if isinstance(message, EvaluationFinished):
+            self.on_evaluation_finished(message)
+        else:
+            self.on_evaluation_failed(message)
 
     def notify(
         self,

@@ -15,12 +15,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
-from textual_plotext import PlotextPlot
 
 from ascend_tui.compare import Comparison, compare_table
 from ascend_tui.engine.evaluate import Evaluation
 from ascend_tui.engine.planning import ScalePlan, plan_count
-from ascend_tui.engine.sweep import evaluate_variants, plan_sweep
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import Block, Design, FloorLayout, NodePath, node_at, walk
 from ascend_tui.model.facility import REDUNDANCY, SETTINGS, Facility, SiteDefaults
@@ -241,6 +239,8 @@ class ChartScreen(Screen[None]):
         self.label, self.counts, self.points, self.current = label, counts, points, current
 
     def compose(self) -> ComposeResult:
+        from textual_plotext import PlotextPlot  # plotting is loaded when a chart is first drawn
+
         yield Header()
         with Vertical(id="charts"):
             title = f"How the design grows with the count of {self.label} (now {self.current:,})"
@@ -250,6 +250,8 @@ class ChartScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        from textual_plotext import PlotextPlot
+
         series = [
             (f"#chart-{key}", f"{BY_KEY[key].label} ({symbol})", [r[key] * factor for r in self.points])
             for key, symbol, factor in CHART_SERIES
@@ -277,6 +279,8 @@ def chart_for(evaluation: Evaluation, path: NodePath, label: str, current: int) 
     """A chart of the design as the count of the node at `path` runs from 1 to twice its value:
     a sweep of that count (engine/sweep.py). Variants whose totals cannot be counted or computed
     are left out."""
+    from ascend_tui.engine.sweep import evaluate_variants, plan_sweep
+
     counts = chart_counts(current)
     keys = tuple(key for key, _, _ in CHART_SERIES)
     placed = [Placed(Axis("count", label, "count", tuple(map(float, counts))), path)]
