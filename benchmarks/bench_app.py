@@ -63,9 +63,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder)
         asyncio.run(presses("atlas-950-superpod", data, 2))  # compile or load the kernels once
-        print(
-            f"\n{'key press to updated screen, minus an unbound key press':72} {'median':>10} {'worst':>10}  goal"
-        )
+        title = "key press to updated screen, minus an unbound key press"
+        print(f"\n{title:72} {'median':>10} {'worst':>10}  goal")
         for target in ("atlas-950-superpod", "atlas-960-supercluster"):
             times = asyncio.run(presses(target, data))
             idle = statistics.median(times["idle"])
