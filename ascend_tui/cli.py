@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ascend_tui.model.problems import DesignError, Problem
-from ascend_tui.model.text import quoted, visible
+from ascend_tui.model.text import people, quoted, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -611,7 +611,7 @@ def cmd_scale(args: argparse.Namespace) -> int:
     from ascend_tui.report import describe_plan
 
     console = _console()
-    console.print(Text(visible(f"Scaling {where} to {key} = {goal:g}")))
+    console.print(Text(visible(f"Scaling {where} to {key} = {people(goal)}")))
     console.print(describe_plan(plan))
     return EXIT_OK
 

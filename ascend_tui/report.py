@@ -14,7 +14,7 @@ from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import FIGURES, Part
 from ascend_tui.model.facility import SETTINGS, Site
 from ascend_tui.model.metrics import BY_KEY, METRICS, TARGETS, Metric, Unit, metric_of
-from ascend_tui.model.text import visible
+from ascend_tui.model.text import people, plain, visible
 
 
 def _step(value: float, unit: Unit) -> int:
@@ -48,7 +48,7 @@ def _number(value: float) -> str:
         return f"{value:.1f}"
     if abs(value) >= 0.01:
         return f"{value:.2f}"
-    return f"{value:.3g}"
+    return people(value, 3)
 
 
 def format_value(metric: Metric, value: float) -> str:
@@ -126,7 +126,7 @@ def target_goal(check: TargetCheck) -> str:
     """A target as people say it: `FP8 compute ≥ 10 EF`."""
     target = TARGETS[check.key]
     sign = "≥" if target.at_least else "≤"
-    return f"{metric_of(target).label} {sign} {check.goal:,.4g} {target.unit}"
+    return f"{metric_of(target).label} {sign} {people(check.goal)} {target.unit}"
 
 
 def target_margin(check: TargetCheck) -> str:
@@ -134,7 +134,7 @@ def target_margin(check: TargetCheck) -> str:
     for a target missed, `over by 3 MW` for a limit broken."""
     target = TARGETS[check.key]
     how = "margin" if check.met else "short by" if target.at_least else "over by"
-    return f"{how} {abs(check.margin):,.4g} {target.unit}"
+    return f"{how} {people(abs(check.margin))} {target.unit}"
 
 
 def target_line(check: TargetCheck, responsible: str) -> Text:
@@ -180,14 +180,20 @@ PRESET_COLUMNS = (
 )
 
 
-def preset_headers() -> list[str]:
+# What fits 80 columns.
+PRESET_COLUMNS_NARROW = ("fp8_pflops", "hbm_capacity_tb", "it_power_kw", "chips")
+
+
+def preset_headers(columns: tuple[str, ...] = PRESET_COLUMNS) -> list[str]:
     """The column headers of a presets list."""
-    return ["preset", *(BY_KEY[key].short_label for key in PRESET_COLUMNS)]
+    return ["preset", *(BY_KEY[key].short_label for key in columns)]
 
 
-def preset_cells(name: str, results: Results) -> list[str]:
+def preset_cells(
+    name: str, results: Results, columns: tuple[str, ...] = PRESET_COLUMNS, ranges: bool = True
+) -> list[str]:
     """One preset's row: its name and its headline figures."""
-    return [name, *(show(results, key) for key in PRESET_COLUMNS)]
+    return [name, *(show(results, key, ranges) for key in columns)]
 
 
 ESTIMATE_NOTE = "~ marks a figure that rests on at least one estimate (see `ascend-tui parts`)."
@@ -255,11 +261,6 @@ def part_specs(part: Part) -> Table:
     return table
 
 
-def _plain(value: float) -> str:
-    """A setting's number as typed: 0.081, 15, 11,700,000."""
-    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:g}"
-
-
 def facility_table(site: Site, title: str = "Facility settings") -> Table:
     """The facility settings in force, each with its value, range and where it comes from."""
     table = Table(title=title, title_justify="left", box=None, expand=True)
@@ -270,10 +271,10 @@ def facility_table(site: Site, title: str = "Facility settings") -> Table:
     table.add_row("Plant CDU", Text(visible(site.cdu)), "stated" if "cdu" in site.stated else "default")
     for setting in SETTINGS:
         f = site.figures[setting.name]
-        value = ("~" if f.estimate else "") + f"{_plain(f.value)} {setting.unit}"
+        value = ("~" if f.estimate else "") + f"{plain(f.value)} {setting.unit}"
         if f.ranged:
             low, high = f.ends
-            value += f" ({_plain(low)}–{_plain(high)})"
+            value += f" ({plain(low)}–{plain(high)})"
         basis = ("stated: " if setting.name in site.stated else "") + f.basis
         table.add_row(setting.label, value, Text(visible(basis), "dim" if f.estimate else ""))
     return table
@@ -288,9 +289,9 @@ def facility_markdown(site: Site) -> str:
     for setting in SETTINGS:
         f = site.figures[setting.name]
         low, high = f.ends
-        span = f"{_plain(low)}–{_plain(high)}" if f.ranged else ""
+        span = f"{plain(low)}–{plain(high)}" if f.ranged else ""
         why = f"estimate: {f.rationale}" if f.estimate else f.source
-        lines.append(f"| `{setting.name}` | {_plain(f.value)} {setting.unit} | {span} | {why} |")
+        lines.append(f"| `{setting.name}` | {plain(f.value)} {setting.unit} | {span} | {why} |")
     return "\n".join(lines) + "\n"
 
 
