@@ -8,8 +8,10 @@ Heavy modules (numba, textual) are imported inside the commands that need them, 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -179,12 +181,24 @@ def _print_json(payload: dict[str, Any]) -> None:
     print(json.dumps(out, indent=2))
 
 
+class _Trimmed(io.StringIO):
+    """Standard output without the spaces a console pads its lines with to its width."""
+
+    def write(self, text: str) -> int:
+        sys.stdout.write(re.sub(r" +$", "", text, flags=re.MULTILINE))
+        return len(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
 def _console() -> Console:
-    """A console as wide as the terminal, or wide enough for every table when piped."""
+    """A console as wide as the terminal, or, piped, wide enough for every table, with no line
+    padded to that width."""
     from rich.console import Console
 
     console = Console()
-    return console if console.is_terminal else Console(width=200)
+    return console if console.is_terminal else Console(width=200, file=_Trimmed())
 
 
 def _note_catalog(design: Design) -> None:

@@ -129,7 +129,9 @@ class PartPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(Text(visible(self.title_text)), classes="dialog-title")
-            yield Input(placeholder="filter: type part of an id, name, vendor or kind", id="filter")
+            yield Input(
+                placeholder="filter: type part of an id, name, vendor or kind", id="filter", compact=True
+            )
             with Horizontal(id="picker-body"):
                 yield DataTable(id="part-table", cursor_type="row", zebra_stripes=True)
                 yield Static(id="part-detail")
@@ -217,13 +219,21 @@ class PresetPicker(ModalScreen[str | None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.focus()
+        width = self.app.size.width
+        self.columns = (
+            PRESET_COLUMNS
+            if width >= 150
+            else PRESET_COLUMNS_MIDDLE
+            if width >= 110
+            else PRESET_COLUMNS_NARROW
+        )
+        table.add_columns(*preset_headers(self.columns))
         known = self.evaluated.get(id(self.catalog))
         if known is not None:
             self.fill(known[1])
             return
-        table.add_column("preset")
         for name in presets.preset_names():
-            table.add_row(name, key=name)
+            table.add_row(name, *("…" for _ in self.columns), key=name)
         self.query_one("#preset-note", Static).update(Text("Working out their figures…", "dim"))
         self.evaluate()
 
@@ -239,18 +249,9 @@ class PresetPicker(ModalScreen[str | None]):
         """The presets with their figures (at 80 columns, fewer of them and no ranges)."""
         table = self.query_one(DataTable)
         row = table.cursor_row
-        table.clear(columns=True)
-        width = self.app.size.width
-        columns = (
-            PRESET_COLUMNS
-            if width >= 150
-            else PRESET_COLUMNS_MIDDLE
-            if width >= 110
-            else PRESET_COLUMNS_NARROW
-        )
-        table.add_columns(*preset_headers(columns))
+        table.clear()
         for name, _, results in rows:  # ~ marks an estimate; its range is in compare and `eval`
-            table.add_row(*preset_cells(name, results, columns, ranges=False), key=name)
+            table.add_row(*preset_cells(name, results, self.columns, ranges=False), key=name)
         table.move_cursor(row=row)
         self.query_one("#preset-note", Static).update(
             Text("Enter picks · Escape cancels · ~ estimate", "dim")

@@ -246,7 +246,7 @@ class MainScreen(Screen[None]):
             yield NodeEditor(self.catalog, self.apply_field, id="editor").data_bind(
                 MainScreen.design, MainScreen.selected
             )
-            yield MetricsPanel(id="metrics").data_bind(
+            yield MetricsPanel(self.catalog, id="metrics").data_bind(
                 MainScreen.figures, MainScreen.version, MainScreen.selected
             )
             yield CostPanel(id="costs").data_bind(MainScreen.figures, MainScreen.version)

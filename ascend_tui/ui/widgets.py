@@ -36,7 +36,7 @@ from ascend_tui.model.design import (
 from ascend_tui.model.metrics import BY_KEY, HEADLINE, Metric
 from ascend_tui.model.text import visible
 from ascend_tui.model.validate import resolve_parts
-from ascend_tui.report import change, format_range, part_specs, show
+from ascend_tui.report import change, format_range, part_specs, show, target_goal, target_margin
 from ascend_tui.ui.messages import FieldLeft, NodeSelected
 from ascend_tui.ui.state import Figures
 
@@ -671,6 +671,10 @@ class MetricsPanel(FiguresPanel):
     """Live figures for the design, the change since the last save, targets, cabinets over their
     cooling limit, and the selected node's own figures."""
 
+    def __init__(self, catalog: Catalog, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.catalog = catalog
+
     def content(self, figures: Figures, width: int) -> RenderableType:
         totals = figures.totals
         current = figures.current(self.version)
@@ -689,16 +693,16 @@ class MetricsPanel(FiguresPanel):
             notes.append("\n⚠ over cooling limit: ", "bold yellow")
             notes.append(f"{totals.count('cabinets_over_cooling_limit'):,} cabinets\n", "yellow")
             for path in figures.over_limit[:3]:
-                notes.append(visible(f"  look at {_name(figures.design, path)}\n"), "dim")
+                notes.append(visible(f"  look at {_name(figures.design, path)}"), "dim")
+                notes.append("\n")
         for check in figures.targets if current else ():
-            from ascend_tui.report import target_goal, target_margin
-
             notes.append(
                 ("\n✔ " if check.met else "\n✘ ") + target_goal(check), "green" if check.met else "bold red"
             )
             notes.append(f"\n  {target_margin(check)}", "green" if check.met else "red")
             if not check.met:
-                notes.append(visible(f"\n  look at {_name(figures.design, check.responsible)}"), "dim")
+                notes.append("\n")
+                notes.append(visible(f"  look at {_name(figures.design, check.responsible)}"), "dim")
         shown.append(notes)
         if current and self.selected:
             shown.append(self._node(figures, width))
@@ -718,7 +722,8 @@ class MetricsPanel(FiguresPanel):
         if isinstance(node, PartCount):
             holder = node_at(design, path[:-1])
             times = evaluation.packed.multiplicity(path[:-1]) if path[:-1] else 1
-            title = f"{node.count:,} × {_part_name(node, design)} in one {holder.kind}"
+            part = resolve_parts(design, self.catalog)[0].get(node.part)
+            title = f"{node.count:,} × {part.name if part else node.part} in one {holder.kind}"
             if times > 1:
                 title += f" (of {times:,})"
             each = ""
@@ -738,11 +743,6 @@ def _name(design: Design, path: NodePath) -> str:
         return node_at(design, path).label
     except IndexError:
         return "?"
-
-
-def _part_name(node: PartCount, design: Design) -> str:
-    part = design.parts.get(node.part)
-    return visible(part.name if part is not None and part.name else node.part)
 
 
 class CostPanel(FiguresPanel):
