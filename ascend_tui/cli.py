@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ascend_tui.model.figures import Figure
     from ascend_tui.model.metrics import Metric
 
-COMMANDS = ("eval", "presets", "parts", "bom", "export", "compare", "scale", "metrics")
+COMMANDS = ("eval", "presets", "parts", "bom", "fabrics", "export", "compare", "scale", "metrics")
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_TARGETS_MISSED = 0, 1, 2, 3
 # The version of every JSON output's shape; raise it when a key changes meaning or goes away.
 JSON_SCHEMA = 1
@@ -104,6 +104,13 @@ def _command_parser() -> argparse.ArgumentParser:
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON")
     out.add_argument("--csv", action="store_true", help="print CSV (one line per part)")
+    p = command(
+        "fabrics",
+        "each fabric drawn as its tiers: switches, where they stand, links and what they are made of",
+        "ascend-tui fabrics cloudmatrix-384",
+    )
+    _designs(p.add_argument("design", help="design file or preset name"))
+    p.add_argument("--json", action="store_true", help="print JSON (what each fabric derives per instance)")
     p = command(
         "export",
         "write a preset or design as an editable TOML design",
@@ -654,8 +661,52 @@ def cmd_app(args: argparse.Namespace) -> int:
     return app.return_code or EXIT_OK
 
 
+def cmd_fabrics(args: argparse.Namespace) -> int:
+    from ascend_tui.engine.evaluate import evaluate
+    from ascend_tui.model import presets
+    from ascend_tui.model.design import describe_path
+
+    design = presets.load(args.design)
+    try:
+        evaluation = evaluate(design)
+    except DesignError as error:
+        raise error.located(str(presets.resolve(args.design))) from None
+    fabrics = evaluation.fabrics()
+    if args.json:
+        _print_json(
+            {
+                "design": design.name,
+                "fabrics": [
+                    {
+                        "name": f.name,
+                        "block": describe_path(design, f.block),
+                        "kind": "scale-out" if f.scaleout else "scale-up",
+                        "per_instance": f.derived,
+                        "instances": evaluation.packed.multiplicity(f.block),
+                        "problem": f.problem or None,
+                    }
+                    for f in fabrics
+                ],
+            }
+        )
+        return EXIT_OK
+    from ascend_tui.report import fabric_drawing
+
+    console = _console()
+    if not fabrics:
+        console.print("The design states no fabric (see the README's Fabrics section).")
+    for f in fabrics:
+        times = evaluation.packed.multiplicity(f.block)
+        console.print(fabric_drawing(design, f))
+        if times > 1:
+            console.print(f"  (each of {times:,} instances)", style="dim")
+        console.print()
+    return EXIT_OK
+
+
 HANDLERS = {
     "bom": cmd_bom,
+    "fabrics": cmd_fabrics,
     "eval": cmd_eval,
     "presets": cmd_presets,
     "parts": cmd_parts,

@@ -9,9 +9,12 @@ import math
 from rich.table import Table
 from rich.text import Text
 
+from ascend_tui.engine.evaluate import FabricResult
 from ascend_tui.engine.planning import PublishedCheck, ScalePlan, TargetCheck
 from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import FIGURES, Part
+from ascend_tui.model.design import Block, Design, node_at
+from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
 from ascend_tui.model.facility import SETTINGS, Site
 from ascend_tui.model.metrics import BY_KEY, METRICS, TARGETS, Metric, Unit, metric_of
 from ascend_tui.model.text import visible
@@ -165,6 +168,88 @@ def published_line(check: PublishedCheck) -> Text:
     text.append(": ")
     text.append("they agree" if check.agrees else "they disagree", "green" if check.agrees else "bold yellow")
     return text
+
+
+def fabric_drawing(design: Design, fabric: FabricResult) -> Text:
+    """A fabric as its tiers, top down: how many switches of which part and radix, where they
+    stand, the links between tiers and from the endpoints and what they are made of, then what
+    it connects and what it needs.
+
+        scale-up fabric of supernode 'CloudMatrix 384' · switched, 7 planes, 2 tiers, 3 hops
+          tier 2       56 × ub-switch-l2, 48 ports          in network cabinets
+                  2,688 links between tiers, optical
+          tier 1      336 × ub-switch-l1, 16 ports          on the servers
+                  2,688 links from the chips, on the boards
+    """
+    block = node_at(design, fabric.block)
+    assert isinstance(block, Block)
+    spec = block.scaleout_fabric if fabric.scaleout else block.scaleup_fabric
+    assert spec is not None
+    d, p = fabric.derived, fabric.params
+    text = Text(visible(fabric.name), "bold")
+    planes = f"{spec.planes} plane{'s' if spec.planes > 1 else ''}"
+    if isinstance(spec, ScaleupFabric):
+        shape = f"{spec.topology}, {planes}"
+        if spec.topology == "switched":
+            shape += f", {spec.tiers} tier{'s' if spec.tiers > 1 else ''}"
+        top, top_radix = spec.switch2 or spec.switch, p["radix2"]
+    else:
+        shape = f"fat tree, {planes}, {spec.tiers} tiers"
+        top, top_radix = spec.switch, p["radix1"]
+    text.append(f" · {shape}, {_plural(d['hops'], 'hop')}\n")
+
+    def tier(n: int, pid: str, radix: float, over: float) -> None:
+        text.append(f"  tier {n}  {d[f'tier{n}_switches']:>9,.0f} × ")
+        text.append(visible(pid), "cyan")
+        text.append(f", {radix:g} ports" + (f", {over:g}:1 down:up" if over > 1 else ""))
+        text.append(f"   {_where(spec, n)}\n", "dim")
+
+    for n in (3, 2):
+        if d[f"tier{n}_switches"]:
+            over = p["oversubscription2"] if n == 2 and spec.tiers == 3 else 1.0
+            tier(n, top, top_radix, over)
+    if d["switch_links"]:
+        text.append(f"          {d['switch_links']:,.0f} links between tiers, optical\n", "dim")
+    if d["tier1_switches"]:
+        tier(1, spec.switch, p["radix1"], p["oversubscription1"] if spec.tiers > 1 else 1.0)
+    if d["copper_links"]:
+        medium = "copper"
+    elif d["optical_links"] > d["switch_links"]:
+        medium = "optical"
+    else:
+        medium = "on the boards"
+    what = "ports from the NICs" if fabric.scaleout else "links from the chips"
+    text.append(f"          {d['endpoint_links']:,.0f} {what}, {medium}\n", "dim")
+    text.append(f"  connects {d['endpoints']:,.0f} of at most {d['max_endpoints']:,.0f}")
+    needs = [
+        _plural(d[key], label)
+        for key, label in (("transceivers", "transceiver"), ("cables", "cable"), ("nics", "NIC"))
+        if d[key]
+    ]
+    if d["network_cabinets"]:
+        needs.append(_plural(d["network_cabinets"], "network cabinet"))
+    if needs:
+        text.append(" · needs " + ", ".join(needs))
+    if d["bisection_gbit"]:
+        bisection = BY_KEY["bisection_bandwidth_tbps"]
+        text.append(f" · bisection {format_value(bisection, d['bisection_gbit'] / 8e3)} per direction")
+    if fabric.problem:
+        text.append("\n  ✘ " + visible(fabric.problem), "bold red")
+    return text
+
+
+def _plural(n: float, what: str) -> str:
+    return f"{n:,.0f} {what}{'' if n == 1 else 's'}"
+
+
+def _where(spec: ScaleupFabric | ScaleoutFabric, tier: int) -> str:
+    """Where a fabric's switches of a tier stand."""
+    if tier > 1:
+        return "in network cabinets"
+    place = spec.tier1_in if isinstance(spec, ScaleupFabric) else spec.leaf_in
+    return {"server": "on the servers", "cabinet": "in the chips' racks", "network": "in network cabinets"}[
+        place
+    ]
 
 
 # The figures a list of presets shows for each (the command line's table and the app's picker).

@@ -26,6 +26,7 @@ class FabricResult:
     name: str
     block: NodePath
     scaleout: bool
+    params: dict[str, float]  # as the kernel reads them (kernels.FABRIC_PARAMS): radix after breakout
     derived: dict[str, float]
     problem: str = ""
 
@@ -145,7 +146,7 @@ class Evaluation:
                     f"it has {derived['endpoints']:,.0f}: add {fix}"
                 )
             block = self.packed.path_of(int(params["block"]))
-            out.append(FabricResult(name, block, scaleout, derived, problem))
+            out.append(FabricResult(name, block, scaleout, params, derived, problem))
         return out
 
     def bill(self) -> list[BillLine]:
