@@ -455,14 +455,9 @@ def cmd_bom(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     if args.csv:
-        import csv
+        from ascend_tui.report import bill_csv
 
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(fields)
-        for line in lines:  # names from files: control characters shown, as everywhere on a terminal
-            writer.writerow(
-                [visible(v) if isinstance(v, str) else v for v in (getattr(line, f) for f in fields)]
-            )
+        sys.stdout.write(bill_csv(lines))
         return EXIT_OK
     from rich.table import Table
     from rich.text import Text

@@ -4,12 +4,13 @@ Labels, units and target names come from the metric registry (`model/metrics.py`
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from rich.table import Table
 from rich.text import Text
 
-from ascend_tui.engine.evaluate import FabricResult
+from ascend_tui.engine.evaluate import BillLine, FabricResult
 from ascend_tui.engine.planning import PublishedCheck, ScalePlan, TargetCheck
 from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import FIGURES, Part
@@ -236,6 +237,21 @@ def fabric_drawing(design: Design, fabric: FabricResult) -> Text:
     if fabric.problem:
         text.append("\n  ✘ " + visible(fabric.problem), "bold red")
     return text
+
+
+def bill_csv(lines: list[BillLine]) -> str:
+    """A bill of materials as CSV: a header of BillLine's fields, then a line per part (names from
+    files with their control characters shown, as everywhere the tool writes text)."""
+    import csv
+    import io
+
+    fields = [f.name for f in dataclasses.fields(BillLine)]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(fields)
+    for line in lines:
+        writer.writerow([visible(v) if isinstance(v, str) else v for v in (getattr(line, f) for f in fields)])
+    return out.getvalue()
 
 
 def _plural(n: float, what: str) -> str:

@@ -37,6 +37,7 @@ from ascend_tui.model.design import (
     describe_path,
     node_at,
 )
+from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
 from ascend_tui.model.facility import Facility
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.session import Change, Session
@@ -48,6 +49,7 @@ from ascend_tui.ui.commands import DesignCommands
 from ascend_tui.ui.dialogs import Confirm, CustomPartDialog, HelpScreen, PartPicker, PathPrompt, PresetPicker
 from ascend_tui.ui.main_screen import MainScreen
 from ascend_tui.ui.messages import EvaluationFailed, EvaluationFinished
+from ascend_tui.ui.network import NetworkScreen
 from ascend_tui.ui.views import (
     ChartScreen,
     CompareScreen,
@@ -309,6 +311,8 @@ class AscendApp(App[None]):
             self.metrics_panel.loading = False
             self.warm_up()
         self.show_metrics()
+        if isinstance(self.screen, NetworkScreen):
+            self.screen.show()
 
     def on_evaluation_failed(self, message: EvaluationFailed) -> None:
         """The last edit made a design the evaluator refuses (totals too large): take it back."""
@@ -692,6 +696,43 @@ class AscendApp(App[None]):
                 self.apply(lambda: self.session.set_targets(targets))
 
         self.push_screen(TargetsDialog(dict(self.session.design.targets)), chosen)
+
+    def open_network(self) -> None:
+        """The fabrics drawn and the bill of materials, for the selected block's design."""
+        self.sync_selection()
+        path = self.selected
+        if isinstance(node_at(self.session.design, path), PartCount):
+            path = path[:-1]
+        self.push_screen(NetworkScreen(path))
+
+    def apply_fabric(self, path: NodePath, fabric: ScaleupFabric | ScaleoutFabric, scaleout: bool) -> None:
+        self.apply(lambda: self.session.set_fabric(path, fabric, scaleout), select=path)
+
+    @work(thread=True, group="files", description="export a file")
+    def export_text(self, path: FilePath, text: str, what: str, replace: bool = False) -> None:
+        """Write an export (a bill of materials) off the UI thread, and say where it went; a file
+        already there is replaced only after the user says so (the default answer keeps it)."""
+        if not replace and path.exists():
+
+            def answered(choice: str | None) -> None:
+                if choice == "replace":
+                    self.export_text(path, text, what, replace=True)
+
+            question = Confirm(
+                "Replace the file?",
+                f"{path} exists. Replace it with the {what}?",
+                [("cancel", "Keep the file"), ("replace", "Replace it")],
+            )
+            self.call_from_thread(self.push_screen, question, answered)
+            return
+        try:
+            written = files.write_text(path, text, what)
+        except DesignError as error:
+            self.call_from_thread(
+                self.notify, f"Could not export: {error}", title="Not exported", severity="error"
+            )
+            return
+        self.call_from_thread(self.notify, f"Exported the {what} to {written}", title="Exported")
 
     def edit_facility(self) -> None:
         def chosen(facility: Facility | None) -> None:

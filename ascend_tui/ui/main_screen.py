@@ -108,6 +108,13 @@ class MainScreen(Screen[None]):
             id="view.floor",
         ),
         Binding(
+            "b",
+            "network",
+            "Network",
+            tooltip="The fabrics drawn as their tiers, and the bill of materials with its export",
+            id="view.network",
+        ),
+        Binding(
             "F",
             "facility",
             "Site",
@@ -191,6 +198,9 @@ class MainScreen(Screen[None]):
 
     def action_compare(self) -> None:
         self.ascend.open_compare()
+
+    def action_network(self) -> None:
+        self.ascend.open_network()
 
     def action_facility(self) -> None:
         self.ascend.edit_facility()

@@ -1,0 +1,191 @@
+"""The network view: the design's fabrics drawn as their tiers, the selected block's fabric to
+edit (every change is evaluated at once), and the bill of materials, with its export."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ascend_tui.model.design import Block, NodePath, block_at, replace_block
+from ascend_tui.model.fabrics import NetworkCabinets, ScaleoutFabric, ScaleupFabric
+from ascend_tui.model.metrics import BY_KEY
+from ascend_tui.model.text import visible
+from ascend_tui.model.validate import check_subtree
+from ascend_tui.report import bill_csv, fabric_drawing, format_value
+from ascend_tui.ui.dialogs import FormDialog, PathPrompt
+
+if TYPE_CHECKING:
+    from ascend_tui.ui.app import AscendApp
+
+Fabric = ScaleupFabric | ScaleoutFabric
+
+
+class NetworkScreen(Screen[None]):
+    """Fabrics and bill of materials of the design the app is editing."""
+
+    BINDINGS = [
+        Binding("escape,b", "app.pop_screen", "Back", id="network.back"),
+        Binding("e", "edit(False)", "Scale-up fabric", id="network.scaleup"),
+        Binding("o", "edit(True)", "Scale-out network", id="network.scaleout"),
+        Binding("x", "export", "Export bill (CSV)", id="network.export"),
+    ]
+
+    def __init__(self, path: NodePath) -> None:
+        super().__init__()
+        self.path = path  # the block whose fabrics `e` and `o` edit
+
+    @property
+    def ascend(self) -> AscendApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="fabric-drawings"):
+            yield Static(id="fabrics")
+        yield DataTable(id="bill", zebra_stripes=True, cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in ("part", "count", "power", "cost", "kind", "from"):
+            table.add_column(label, key=label)
+        self.show()
+
+    def show(self) -> None:
+        """Draw the fabrics and fill the bill from the app's latest evaluation."""
+        evaluation = self.ascend.evaluation
+        if evaluation is None:
+            return
+        design = self.ascend.session.design
+        block = block_at(design, self.path)
+        head = Text(f"Editing the fabrics of {visible(block.label)}", "bold")
+        head.append("  (e: scale-up fabric, o: scale-out network, x: export the bill)\n", "dim")
+        drawings: list[Text] = [head]
+        for fabric in evaluation.fabrics():
+            times = evaluation.packed.multiplicity(fabric.block)
+            drawing = fabric_drawing(design, fabric)
+            if times > 1:
+                drawing.append(f"\n  (each of {times:,} instances)", "dim")
+            drawings += [drawing, Text("")]
+        if len(drawings) == 1:
+            drawings.append(Text("The design states no fabric yet: select a block and press e or o.", "dim"))
+        self.drawn = "\n".join(t.plain for t in drawings)  # what the drawings say, as plain text
+        self.query_one("#fabrics", Static).update(Group(*drawings))
+        self.lines = evaluation.bill()
+        table = self.query_one(DataTable)
+        table.clear()
+        power, cost = BY_KEY["it_power_kw"], BY_KEY["capex_usd"]
+        for line in self.lines:
+            table.add_row(
+                Text(visible(line.part)),
+                Text(f"{line.count:,}", justify="right"),
+                Text(_amount(line.power_kw, line.power_low_kw, line.power_high_kw, power), justify="right"),
+                Text(_amount(line.price_usd, line.price_low_usd, line.price_high_usd, cost), justify="right"),
+                line.kind,
+                Text(visible(line.derived_by or "typed")),
+            )
+
+    def action_edit(self, scaleout: bool) -> None:
+        design = self.ascend.session.design
+        block = block_at(design, self.path)
+        current = block.scaleout_fabric if scaleout else block.scaleup_fabric
+        path = self.path
+
+        def chosen(fabric: Fabric | None) -> None:
+            if fabric is not None and fabric != current:
+                self.ascend.apply_fabric(path, fabric, scaleout)
+
+        def check(fabric: Fabric) -> str | None:
+            name = "scaleout_fabric" if scaleout else "scaleup_fabric"
+            changed = {name: fabric}
+            candidate = replace_block(design, path, lambda b: dataclasses.replace(b, **changed))  # type: ignore[arg-type]
+            problems = check_subtree(candidate, path, self.ascend.catalog, self.ascend.session.parts())
+            return "; ".join(p.message for p in problems[:3]) or None
+
+        self.app.push_screen(FabricDialog(block, scaleout, check), chosen)
+
+    def action_export(self) -> None:
+        text = bill_csv(self.lines)
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.ascend.export_text(path, text, "bill of materials")
+
+        self.app.push_screen(
+            PathPrompt("Export the bill of materials as CSV", "bill.csv", suffix=".csv"), chosen
+        )
+
+
+def _amount(value: float | None, low: float | None, high: float | None, metric: Any) -> str:
+    """A bill line's power or cost, `~` where it rests on a range (the export has the range)."""
+    if value is None or low is None or high is None:
+        return "not published"
+    return ("" if low == high else "~") + format_value(metric, value)
+
+
+class FabricDialog(FormDialog[Fabric]):
+    """A block's scale-up fabric or scale-out network, a field per setting (the README's Fabrics
+    section says what each means); the network cabinets keep what they were."""
+
+    WIDE = True
+    OK = "Apply"
+
+    def __init__(self, block: Block, scaleout: bool, check: Callable[[Fabric], str | None]) -> None:
+        super().__init__()
+        self.check = check  # why the design could not take a fabric, or None
+        self.kind: type[ScaleupFabric] | type[ScaleoutFabric] = ScaleoutFabric if scaleout else ScaleupFabric
+        current = block.scaleout_fabric if scaleout else block.scaleup_fabric
+        self.current: Fabric = current if current is not None else self.kind()
+        what = "scale-out network" if scaleout else "scale-up fabric"
+        self.TITLE_TEXT = f"The {what} of {block.label}"
+
+    def fields(self) -> list[tuple[str, str, str]]:
+        out = []
+        for f in dataclasses.fields(self.current):
+            value = getattr(self.current, f.name)
+            if isinstance(value, NetworkCabinets):
+                continue
+            if isinstance(value, tuple):
+                text = ", ".join(f"{v:g}" for v in value)
+            elif isinstance(value, bool):
+                text = "yes" if value else "no"
+            elif isinstance(value, float):
+                text = f"{value:g}"
+            else:
+                text = str(value)
+            out.append((f.name, f.name.replace("_", " "), text))
+        return out
+
+    def parse(self, texts: dict[str, str]) -> Fabric | str:
+        values: dict[str, Any] = {}
+        default = self.kind()
+        for name, text in texts.items():
+            like = getattr(default, name)
+            try:
+                if isinstance(like, bool):
+                    if text not in ("yes", "no"):
+                        return f"{name.replace('_', ' ')}: type yes or no."
+                    values[name] = text == "yes"
+                elif isinstance(like, int):
+                    values[name] = int(text)
+                elif isinstance(like, float):
+                    values[name] = float(text)
+                elif isinstance(like, tuple):
+                    values[name] = tuple(float(v) for v in text.replace(",", " ").split())
+                else:
+                    values[name] = text
+            except ValueError:
+                kind = "a whole number" if isinstance(like, int) else "a number"
+                return f"{name.replace('_', ' ')} must be {kind}, not {text!r}."
+        fabric = dataclasses.replace(self.current, **values)
+        return self.check(fabric) or fabric
