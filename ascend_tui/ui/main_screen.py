@@ -111,6 +111,7 @@ class MainScreen(Screen[None]):
             "b",
             "network",
             "Network",
+            show=False,
             tooltip="The fabrics drawn as their tiers, and the bill of materials with its export",
             id="view.network",
         ),
