@@ -442,6 +442,7 @@ def cmd_bom(args: argparse.Namespace) -> int:
     from ascend_tui.engine.evaluate import BillLine, evaluate
     from ascend_tui.model import presets
     from ascend_tui.model.metrics import BY_KEY
+    from ascend_tui.report import bill_total
 
     design = presets.load(args.design)
     try:
@@ -451,7 +452,11 @@ def cmd_bom(args: argparse.Namespace) -> int:
     fields = tuple(f.name for f in dataclasses.fields(BillLine))
     if args.json:
         _print_json(
-            {"design": design.name, "parts": [{f: getattr(line, f) for f in fields} for line in lines]}
+            {
+                "design": design.name,
+                "parts": [{f: getattr(line, f) for f in fields} for line in lines],
+                "total": bill_total(lines),
+            }
         )
         return EXIT_OK
     if args.csv:
@@ -472,9 +477,12 @@ def cmd_bom(args: argparse.Namespace) -> int:
         ("cost", True),
     ):
         table.add_column(header, justify="right" if right else "left")
+    power_metric, cost_metric = BY_KEY["it_power_kw"], BY_KEY["capex_usd"]
     for line in lines:
-        power = _amount(line.power_kw, line.power_low_kw, line.power_high_kw, BY_KEY["it_power_kw"])
-        cost = _amount(line.price_usd, line.price_low_usd, line.price_high_usd, BY_KEY["capex_usd"])
+        power = _amount(line.power_kw, line.power_low_kw, line.power_high_kw, power_metric)
+        if line.kind in ("cabinet", "server"):
+            power = "in the overheads"  # a block's own draw is its overhead on what it holds
+        cost = _amount(line.price_usd, line.price_low_usd, line.price_high_usd, cost_metric)
         table.add_row(
             Text(visible(line.name)),
             line.kind,
@@ -483,6 +491,16 @@ def cmd_bom(args: argparse.Namespace) -> int:
             power,
             cost,
         )
+    total = bill_total(lines)
+    table.add_section()
+    table.add_row(
+        Text("total: the equipment and the CDUs the plant adds (power: the parts at their maximum)", "bold"),
+        "",
+        "",
+        "",
+        _amount(total["power_kw"], total["power_low_kw"], total["power_high_kw"], power_metric),
+        _amount(total["price_usd"], total["price_low_usd"], total["price_high_usd"], cost_metric),
+    )
     _console().print(table)
     return EXIT_OK
 
@@ -580,7 +598,7 @@ def cmd_scale(args: argparse.Namespace) -> int:
     from ascend_tui.engine.planning import plan_count
     from ascend_tui.model import presets
     from ascend_tui.model.design import describe_path
-    from ascend_tui.model.metrics import TARGETS, scalable
+    from ascend_tui.model.metrics import TARGETS, metric_of, scalable
 
     design = presets.load(args.design)
     key, _, value = args.goal.partition("=")
@@ -610,10 +628,14 @@ def cmd_scale(args: argparse.Namespace) -> int:
         return EXIT_OK
     from rich.text import Text
 
-    from ascend_tui.report import describe_plan
+    from ascend_tui.report import describe_plan, goal_text
 
     console = _console()
-    console.print(Text(visible(f"Scaling {where} to {key} = {goal:g}")))
+    target = TARGETS[key]
+    sign = "≥" if target.at_least else "≤"
+    console.print(
+        Text(visible(f"Scaling {where} to {metric_of(target).label} {sign} {goal_text(key, goal)}"))
+    )
     console.print(describe_plan(plan))
     return EXIT_OK
 

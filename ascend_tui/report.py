@@ -105,8 +105,9 @@ def show(results: Results, key: str, ranges: bool = True) -> str:
 
 
 def change(metric: Metric, now: float, before: float) -> str:
-    """The signed change of a metric in its own units, or '' when it did not move."""
-    if math.isnan(now) or math.isnan(before) or now == before:
+    """The signed change of a metric in its own units, or '' when it did not move as far as its
+    shown value can tell (a PUE that moved by 2e-16, a cost by a thousandth of a cent)."""
+    if math.isnan(now) or math.isnan(before) or format_value(metric, now) == format_value(metric, before):
         return ""
     delta = now - before
     sign = "+" if delta > 0 else "−"
@@ -126,19 +127,26 @@ def metrics_table(results: Results, title: str | None = None) -> Table:
     return table
 
 
+def goal_text(key: str, goal: float) -> str:
+    """A goal of a target, given in the target's unit, written as its metric is: 15000 (kW) is
+    `15.0 MW`, 3e8 ($) is `$300 M`, 10 (EF) is `10.0 EF`."""
+    target = TARGETS[key]
+    return format_value(metric_of(target), goal / target.factor)
+
+
 def target_goal(check: TargetCheck) -> str:
-    """A target as people say it: `FP8 compute ≥ 10 EF`."""
+    """A target as people say it: `FP8 compute ≥ 10.0 EF`."""
     target = TARGETS[check.key]
     sign = "≥" if target.at_least else "≤"
-    return f"{metric_of(target).label} {sign} {check.goal:,.4g} {target.unit}"
+    return f"{metric_of(target).label} {sign} {goal_text(check.key, check.goal)}"
 
 
 def target_margin(check: TargetCheck) -> str:
-    """How far inside the goal a design is, or how far from it: `margin 200 m²`, `short by 1.8 EF`
-    for a target missed, `over by 3 MW` for a limit broken."""
+    """How far inside the goal a design is, or how far from it: `margin 200 m²`, `short by 1.80 EF`
+    for a target missed, `over by 3.00 MW` for a limit broken."""
     target = TARGETS[check.key]
     how = "margin" if check.met else "short by" if target.at_least else "over by"
-    return f"{how} {abs(check.margin):,.4g} {target.unit}"
+    return f"{how} {goal_text(check.key, abs(check.margin))}"
 
 
 def target_line(check: TargetCheck, responsible: str) -> Text:
@@ -221,7 +229,10 @@ def fabric_drawing(design: Design, fabric: FabricResult) -> Text:
         medium = "on the boards"
     what = "ports from the NICs" if fabric.scaleout else "links from the chips"
     text.append(f"          {d['endpoint_links']:,.0f} {what}, {medium}\n", "dim")
-    text.append(f"  connects {d['endpoints']:,.0f} of at most {d['max_endpoints']:,.0f}")
+    what = "NIC ports" if fabric.scaleout else "chip links"
+    text.append(
+        f"  connects {d['endpoints']:,.0f} {what} (room for {d['max_endpoints']:,.0f} with these switches)"
+    )
     needs = [
         _plural(d[key], label)
         for key, label in (("transceivers", "transceiver"), ("cables", "cable"), ("nics", "NIC"))
@@ -237,6 +248,15 @@ def fabric_drawing(design: Design, fabric: FabricResult) -> Text:
     if fabric.problem:
         text.append("\n  ✘ " + visible(fabric.problem), "bold red")
     return text
+
+
+BILL_SUMS = ("price_usd", "price_low_usd", "price_high_usd", "power_kw", "power_low_kw", "power_high_kw")
+
+
+def bill_total(lines: list[BillLine]) -> dict[str, float]:
+    """What a bill's lines add up to: cost and power, with the ends of their ranges (lines without
+    a figure add nothing)."""
+    return {key: round(sum(getattr(line, key) or 0.0 for line in lines), 6) for key in BILL_SUMS}
 
 
 def bill_csv(lines: list[BillLine]) -> str:
@@ -312,12 +332,14 @@ def describe_plan(plan: ScalePlan) -> Table | Text:
         return Text(visible(f"Not possible: {plan.reason}."), "bold red")
     title = f"{plan.question}: {plan.count:,}"
     if plan.limited_by:
-        title += f" (bounded by the design's {plan.limited_by})"
+        limit = TARGETS[plan.limited_by]
+        title += f" (bounded by the design's limit on {metric_of(limit).label.lower()})"
     table = Table(title=title, title_justify="left", box=None, show_header=True)
     table.add_column("")
     table.add_column("now", justify="right")
     table.add_column("with that count", justify="right")
-    for key in PLAN_FIGURES:
+    asked = [TARGETS[k].metric for k in (plan.key, plan.limited_by) if k]  # the figures the answer rests on
+    for key in dict.fromkeys([*asked, *PLAN_FIGURES]):
         table.add_row(BY_KEY[key].label, show(plan.before, key), show(plan.after, key))
     return table
 

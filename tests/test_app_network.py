@@ -78,7 +78,7 @@ async def test_x_exports_the_bill_as_csv_in_a_worker(tmp_path):
                 break
         assert app.evaluation is not None
         assert target.read_text() == bill_csv(app.evaluation.bill())
-        assert target.read_text().splitlines()[0].startswith("part,name,kind,derived_by,count,power_kw")
+        assert target.read_text().splitlines()[0].startswith("part,name,kind,derived_by,count,unit_price_usd")
         # Again, onto the file now there: the default answer keeps it.
         target.write_text("mine")
         await pilot.press("x")

@@ -154,7 +154,8 @@ def test_the_fabrics_command_draws_each_fabric_as_its_tiers(capsys):
         "          2,688 links between tiers, optical\n"
         "  tier 1        336 × ub-switch-l1, 16 ports   on the servers\n"
         "          2,688 links from the chips, on the boards\n"
-        "  connects 2,688 of at most 2,688 · needs 5,376 transceivers, 4 network cabinets\n"
+        "  connects 2,688 chip links (room for 2,688 with these switches) · needs 5,376 transceivers, "
+        "4 network cabinets\n"
     )
     assert "bisection 9.60 TB/s per direction" in out  # 384 × 400 Gb/s ÷ 2, per direction
     assert main(["fabrics", "gb200-nvl72-cluster", "--json"]) == 0

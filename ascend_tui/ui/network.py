@@ -21,7 +21,7 @@ from ascend_tui.model.fabrics import NetworkCabinets, ScaleoutFabric, ScaleupFab
 from ascend_tui.model.metrics import BY_KEY
 from ascend_tui.model.text import visible
 from ascend_tui.model.validate import check_subtree
-from ascend_tui.report import bill_csv, fabric_drawing, format_value
+from ascend_tui.report import bill_csv, bill_total, fabric_drawing, format_value
 from ascend_tui.ui.dialogs import FormDialog, PathPrompt
 
 if TYPE_CHECKING:
@@ -85,11 +85,25 @@ class NetworkScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         power, cost = BY_KEY["it_power_kw"], BY_KEY["capex_usd"]
+        total = bill_total(self.lines)
+        table.add_row(
+            Text("total", "bold"),
+            "",
+            Text(_amount(total["power_kw"], total["power_low_kw"], total["power_high_kw"], power), "bold"),
+            Text(_amount(total["price_usd"], total["price_low_usd"], total["price_high_usd"], cost), "bold"),
+            "",
+            Text("the equipment and the CDUs the plant adds", "dim"),
+        )
         for line in self.lines:
             table.add_row(
                 Text(visible(line.part)),
                 Text(f"{line.count:,}", justify="right"),
-                Text(_amount(line.power_kw, line.power_low_kw, line.power_high_kw, power), justify="right"),
+                Text(
+                    "in overheads"
+                    if line.kind in ("cabinet", "server")
+                    else _amount(line.power_kw, line.power_low_kw, line.power_high_kw, power),
+                    justify="right",
+                ),
                 Text(_amount(line.price_usd, line.price_low_usd, line.price_high_usd, cost), justify="right"),
                 line.kind,
                 Text(visible(line.derived_by or "typed")),
@@ -133,6 +147,22 @@ def _amount(value: float | None, low: float | None, high: float | None, metric: 
     return ("" if low == high else "~") + format_value(metric, value)
 
 
+# Labels that say how to write a setting where its name does not.
+HINTS = {
+    "oversubscription": "oversubscription (down:up as 3:1 or 3; a scale-out network lists one per "
+    "tier boundary below the top, leaves first)",
+    "tier1_in": "tier 1 in (server, cabinet or network)",
+    "leaf_in": "leaves in (cabinet or network)",
+    "topology": "topology (switched or mesh; fat-tree)",
+}
+
+
+def _ratio(text: str) -> float:
+    """A number, or a ratio written `3:1`."""
+    down, _, up = text.partition(":")
+    return float(down) / float(up) if up else float(down)
+
+
 class FabricDialog(FormDialog[Fabric]):
     """A block's scale-up fabric or scale-out network, a field per setting (the README's Fabrics
     section says what each means); the network cabinets keep what they were."""
@@ -163,7 +193,7 @@ class FabricDialog(FormDialog[Fabric]):
                 text = f"{value:g}"
             else:
                 text = str(value)
-            out.append((f.name, f.name.replace("_", " "), text))
+            out.append((f.name, HINTS.get(f.name, f.name.replace("_", " ")), text))
         return out
 
     def parse(self, texts: dict[str, str]) -> Fabric | str:
@@ -179,12 +209,12 @@ class FabricDialog(FormDialog[Fabric]):
                 elif isinstance(like, int):
                     values[name] = int(text)
                 elif isinstance(like, float):
-                    values[name] = float(text)
+                    values[name] = _ratio(text)
                 elif isinstance(like, tuple):
-                    values[name] = tuple(float(v) for v in text.replace(",", " ").split())
+                    values[name] = tuple(_ratio(v) for v in text.replace(",", " ").split())
                 else:
                     values[name] = text
-            except ValueError:
+            except (ValueError, ZeroDivisionError):
                 kind = "a whole number" if isinstance(like, int) else "a number"
                 return f"{name.replace('_', ' ')} must be {kind}, not {text!r}."
         fabric = dataclasses.replace(self.current, **values)

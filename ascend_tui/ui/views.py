@@ -23,7 +23,7 @@ from ascend_tui.engine.planning import ScalePlan, plan_count, sweep
 from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import Block, Design, FloorLayout, NodePath, node_at, walk
-from ascend_tui.model.facility import REDUNDANCY, SETTINGS, Facility, SiteDefaults
+from ascend_tui.model.facility import REDUNDANCY, SETTING, SETTINGS, Facility, SiteDefaults
 from ascend_tui.model.figures import Figure
 from ascend_tui.model.metrics import BY_KEY, TARGETS, Target, metric_of, scalable
 from ascend_tui.model.problems import DesignError
@@ -130,24 +130,18 @@ class FacilityDialog(FormDialog[Facility]):
     def fields(self) -> list[tuple[str, str, str]]:
         f = self.facility
         out = [
-            ("redundancy", f"Redundancy ({', '.join(REDUNDANCY)})", f.redundancy or ""),
-            ("cdu", "CDU the plant adds (part id)", f.cdu or ""),
+            ("redundancy", f"Redundancy: {', '.join(REDUNDANCY)}", f.redundancy or ""),
+            ("cdu", "CDU the plant adds", f.cdu or ""),
         ]
         for setting in SETTINGS:
             stated = f.figures.get(setting.name)
-            out.append(
-                (
-                    setting.name,
-                    f"{setting.label} ({setting.unit})",
-                    "" if stated is None else f"{stated.value:g}",
-                )
-            )
+            out.append((setting.name, setting.label, "" if stated is None else f"{stated.value:g}"))
         return out
 
     def placeholder(self, key: str) -> str:
         if key in ("redundancy", "cdu"):
             return str(getattr(self.defaults, key))
-        return f"{self.defaults.figures[key].value:,.12g}"
+        return f"{self.defaults.figures[key].value:,.12g} {SETTING[key].unit}"
 
     def parse(self, texts: dict[str, str]) -> Facility | str:
         figures = {}

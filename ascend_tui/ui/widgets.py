@@ -215,7 +215,7 @@ class NodeEditor(VerticalScroll):
                 self._field("Overhead", "power_overhead", f"{node.power_overhead:g}", number=True),
             ]
         if isinstance(node, Block) and node.kind in HOLDS_PARTS:
-            for name, label in (("price_usd", "Price $"), ("weight_kg", "Weight kg")):
+            for name, label, unit in (("price_usd", "Price", "US$"), ("weight_kg", "Weight", "kg")):
                 value = getattr(node, name)
                 widgets.append(
                     self._field(
@@ -223,7 +223,7 @@ class NodeEditor(VerticalScroll):
                         name,
                         "" if value is None else f"{value:g}",
                         number=True,
-                        placeholder="the catalog's",
+                        placeholder=f"{unit}; blank: the catalog's",
                     )
                 )
         if isinstance(node, Block) and node.source:
