@@ -513,7 +513,7 @@ async def test_the_facility_dialog_states_a_setting_and_the_costs_follow(tmp_pat
         await pilot.press("F")
         dialog = app.screen
         assert isinstance(dialog, FacilityDialog)
-        assert dialog.query_one("#form-electricity_usd_per_kwh", Input).placeholder == "0.081"
+        assert dialog.query_one("#form-electricity_usd_per_kwh", Input).placeholder == "0.081 US$/kWh"
         dialog.query_one("#form-electricity_usd_per_kwh", Input).value = "0.05"
         dialog.query_one("#form-redundancy", Input).value = "3N"
         await pilot.click("#form-ok")

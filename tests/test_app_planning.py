@@ -69,7 +69,7 @@ async def test_targets_show_met_or_not_and_flag_the_node_responsible(tmp_path):
         assert app.session.design.targets == {"min_fp8_ef": 10.0, "max_floor_area_m2": 1200.0}
         panel = app.metrics_panel
         text = plain(panel, 60)
-        assert "✘ FP8 compute ≥ 10 EF" in text and "short by 1.808 EF" in text
+        assert "✘ FP8 compute ≥ 10.0 EF" in text and "short by 1.81 EF" in text
         assert "look at cabinet 'compute'" in text
         assert "✔ Floor area ≤ 1,200 m²" in text and "margin 200 m²" in text
         assert (0,) in app.main_screen.query_one("DesignTree").flagged  # type: ignore[attr-defined]

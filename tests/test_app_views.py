@@ -48,9 +48,9 @@ async def test_at_80_by_24_a_target_and_the_node_behind_it_are_whole(tmp_path):
         app = await settled(pilot)
         width = app.metrics_panel.scrollable_content_region.width
         lines = [line.rstrip() for line in plain(app.metrics_panel, width).splitlines()]
-        assert "✘ FP8 compute ≥ 10 EF" in lines
-        assert "  short by 1.808 EF" in lines
-        assert "✘ Max cabinet power ≤ 50 kW" in lines
+        assert "✘ FP8 compute ≥ 10.0 EF" in lines
+        assert "  short by 1.81 EF" in lines
+        assert "✘ Max cabinet power ≤ 50.0 kW" in lines
 
 
 async def test_at_80_by_24_the_catalog_browser_shows_the_part_beside_the_list(tmp_path):
@@ -231,7 +231,7 @@ async def test_a_chart_draws_the_design_s_target(tmp_path):
         await pilot.pause()
         chart = app.screen
         assert isinstance(chart, ChartScreen)
-        assert chart.goals == {"fp8_pflops": ("≥ 10 EF", 10.0), "it_power_kw": ("≤ 20,000 kW", 20.0)}
+        assert chart.goals == {"fp8_pflops": ("≥ 10.0 EF", 10.0), "it_power_kw": ("≤ 20.0 MW", 20.0)}
 
 
 async def test_without_colour_the_fields_and_the_focus_are_still_seen(tmp_path, monkeypatch):

@@ -339,7 +339,8 @@ def test_the_bill_of_materials_tells_derived_parts_from_typed_ones(capsys):
     assert plant["count"] == 2 and plant["price_usd"] == 2 * 150_000
     code, out, _ = run_cli(capsys, "bom", "gb200-nvl72", "--csv")
     assert out.splitlines()[0] == (
-        "part,name,kind,derived_by,count,power_kw,power_low_kw,power_high_kw,price_usd,price_low_usd,price_high_usd"
+        "part,name,kind,derived_by,count,unit_price_usd,price_usd,price_low_usd,price_high_usd,"
+        "power_kw,power_low_kw,power_high_kw"
     )
     assert 'nvlink-switch-tray,"NVLink switch tray (2 NVLink 5 switch chips, 1U)",switch,' in out
 

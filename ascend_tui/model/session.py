@@ -41,6 +41,7 @@ from ascend_tui.model.design import (
     with_block_inserted,
     without_child,
 )
+from ascend_tui.model.fabrics import Fabric, ScaleoutFabric
 from ascend_tui.model.facility import Facility
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.text import quoted
@@ -504,6 +505,19 @@ class Session:
         """State a PUE, or (None) let the facility's plant give it."""
         what = "PUE from the plant" if pue is None else f"PUE to {pue:g}"
         return self.apply(what, lambda d: replace(d, pue=pue), self._settings)
+
+    def set_fabric(self, path: NodePath, fabric: Fabric | None, scaleout: bool) -> Change:
+        """State, change or (None) remove a block's scale-up fabric or its scale-out network."""
+        block = self._block(path, "fabric")
+        name = "scaleout_fabric" if scaleout else "scaleup_fabric"
+        if fabric is not None and isinstance(fabric, ScaleoutFabric) != scaleout:
+            raise ValueError(fabric)
+        what = f"{'scale-out network' if scaleout else 'scale-up fabric'} of {block.label}"
+        return self.apply(
+            what if fabric is not None else f"remove the {what}",
+            lambda d: replace_block(d, path, lambda b: replace(b, **{name: fabric})),  # type: ignore[arg-type]
+            self._subtree(path),
+        )
 
     def set_facility(self, facility: Facility) -> Change:
         """Replace what the design states about its site (the rest takes the catalog's defaults)."""

@@ -23,6 +23,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from ascend_tui.engine.evaluate import Evaluation
 from ascend_tui.engine.live import Job, LiveEvaluator
 from ascend_tui.engine.results import Results
 from ascend_tui.model import files, presets, templates
@@ -38,6 +39,7 @@ from ascend_tui.ui.commands import DesignCommands
 from ascend_tui.ui.dialogs import Confirm, HelpScreen, PathPrompt, PresetPicker
 from ascend_tui.ui.main_screen import MainScreen
 from ascend_tui.ui.messages import EvaluationFailed, EvaluationFinished
+from ascend_tui.ui.network import NetworkScreen
 from ascend_tui.ui.state import Figures, work_out
 from ascend_tui.ui.views import ChartScreen, CompareScreen, FloorScreen
 from ascend_tui.ui.widgets import MetricsPanel
@@ -308,6 +310,11 @@ class AscendApp(App[None]):
     @property
     def metrics_panel(self) -> MetricsPanel:
         return self.main_screen.query_one(MetricsPanel)
+
+    @property
+    def evaluation(self) -> Evaluation | None:
+        """The latest evaluation (of the design at `evaluated_version`)."""
+        return None if self.figures is None else self.figures.evaluation
 
     @property
     def evaluated_version(self) -> int:
@@ -670,6 +677,7 @@ class AscendApp(App[None]):
             ("Compare view: ", CompareScreen.BINDINGS),
             ("Floor plan: ", FloorScreen.BINDINGS),
             ("Chart: ", ChartScreen.BINDINGS),
+            ("Network: ", NetworkScreen.BINDINGS),
         ]
         for where, bindings in sections:
             for binding in bindings:

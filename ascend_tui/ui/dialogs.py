@@ -67,18 +67,20 @@ class Confirm(ModalScreen[str]):
 
 
 class PathPrompt(ModalScreen[Path | None]):
-    """Ask for a file path (Open, Save As)."""
+    """Ask for a file path (Open, Save As, an export), which gets `suffix` unless it has one."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
-    def __init__(self, title: str, initial: str = "", must_exist: bool = False) -> None:
+    def __init__(
+        self, title: str, initial: str = "", must_exist: bool = False, suffix: str = ".toml"
+    ) -> None:
         super().__init__()
-        self.title_text, self.initial, self.must_exist = title, initial, must_exist
+        self.title_text, self.initial, self.must_exist, self.suffix = title, initial, must_exist, suffix
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(self.initial, placeholder="path/to/design.toml", id="path")
+            yield Input(self.initial, placeholder=f"path/to/file{self.suffix}", id="path")
             yield Label("", id="path-error", classes="error")
             yield Static(Text("Enter to accept, Escape to cancel", "dim"))
 
@@ -94,8 +96,10 @@ class PathPrompt(ModalScreen[Path | None]):
         if why:
             error.update(Text(visible(f"{path}: {why}")))
             return
-        if not self.must_exist and path.suffix != ".toml":
-            path = path.with_suffix(path.suffix + ".toml") if path.suffix else path.with_suffix(".toml")
+        if not self.must_exist and path.suffix != self.suffix:
+            path = (
+                path.with_suffix(path.suffix + self.suffix) if path.suffix else path.with_suffix(self.suffix)
+            )
         self.dismiss(path)
 
 

@@ -43,6 +43,7 @@ from ascend_tui.model.validate import resolve_parts
 from ascend_tui.ui.dialogs import Confirm, CustomPartDialog, NotesDialog, PartPicker
 from ascend_tui.ui.entry import parse_count, parse_number
 from ascend_tui.ui.messages import FieldLeft, NodeSelected
+from ascend_tui.ui.network import NetworkScreen
 from ascend_tui.ui.state import Figures
 from ascend_tui.ui.views import (
     CompareScreen,
@@ -196,6 +197,14 @@ class MainScreen(Screen[None]):
             "Floor plan: cabinets by pod, coloured by power",
             show=False,
             id="view.floor",
+        ),
+        _command(
+            "b",
+            "network",
+            "Network",
+            "The fabrics drawn as their tiers, and the bill of materials with its export",
+            show=False,
+            id="view.network",
         ),
         _command(
             "F",
@@ -604,6 +613,13 @@ class MainScreen(Screen[None]):
             self.notify(str(error), title="Cannot chart", severity="error")
             return
         self.app.push_screen(chart)
+
+    def action_network(self) -> None:
+        """The fabrics drawn and the bill of materials; e and o edit the selected block's fabrics."""
+        path = self.here()
+        if isinstance(node_at(self.session.design, path), PartCount):
+            path = path[:-1]  # a part entry: its cabinet or server
+        self.app.push_screen(NetworkScreen(self.session, self.catalog, path, self.apply))
 
     def action_floor(self) -> None:
         if self.current() is None:

@@ -26,12 +26,12 @@ from ascend_tui.engine.results import Results
 from ascend_tui.model import presets
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import GROUP_KINDS, Block, Design, FloorLayout, NodePath, node_at, walk
-from ascend_tui.model.facility import REDUNDANCY, SETTINGS, Facility, SiteDefaults
+from ascend_tui.model.facility import REDUNDANCY, SETTING, SETTINGS, Facility, SiteDefaults
 from ascend_tui.model.figures import Figure
 from ascend_tui.model.metrics import BY_KEY, TARGETS, Target, metric_of, scalable
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.text import people, plain, visible
-from ascend_tui.report import describe_plan, show
+from ascend_tui.report import describe_plan, goal_text, show
 from ascend_tui.ui.dialogs import FormDialog, PathPrompt, PresetPicker
 from ascend_tui.ui.entry import parse_count, parse_number
 from ascend_tui.ui.state import Figures
@@ -191,24 +191,18 @@ class FacilityDialog(FormDialog[Facility]):
     def fields(self) -> list[tuple[str, str, str]]:
         f = self.facility
         out = [
-            ("redundancy", f"Redundancy ({', '.join(REDUNDANCY)})", f.redundancy or ""),
-            ("cdu", "CDU the plant adds (part id)", f.cdu or ""),
+            ("redundancy", f"Redundancy: {', '.join(REDUNDANCY)}", f.redundancy or ""),
+            ("cdu", "CDU the plant adds", f.cdu or ""),
         ]
         for setting in SETTINGS:
             stated = f.figures.get(setting.name)
-            out.append(
-                (
-                    setting.name,
-                    f"{setting.label} ({setting.unit})",
-                    "" if stated is None else plain(stated.value),
-                )
-            )
+            out.append((setting.name, setting.label, "" if stated is None else plain(stated.value)))
         return out
 
     def placeholder(self, key: str) -> str:
         if key in ("redundancy", "cdu"):
             return str(getattr(self.defaults, key))
-        return plain(self.defaults.figures[key].value)
+        return f"{plain(self.defaults.figures[key].value)} {SETTING[key].unit}"
 
     def parse(self, texts: dict[str, str]) -> Facility | str:
         figures = {}
@@ -328,7 +322,7 @@ def chart_goals(targets: Mapping[str, float]) -> dict[str, tuple[str, float]]:
         for metric, _, factor in CHART_SERIES:
             if target.metric == metric:
                 sign = "≥" if target.at_least else "≤"
-                out[metric] = (f"{sign} {people(goal)} {target.unit}", goal / target.factor * factor)
+                out[metric] = (f"{sign} {goal_text(key, goal)}", goal / target.factor * factor)
     return out
 
 
