@@ -124,11 +124,13 @@ class PartPicker(ModalScreen[str | None]):
         title: str = "Pick a part",
         kinds: tuple[str, ...] = (),
         origin: dict[str, str] | None = None,
+        current: str | None = None,
     ) -> None:
         super().__init__()
         self.parts = {pid: p for pid, p in parts.items() if not kinds or p.kind in kinds}
         self.title_text = title
         self.origin = origin or {}
+        self.current = current  # the part being replaced: the list starts on it
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -144,6 +146,9 @@ class PartPicker(ModalScreen[str | None]):
         table = self.query_one("#part-table", DataTable)
         table.add_columns("id", "from", "kind", "FP8 TF", "HBM GB", "W")
         self.refill("")
+        if self.current in self.parts:
+            table.move_cursor(row=table.get_row_index(self.current))
+            self.show_detail()
 
     def refill(self, text: str) -> None:
         table = self.query_one("#part-table", DataTable)

@@ -456,6 +456,7 @@ class MainScreen(Screen[None]):
         use: Callable[[str, dict[str, CustomPart]], object],
         kinds: tuple[str, ...] = (),
         only: set[str] | None = None,
+        current: str | None = None,
     ) -> None:
         """Open the catalog browser (the catalog, the design's own parts and the user's library)
         and `use(part, parts to bring from the library)` with the one picked."""
@@ -473,7 +474,7 @@ class MainScreen(Screen[None]):
             if pid:
                 self.apply(lambda: use(pid, library.bring(self.session.design, mine, pid)))
 
-        self.app.push_screen(PartPicker(offered, title, kinds, origin), chosen)
+        self.app.push_screen(PartPicker(offered, title, kinds, origin, current), chosen)
 
     def action_pick_part(self) -> None:
         """Replace the selected part entry with another part, or add a part to the selected
@@ -482,7 +483,9 @@ class MainScreen(Screen[None]):
         node = node_at(self.session.design, path)
         if isinstance(node, PartCount):
             self.pick_part(
-                f"Replace {node.label}", lambda pid, bring: self.session.set_part(path, pid, bring)
+                f"Replace {node.label}",
+                lambda pid, bring: self.session.set_part(path, pid, bring),
+                current=node.part,
             )
         elif node.kind in HOLDS_PARTS:
             self.pick_part(

@@ -64,7 +64,7 @@ class NetworkScreen(Screen[None]):
         with VerticalScroll(id="fabric-drawings"):
             yield Static(id="fabrics")
         yield DataTable(id="bill", zebra_stripes=True, cursor_type="row")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

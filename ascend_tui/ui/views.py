@@ -8,13 +8,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rich.console import Group
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
@@ -39,6 +40,21 @@ from ascend_tui.ui.state import Figures
 PLANNABLE = [k for k, t in TARGETS.items() if scalable(t)]
 
 
+class AsNarrowAsItCan:
+    """A renderable that asks only for its narrowest width: given the screen's width it fits it,
+    and where even its narrowest is wider (many designs side by side) its view scrolls sideways."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        narrowest = Measurement.get(console, options, self.renderable).minimum
+        return Measurement(narrowest, narrowest)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.renderable
+
+
 class CompareScreen(Screen[list[tuple[str, Path]]]):
     """This design beside presets or files, with ratios to a baseline. The designs are read and
     evaluated in a worker; the set compared is kept for the next time (the screen returns it)."""
@@ -47,7 +63,9 @@ class CompareScreen(Screen[list[tuple[str, Path]]]):
         Binding("escape,m", "close", "Back", id="compare.back"),
         Binding("a", "add_preset", "Add preset", id="compare.add"),
         Binding("f", "add_file", "Add file", id="compare.add_file"),
-        Binding("b", "next_baseline", "Next baseline", id="compare.baseline"),
+        Binding(
+            "b", "next_baseline", "Baseline", tooltip="The next design as the baseline", id="compare.baseline"
+        ),
         Binding("x", "drop", "Drop last", id="compare.drop"),
     ]
 
@@ -63,9 +81,9 @@ class CompareScreen(Screen[list[tuple[str, Path]]]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="compare-body"):
+        with ScrollableContainer(id="compare-body"):  # scrolls sideways too, past 80 columns
             yield Static(Text("Working out the figures…", "dim"), id="compare-table")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.evaluate(list(self.others))
@@ -101,11 +119,12 @@ class CompareScreen(Screen[list[tuple[str, Path]]]):
     def show(self, comparison: Comparison, kept: list[tuple[str, Path]]) -> None:
         self.comparison, self.others, self.baseline = comparison, kept, comparison.baseline
         table = self.query_one("#compare-table", Static)
+        table.loading = False
+        shown: RenderableType = compare_table(comparison)
         if len(comparison.metrics) < 2:
             hint = Text("Nothing to compare with yet: a adds a preset, f a design file.", "dim")
-            table.update(Group(compare_table(comparison), hint))
-        else:
-            table.update(compare_table(comparison))
+            shown = Group(shown, hint)
+        table.update(AsNarrowAsItCan(shown))
 
     def add(self, label: str, file: Path) -> None:
         self.query_one("#compare-table", Static).loading = True
@@ -351,7 +370,7 @@ class ChartScreen(Screen[None]):
             yield Static(Text(visible(title), "bold"))
             for key, _, _ in CHART_SERIES:
                 yield PlotextPlot(id=f"chart-{key}")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         now = self.counts.index(self.current)
@@ -544,7 +563,7 @@ class FloorScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="floor-body"):
             yield Static(id="floor-plan")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.watch(self.app, "figures", self.follow)

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -582,46 +581,60 @@ def metric_row(metric: Metric, figures: Figures, label: str | None = None, range
     return Row(label or metric.label, show(totals, metric.key, ranges=False), _delta(metric, figures), under)
 
 
-def rows_table(rows: list[Row], width: int, short: dict[str, str]) -> Group:
+def _colour(delta: str) -> str:
+    return "green" if delta.startswith("+") else "red" if delta else ""
+
+
+def rows_table(rows: list[Row], width: int, short: dict[str, str]) -> Text:
     """Rows laid out to `width` columns with nothing cut: full labels where they fit, else the
-    short ones; the change since the save beside each value where it fits, else in a section of
-    its own below."""
+    short ones; values right-aligned, each range under its value, and the change since the save
+    beside the value where it fits, else in a section of its own below. A label too long for
+    its line keeps its line and has its value on the next."""
 
     def widest(cells: list[str]) -> int:
         return max((len(c) for c in cells), default=0)
 
-    values = [r.value for r in rows] + [r.under for r in rows]
-    deltas = [r.delta for r in rows if r.delta]
-    long_labels = widest([r.label for r in rows])
-    short_labels = widest([short.get(r.label, r.label) for r in rows if r.value])
-    use_short = long_labels + 1 + widest(values) > width
-    label_width = short_labels if use_short else long_labels
-    beside = bool(deltas) and label_width + 1 + widest(values) + 1 + widest(deltas) <= width
-    table = Table(box=None, expand=True, show_header=False, pad_edge=False, padding=(0, 0, 0, 1))
-    table.add_column("metric", no_wrap=False, ratio=1)
-    table.add_column("value", justify="right", no_wrap=True)
-    if beside:
-        table.add_column("change", justify="right", no_wrap=True)
+    values, unders = widest([r.value for r in rows]), widest([r.under for r in rows])
+    deltas = widest([r.delta for r in rows])
+
+    def label(row: Row, use_short: bool) -> str:
+        return short.get(row.label, row.label) if use_short and row.value else row.label
+
+    def fits(use_short: bool, beside: bool) -> bool:
+        right = values + (1 + deltas if beside else 0)
+        labels = widest([label(r, use_short) for r in rows if r.value])
+        return labels + 1 + right <= width and unders + (1 + deltas if beside else 0) <= width
+
+    # The change beside its value matters more than a label's long form.
+    options = [(False, True), (True, True), (False, False), (True, False)] if deltas else [(False, False)]
+    use_short, beside = next((o for o in options if fits(*o)), (True, False))
+    right = values + (1 + deltas if beside else 0)
+    text = Text()
     for row in rows:
-        label = short.get(row.label, row.label) if use_short and row.value else row.label
-        colour = "green" if row.delta.startswith("+") else "red" if row.delta else ""
-        cells: list[RenderableType] = [Text(label, row.style), row.value]
-        if beside:
-            cells.append(Text(row.delta, colour))
-        table.add_row(*cells)
+        name = label(row, use_short)
+        text.append(name, row.style)
+        if row.value:
+            gap = width - len(name) - right
+            if gap < 1:  # the label fills its line: the value on the next
+                text.append("\n")
+                gap = width - right
+            text.append(" " * gap + row.value.rjust(values))
+            if beside:
+                text.append(" ")
+                text.append(row.delta.rjust(deltas), _colour(row.delta))
+        text.append("\n")
         if row.under:
-            table.add_row("", Text(row.under, "dim"), *([""] if beside else []))
-    parts: list[RenderableType] = [table]
+            end = width - (1 + deltas if beside else 0)
+            text.append(row.under.rjust(end) + "\n", "dim")
     if deltas and not beside:
-        moved = Table(box=None, expand=True, show_header=False, pad_edge=False, padding=(0, 0, 0, 1))
-        moved.add_column("metric", ratio=1)
-        moved.add_column("change", justify="right", no_wrap=True)
+        text.append("\nSince the last save\n", "bold")
         for row in rows:
             if row.delta:
-                label = short.get(row.label, row.label)
-                moved.add_row(label, Text(row.delta, "green" if row.delta.startswith("+") else "red"))
-        parts += [Text("\nSince the last save", "bold"), moved]
-    return Group(*parts)
+                name = short.get(row.label, row.label)
+                text.append(name + " " * max(1, width - len(name) - len(row.delta)))
+                text.append(row.delta + "\n", _colour(row.delta))
+    text.rstrip()
+    return text
 
 
 class FiguresPanel(VerticalScroll):
