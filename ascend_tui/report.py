@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
@@ -17,6 +18,7 @@ from ascend_tui.model.catalog import FIGURES, Part
 from ascend_tui.model.design import Block, Design, node_at
 from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
 from ascend_tui.model.facility import SETTINGS, Site
+from ascend_tui.model.figures import Figure, FigureSpec
 from ascend_tui.model.metrics import BY_KEY, METRICS, TARGETS, Metric, Unit, metric_of
 from ascend_tui.model.text import people, plain, visible
 
@@ -350,19 +352,26 @@ def describe_plan(plan: ScalePlan) -> Table | Text:
     return table
 
 
-def part_specs(part: Part) -> Table:
-    """A part's figures with where each comes from."""
+def part_specs(part: Part, narrow: bool = False) -> Table | Group:
+    """A part's figures with where each comes from: a table, or where it is `narrow` (a panel at
+    80 columns) each figure on a line with its source under it."""
     # A design's own parts bring their names and sources from the file: Text, control characters shown.
-    table = Table(
-        title=Text(visible(f"{part.name} ({part.kind}, {part.status or 'no status'})"), style="table.title"),
-        title_justify="left",
-        show_header=True,
-        box=None,
-        expand=True,
-    )
+    title = Text(visible(f"{part.name} ({part.kind}, {part.status or 'no status'})"), style="table.title")
+    table = Table(title=title, title_justify="left", show_header=True, box=None, expand=True)
     table.add_column("figure", style="bold", no_wrap=True)
     table.add_column("value", justify="right", no_wrap=True)
     table.add_column("basis", overflow="fold", ratio=1)
+    lines: list[Text] = [title]
+    for _, figure, value, f in _part_figures(part):
+        basis = visible(f.basis + (f" — {f.note}" if f.note else ""))
+        table.add_row(figure.label, value, Text(basis, "dim" if f.estimate else ""))
+        lines.append(Text.assemble((figure.label, "bold"), f" {value}\n", (basis, "dim")))
+    return Group(*lines) if narrow else table
+
+
+def _part_figures(part: Part) -> list[tuple[str, FigureSpec, str, Figure]]:
+    """Each figure a part states, with its value as shown (units, range, direction)."""
+    out = []
     for name, figure in FIGURES.items():
         f = part.figures.get(name)
         if f is None:
@@ -379,9 +388,8 @@ def part_specs(part: Part) -> Table:
                 value += f" ({low:g}–{high:g})"
             if f.direction:
                 value += f" {'each way' if f.direction == 'each' else 'both ways'}"
-        basis = visible(f.basis + (f" — {f.note}" if f.note else ""))
-        table.add_row(figure.label, value, Text(basis, "dim" if f.estimate else ""))
-    return table
+        out.append((name, figure, value, f))
+    return out
 
 
 def facility_table(site: Site, title: str = "Facility settings") -> Table:

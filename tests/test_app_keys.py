@@ -192,3 +192,24 @@ async def test_the_focused_panel_is_marked(tmp_path):
         await pilot.pause()
         focused_editor = (tree(app).styles.border_top[0], editor.styles.border_top[0])
         assert focused_tree[0] != focused_editor[0] and focused_tree[1] != focused_editor[1]
+
+
+async def burst(pilot: Pilot[None], *keys: str) -> AscendApp:
+    """Keys arriving together, as a paste or a fast typist sends them: each posted to the app at
+    once, with no pause for the app to act on one before the next arrives."""
+    from textual import events
+
+    for key in keys:
+        char = key if len(key) == 1 else None
+        pilot.app.post_message(events.Key(key, char))
+    return await settled(pilot)
+
+
+async def test_keys_typed_in_one_burst_go_where_they_would_one_by_one(tmp_path):
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        app = await burst(pilot, "down", "c", "1", "0", "0", "enter")
+        assert app.session.design.root.blocks[0].count == 100
+        app = await burst(pilot, "r", *"annex", "enter")
+        assert app.session.design.root.blocks[0].name == "annex"  # type: ignore[union-attr]
+        assert app.screen is app.main_screen and len(app.session.undo_stack) == 2

@@ -243,3 +243,14 @@ async def test_without_colour_the_fields_and_the_focus_are_still_seen(tmp_path, 
         await pilot.press("c")
         await pilot.pause()
         assert any(s.style is not None and s.style.reverse for s in count.render_line(0))
+
+
+async def test_at_80_by_24_a_form_takes_the_keyboard_from_its_first_field(tmp_path):
+    async with make_app(tmp_path).run_test(size=SMALL) as pilot:
+        app = await settled(pilot)
+        await pilot.press("f", "l")  # the row layout's form is taller than the screen
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "form-cabinets_per_row"
+        await pilot.press("backspace", "backspace", "2", "0", "enter")
+        app = await settled(pilot)
+        assert app.session.design.floor is not None and app.session.design.floor.cabinets_per_row == 20

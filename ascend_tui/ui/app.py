@@ -683,7 +683,10 @@ class AscendApp(App[None]):
             for binding in bindings:
                 assert isinstance(binding, Binding)
                 if binding.description:
-                    keys = binding.key.replace(",", ", ")
+                    keys = ", ".join(
+                        self.get_key_display(replace(binding, key=key, key_display=None))
+                        for key in binding.key.split(",")
+                    )
                     rows.append((keys, where + (binding.tooltip or binding.description)))
         self.push_screen(HelpScreen(rows))
 

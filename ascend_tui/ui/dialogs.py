@@ -7,6 +7,7 @@ from typing import ClassVar, TypeVar
 
 from rich.console import Group
 from rich.markup import escape
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -281,16 +282,19 @@ class HelpScreen(ModalScreen[None]):
         self.bindings = bindings
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Label("Keys", classes="dialog-title")
-            yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
-            yield Static(Text("Escape closes · ctrl+p opens the command palette", "dim"))
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("key", "action")
+        table = Table(box=None, expand=True, show_header=True, header_style="bold")
+        table.add_column("key", no_wrap=True, style="bold")
+        table.add_column("action", ratio=1)
         for key, description in self.bindings:
             table.add_row(key, description)
+        with Vertical(classes="dialog wide"):
+            yield Label("Keys", classes="dialog-title")
+            with VerticalScroll(id="help-table"):
+                yield Static(table)
+            yield Static(Text("Escape closes · ↑ ↓ scroll · ctrl+p opens the command palette", "dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#help-table").focus()
 
 
 class FormDialog(ModalScreen[T | None]):
@@ -298,6 +302,7 @@ class FormDialog(ModalScreen[T | None]):
     result, or say what is wrong, which is shown under the form until it is put right."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+    AUTO_FOCUS = "Input"  # the first field: type, and Enter accepts the form
     TITLE_TEXT = ""
     OK = "Set"
     WIDE = False

@@ -293,7 +293,7 @@ class MainScreen(Screen[None]):
         return [b for b in cls.BINDINGS if isinstance(b, Binding)]
 
     def on_field_left(self, message: FieldLeft) -> None:
-        self.design_tree.focus()
+        self.set_focus(self.design_tree)
 
     def on_node_selected(self, message: NodeSelected) -> None:
         self.session.select(message.path)
@@ -365,11 +365,11 @@ class MainScreen(Screen[None]):
         if isinstance(node_at(self.session.design, self.here()), PartCount):
             self.refuse("a part entry has no name of its own: pick another part with p")
             return
-        self.query_one("#field-name", Input).focus()
+        self.set_focus(self.query_one("#field-name", Input))  # now: the keys typed next go to it
 
     def action_type_count(self) -> None:
         self.here()
-        self.query_one("#field-count", Input).focus()
+        self.set_focus(self.query_one("#field-count", Input))  # now: the keys typed next go to it
 
     def action_count(self, step: int) -> None:
         path = self.here()

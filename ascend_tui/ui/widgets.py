@@ -423,6 +423,9 @@ class NodeEditor(VerticalScroll):
     def watch_selected(self) -> None:
         self.show_node()
 
+    def on_resize(self, event: Resize) -> None:
+        self.show_node()
+
     def show_node(self) -> None:
         """Fill the form in for the selected node."""
         design, path = self.design, self.selected
@@ -461,7 +464,12 @@ class NodeEditor(VerticalScroll):
         source = node.source if isinstance(node, Block) else ""
         self._show(Static, "#node-source", Text(visible(source), "dim") if source else None)
         parts = resolve_parts(design, self.catalog)[0] if isinstance(node, PartCount) else {}
-        specs = part_specs(parts[node.part]) if isinstance(node, PartCount) and node.part in parts else None
+        narrow = self.size.width < 50  # at 80 columns: each figure on a line, its source under it
+        specs = (
+            part_specs(parts[node.part], narrow)
+            if isinstance(node, PartCount) and node.part in parts
+            else None
+        )
         self._show(Static, "#part-specs", specs)
         notes = None
         if not path and design.notes.strip():
@@ -594,8 +602,10 @@ def rows_table(rows: list[Row], width: int, short: dict[str, str]) -> Text:
     def widest(cells: list[str]) -> int:
         return max((len(c) for c in cells), default=0)
 
-    values, unders = widest([r.value for r in rows]), widest([r.under for r in rows])
-    deltas = widest([r.delta for r in rows])
+    # A value too long to share a line with its label (a note on chips without units) goes on
+    # the next line rather than pushing every other value aside.
+    values = widest([r.value for r in rows if len(r.value) <= width // 2])
+    unders, deltas = widest([r.under for r in rows]), widest([r.delta for r in rows])
 
     def label(row: Row, use_short: bool) -> str:
         return short.get(row.label, row.label) if use_short and row.value else row.label
@@ -614,10 +624,10 @@ def rows_table(rows: list[Row], width: int, short: dict[str, str]) -> Text:
         name = label(row, use_short)
         text.append(name, row.style)
         if row.value:
-            gap = width - len(name) - right
+            gap = width - len(name) - right - max(0, len(row.value) - values)
             if gap < 1:  # the label fills its line: the value on the next
                 text.append("\n")
-                gap = width - right
+                gap = max(0, width - right - max(0, len(row.value) - values))
             text.append(" " * gap + row.value.rjust(values))
             if beside:
                 text.append(" ")
