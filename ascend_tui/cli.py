@@ -8,8 +8,10 @@ Heavy modules (numba, textual) are imported inside the commands that need them, 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
     from ascend_tui.model.figures import Figure
     from ascend_tui.model.metrics import Metric
 
-COMMANDS = ("eval", "presets", "parts", "bom", "export", "compare", "scale", "sweep", "metrics")
+COMMANDS = ("eval", "presets", "parts", "bom", "fabrics", "export", "compare", "scale", "sweep", "metrics")
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT, EXIT_TARGETS_MISSED = 0, 1, 2, 3
 # The version of every JSON output's shape; raise it when a key changes meaning or goes away.
 JSON_SCHEMA = 1
@@ -104,6 +106,13 @@ def _command_parser() -> argparse.ArgumentParser:
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON")
     out.add_argument("--csv", action="store_true", help="print CSV (one line per part)")
+    p = command(
+        "fabrics",
+        "each fabric drawn as its tiers: switches, where they stand, links and what they are made of",
+        "ascend-tui fabrics cloudmatrix-384",
+    )
+    _designs(p.add_argument("design", help="design file or preset name"))
+    p.add_argument("--json", action="store_true", help="print JSON (what each fabric derives per instance)")
     p = command(
         "export",
         "write a preset or design as an editable TOML design",
@@ -191,12 +200,24 @@ def _print_json(payload: dict[str, Any]) -> None:
     print(json.dumps(out, indent=2))
 
 
+class _Trimmed(io.StringIO):
+    """Standard output without the spaces a console pads its lines with to its width."""
+
+    def write(self, text: str) -> int:
+        sys.stdout.write(re.sub(r" +$", "", text, flags=re.MULTILINE))
+        return len(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+
 def _console() -> Console:
-    """A console as wide as the terminal, or wide enough for every table when piped."""
+    """A console as wide as the terminal, or, piped, wide enough for every table, with no line
+    padded to that width."""
     from rich.console import Console
 
     console = Console()
-    return console if console.is_terminal else Console(width=200)
+    return console if console.is_terminal else Console(width=200, file=_Trimmed())
 
 
 def _note_catalog(design: Design) -> None:
@@ -452,6 +473,7 @@ def cmd_bom(args: argparse.Namespace) -> int:
     from ascend_tui.engine.evaluate import BillLine, evaluate
     from ascend_tui.model import presets
     from ascend_tui.model.metrics import BY_KEY
+    from ascend_tui.report import bill_total
 
     design = presets.load(args.design)
     try:
@@ -461,18 +483,17 @@ def cmd_bom(args: argparse.Namespace) -> int:
     fields = tuple(f.name for f in dataclasses.fields(BillLine))
     if args.json:
         _print_json(
-            {"design": design.name, "parts": [{f: getattr(line, f) for f in fields} for line in lines]}
+            {
+                "design": design.name,
+                "parts": [{f: getattr(line, f) for f in fields} for line in lines],
+                "total": bill_total(lines),
+            }
         )
         return EXIT_OK
     if args.csv:
-        import csv
+        from ascend_tui.report import bill_csv
 
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(fields)
-        for line in lines:  # names from files: control characters shown, as everywhere on a terminal
-            writer.writerow(
-                [visible(v) if isinstance(v, str) else v for v in (getattr(line, f) for f in fields)]
-            )
+        sys.stdout.write(bill_csv(lines))
         return EXIT_OK
     from rich.table import Table
     from rich.text import Text
@@ -487,9 +508,12 @@ def cmd_bom(args: argparse.Namespace) -> int:
         ("cost", True),
     ):
         table.add_column(header, justify="right" if right else "left")
+    power_metric, cost_metric = BY_KEY["it_power_kw"], BY_KEY["capex_usd"]
     for line in lines:
-        power = _amount(line.power_kw, line.power_low_kw, line.power_high_kw, BY_KEY["it_power_kw"])
-        cost = _amount(line.price_usd, line.price_low_usd, line.price_high_usd, BY_KEY["capex_usd"])
+        power = _amount(line.power_kw, line.power_low_kw, line.power_high_kw, power_metric)
+        if line.kind in ("cabinet", "server"):
+            power = "in the overheads"  # a block's own draw is its overhead on what it holds
+        cost = _amount(line.price_usd, line.price_low_usd, line.price_high_usd, cost_metric)
         table.add_row(
             Text(visible(line.name)),
             line.kind,
@@ -498,6 +522,16 @@ def cmd_bom(args: argparse.Namespace) -> int:
             power,
             cost,
         )
+    total = bill_total(lines)
+    table.add_section()
+    table.add_row(
+        Text("total: the equipment and the CDUs the plant adds (power: the parts at their maximum)", "bold"),
+        "",
+        "",
+        "",
+        _amount(total["power_kw"], total["power_low_kw"], total["power_high_kw"], power_metric),
+        _amount(total["price_usd"], total["price_low_usd"], total["price_high_usd"], cost_metric),
+    )
     _console().print(table)
     return EXIT_OK
 
@@ -549,7 +583,7 @@ def cmd_scale(args: argparse.Namespace) -> int:
     from ascend_tui.engine.planning import plan_count
     from ascend_tui.model import presets
     from ascend_tui.model.design import describe_path, find_block
-    from ascend_tui.model.metrics import TARGETS, scalable
+    from ascend_tui.model.metrics import TARGETS, metric_of, scalable
 
     design = presets.load(args.design)
     key, _, value = args.goal.partition("=")
@@ -579,10 +613,14 @@ def cmd_scale(args: argparse.Namespace) -> int:
         return EXIT_OK
     from rich.text import Text
 
-    from ascend_tui.report import describe_plan
+    from ascend_tui.report import describe_plan, goal_text
 
     console = _console()
-    console.print(Text(visible(f"Scaling {where} to {key} = {goal:g}")))
+    target = TARGETS[key]
+    sign = "≥" if target.at_least else "≤"
+    console.print(
+        Text(visible(f"Scaling {where} to {metric_of(target).label} {sign} {goal_text(key, goal)}"))
+    )
     console.print(describe_plan(plan))
     return EXIT_OK
 
@@ -666,8 +704,52 @@ def cmd_app(args: argparse.Namespace) -> int:
     return app.return_code or EXIT_OK
 
 
+def cmd_fabrics(args: argparse.Namespace) -> int:
+    from ascend_tui.engine.evaluate import evaluate
+    from ascend_tui.model import presets
+    from ascend_tui.model.design import describe_path
+
+    design = presets.load(args.design)
+    try:
+        evaluation = evaluate(design)
+    except DesignError as error:
+        raise error.located(str(presets.resolve(args.design))) from None
+    fabrics = evaluation.fabrics()
+    if args.json:
+        _print_json(
+            {
+                "design": design.name,
+                "fabrics": [
+                    {
+                        "name": f.name,
+                        "block": describe_path(design, f.block),
+                        "kind": "scale-out" if f.scaleout else "scale-up",
+                        "per_instance": f.derived,
+                        "instances": evaluation.packed.multiplicity(f.block),
+                        "problem": f.problem or None,
+                    }
+                    for f in fabrics
+                ],
+            }
+        )
+        return EXIT_OK
+    from ascend_tui.report import fabric_drawing
+
+    console = _console()
+    if not fabrics:
+        console.print("The design states no fabric (see the README's Fabrics section).")
+    for f in fabrics:
+        times = evaluation.packed.multiplicity(f.block)
+        console.print(fabric_drawing(design, f))
+        if times > 1:
+            console.print(f"  (each of {times:,} instances)", style="dim")
+        console.print()
+    return EXIT_OK
+
+
 HANDLERS = {
     "bom": cmd_bom,
+    "fabrics": cmd_fabrics,
     "eval": cmd_eval,
     "presets": cmd_presets,
     "parts": cmd_parts,

@@ -14,8 +14,8 @@ from ascend_tui.engine.results import Results
 from ascend_tui.model.design import Design
 from ascend_tui.model.metrics import BY_KEY, HEADLINE
 from ascend_tui.model.problems import DesignError
-from ascend_tui.model.text import visible
-from ascend_tui.report import show
+from ascend_tui.model.text import people, visible
+from ascend_tui.report import format_value, show
 
 # Figures that are compared per chip, per kW of IT power and per m² as well as in total.
 NORMALISED = (
@@ -107,23 +107,53 @@ def compare_designs(designs: list[Design], labels: list[str], baseline: int = 0)
 
 
 def times(ratio: float | None) -> str:
-    """A ratio the way vendors say it: 6.7×, 0.48×; '—' where it has no meaning."""
+    """A ratio the way vendors say it: 6.7×, 0.48×, 1,340×; a small one as a fraction, 1/23,800×;
+    '—' where it has no meaning."""
     if ratio is None:
         return "—"
+    if ratio == 0:
+        return "0×"
     if ratio < 0.1:
-        return f"{ratio:.2g}×"
+        return f"1/{people(1 / ratio, 3)}×"
+    if ratio >= 1000:
+        return f"{people(ratio, 3)}×"
     return f"{ratio:.2f}×" if ratio < 10 else f"{ratio:.1f}×"
 
 
+# How a figure per basis is written: per chip in the figure's own unit, per kW and per m² with
+# that suffix, per dollar per million dollars.
+BASIS_UNITS = {
+    "per_chip": ("", 1.0),
+    "per_kw": ("/kW", 1.0),
+    "per_m2": ("/m²", 1.0),
+    "per_usd_capex": ("/$M", 1e6),
+    "per_usd_tco": ("/$M", 1e6),
+}
+
+
+def per_basis(results: Results, key: str, basis: str) -> str:
+    """A figure per unit of a basis as people read it: `2.00 PF` per chip, `0.76 PF/kW`."""
+    value = normalised(results, key, basis)
+    precision = BY_KEY[key].precision
+    if not math.isfinite(value) or (precision and not results.supported(precision)):
+        return "—"
+    suffix, factor = BASIS_UNITS[basis]
+    return format_value(BY_KEY[key], value * factor) + suffix
+
+
 def compare_table(comparison: Comparison) -> Table:
-    """Totals with ratios, then the per-chip, per-kW, per-m² and per-dollar ratios."""
+    """Totals with ratios, then the figures per chip, per kW, per m² and per dollar, each with its
+    ratio. Each design's column says what it is (this design, a preset, a file), so that two
+    designs of the same name are told apart."""
     c = comparison
     # Names and labels come from files: Text, never markup, with control characters shown.
     title = visible(f"Compared with {c.names[c.baseline]} ({c.labels[c.baseline]})")
     table = Table(title=Text(title, style="table.title"))
     table.add_column("metric")
-    for i, name in enumerate(c.names):
-        table.add_column(Text(visible(name) + (" (baseline)" if i == c.baseline else "")), justify="right")
+    for i, (name, label) in enumerate(zip(c.names, c.labels, strict=True)):
+        header = Text(visible(name), "bold")
+        header.append("\n" + visible(label) + (", baseline" if i == c.baseline else ""), "dim")
+        table.add_column(header, justify="right")
     for metric in (*HEADLINE, *(BY_KEY[key] for key in (*NETWORK, *MONEY))):
         table.add_row(
             metric.label,
@@ -137,6 +167,10 @@ def compare_table(comparison: Comparison) -> Table:
         for key in NORMALISED:
             table.add_row(
                 f"{BY_KEY[key].label} {label}",
-                *("1×" if i == c.baseline else times(c.ratio(i, key, basis)) for i in range(len(c.metrics))),
+                *(
+                    per_basis(m, key, basis)
+                    + ("" if i == c.baseline else f"  {times(c.ratio(i, key, basis))}")
+                    for i, m in enumerate(c.metrics)
+                ),
             )
     return table

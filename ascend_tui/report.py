@@ -4,18 +4,24 @@ Labels, units and target names come from the metric registry (`model/metrics.py`
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import TYPE_CHECKING
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from ascend_tui.engine.evaluate import BillLine, FabricResult
 from ascend_tui.engine.planning import PublishedCheck, ScalePlan, TargetCheck
 from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import FIGURES, Part
+from ascend_tui.model.design import Block, Design, node_at
+from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
 from ascend_tui.model.facility import SETTINGS, Site
+from ascend_tui.model.figures import Figure, FigureSpec
 from ascend_tui.model.metrics import BY_KEY, METRICS, TARGETS, Metric, Unit, metric_of
-from ascend_tui.model.text import visible
+from ascend_tui.model.text import people, plain, visible
 
 if TYPE_CHECKING:
     from ascend_tui.engine.sweep import SweepResult
@@ -52,7 +58,7 @@ def _number(value: float) -> str:
         return f"{value:.1f}"
     if abs(value) >= 0.01:
         return f"{value:.2f}"
-    return f"{value:.3g}"
+    return people(value, 3)
 
 
 def format_value(metric: Metric, value: float) -> str:
@@ -105,8 +111,9 @@ def show(results: Results, key: str, ranges: bool = True) -> str:
 
 
 def change(metric: Metric, now: float, before: float) -> str:
-    """The signed change of a metric in its own units, or '' when it did not move."""
-    if math.isnan(now) or math.isnan(before) or now == before:
+    """The signed change of a metric in its own units, or '' when it did not move as far as its
+    shown value can tell (a PUE that moved by 2e-16, a cost by a thousandth of a cent)."""
+    if math.isnan(now) or math.isnan(before) or format_value(metric, now) == format_value(metric, before):
         return ""
     delta = now - before
     sign = "+" if delta > 0 else "−"
@@ -126,19 +133,26 @@ def metrics_table(results: Results, title: str | None = None) -> Table:
     return table
 
 
+def goal_text(key: str, goal: float) -> str:
+    """A goal of a target, given in the target's unit, written as its metric is: 15000 (kW) is
+    `15.0 MW`, 3e8 ($) is `$300 M`, 10 (EF) is `10.0 EF`."""
+    target = TARGETS[key]
+    return format_value(metric_of(target), goal / target.factor)
+
+
 def target_goal(check: TargetCheck) -> str:
-    """A target as people say it: `FP8 compute ≥ 10 EF`."""
+    """A target as people say it: `FP8 compute ≥ 10.0 EF`."""
     target = TARGETS[check.key]
     sign = "≥" if target.at_least else "≤"
-    return f"{metric_of(target).label} {sign} {check.goal:,.4g} {target.unit}"
+    return f"{metric_of(target).label} {sign} {goal_text(check.key, check.goal)}"
 
 
 def target_margin(check: TargetCheck) -> str:
-    """How far inside the goal a design is, or how far from it: `margin 200 m²`, `short by 1.8 EF`
-    for a target missed, `over by 3 MW` for a limit broken."""
+    """How far inside the goal a design is, or how far from it: `margin 200 m²`, `short by 1.80 EF`
+    for a target missed, `over by 3.00 MW` for a limit broken."""
     target = TARGETS[check.key]
     how = "margin" if check.met else "short by" if target.at_least else "over by"
-    return f"{how} {abs(check.margin):,.4g} {target.unit}"
+    return f"{how} {goal_text(check.key, abs(check.margin))}"
 
 
 def target_line(check: TargetCheck, responsible: str) -> Text:
@@ -171,6 +185,115 @@ def published_line(check: PublishedCheck) -> Text:
     return text
 
 
+def fabric_drawing(design: Design, fabric: FabricResult) -> Text:
+    """A fabric as its tiers, top down: how many switches of which part and radix, where they
+    stand, the links between tiers and from the endpoints and what they are made of, then what
+    it connects and what it needs.
+
+        scale-up fabric of supernode 'CloudMatrix 384' · switched, 7 planes, 2 tiers, 3 hops
+          tier 2       56 × ub-switch-l2, 48 ports          in network cabinets
+                  2,688 links between tiers, optical
+          tier 1      336 × ub-switch-l1, 16 ports          on the servers
+                  2,688 links from the chips, on the boards
+    """
+    block = node_at(design, fabric.block)
+    assert isinstance(block, Block)
+    spec = block.scaleout_fabric if fabric.scaleout else block.scaleup_fabric
+    assert spec is not None
+    d, p = fabric.derived, fabric.params
+    text = Text(visible(fabric.name), "bold")
+    planes = f"{spec.planes} plane{'s' if spec.planes > 1 else ''}"
+    if isinstance(spec, ScaleupFabric):
+        shape = f"{spec.topology}, {planes}"
+        if spec.topology == "switched":
+            shape += f", {spec.tiers} tier{'s' if spec.tiers > 1 else ''}"
+        top, top_radix = spec.switch2 or spec.switch, p["radix2"]
+    else:
+        shape = f"fat tree, {planes}, {spec.tiers} tiers"
+        top, top_radix = spec.switch, p["radix1"]
+    text.append(f" · {shape}, {_plural(d['hops'], 'hop')}\n")
+
+    def tier(n: int, pid: str, radix: float, over: float) -> None:
+        text.append(f"  tier {n}  {d[f'tier{n}_switches']:>9,.0f} × ")
+        text.append(visible(pid), "cyan")
+        text.append(f", {radix:g} ports" + (f", {over:g}:1 down:up" if over > 1 else ""))
+        text.append(f"   {_where(spec, n)}\n", "dim")
+
+    for n in (3, 2):
+        if d[f"tier{n}_switches"]:
+            over = p["oversubscription2"] if n == 2 and spec.tiers == 3 else 1.0
+            tier(n, top, top_radix, over)
+    if d["switch_links"]:
+        text.append(f"          {d['switch_links']:,.0f} links between tiers, optical\n", "dim")
+    if d["tier1_switches"]:
+        tier(1, spec.switch, p["radix1"], p["oversubscription1"] if spec.tiers > 1 else 1.0)
+    if d["copper_links"]:
+        medium = "copper"
+    elif d["optical_links"] > d["switch_links"]:
+        medium = "optical"
+    else:
+        medium = "on the boards"
+    what = "ports from the NICs" if fabric.scaleout else "links from the chips"
+    text.append(f"          {d['endpoint_links']:,.0f} {what}, {medium}\n", "dim")
+    what = "NIC ports" if fabric.scaleout else "chip links"
+    text.append(
+        f"  connects {d['endpoints']:,.0f} {what} (room for {d['max_endpoints']:,.0f} with these switches)"
+    )
+    needs = [
+        _plural(d[key], label)
+        for key, label in (("transceivers", "transceiver"), ("cables", "cable"), ("nics", "NIC"))
+        if d[key]
+    ]
+    if d["network_cabinets"]:
+        needs.append(_plural(d["network_cabinets"], "network cabinet"))
+    if needs:
+        text.append(" · needs " + ", ".join(needs))
+    if d["bisection_gbit"]:
+        bisection = BY_KEY["bisection_bandwidth_tbps"]
+        text.append(f" · bisection {format_value(bisection, d['bisection_gbit'] / 8e3)} per direction")
+    if fabric.problem:
+        text.append("\n  ✘ " + visible(fabric.problem), "bold red")
+    return text
+
+
+BILL_SUMS = ("price_usd", "price_low_usd", "price_high_usd", "power_kw", "power_low_kw", "power_high_kw")
+
+
+def bill_total(lines: list[BillLine]) -> dict[str, float]:
+    """What a bill's lines add up to: cost and power, with the ends of their ranges (lines without
+    a figure add nothing)."""
+    return {key: round(sum(getattr(line, key) or 0.0 for line in lines), 6) for key in BILL_SUMS}
+
+
+def bill_csv(lines: list[BillLine]) -> str:
+    """A bill of materials as CSV: a header of BillLine's fields, then a line per part (names from
+    files with their control characters shown, as everywhere the tool writes text)."""
+    import csv
+    import io
+
+    fields = [f.name for f in dataclasses.fields(BillLine)]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(fields)
+    for line in lines:
+        writer.writerow([visible(v) if isinstance(v, str) else v for v in (getattr(line, f) for f in fields)])
+    return out.getvalue()
+
+
+def _plural(n: float, what: str) -> str:
+    return f"{n:,.0f} {what}{'' if n == 1 else 's'}"
+
+
+def _where(spec: ScaleupFabric | ScaleoutFabric, tier: int) -> str:
+    """Where a fabric's switches of a tier stand."""
+    if tier > 1:
+        return "in network cabinets"
+    place = spec.tier1_in if isinstance(spec, ScaleupFabric) else spec.leaf_in
+    return {"server": "on the servers", "cabinet": "in the chips' racks", "network": "in network cabinets"}[
+        place
+    ]
+
+
 # The figures a list of presets shows for each (the command line's table and the app's picker).
 PRESET_COLUMNS = (
     "fp8_pflops",
@@ -184,14 +307,20 @@ PRESET_COLUMNS = (
 )
 
 
-def preset_headers() -> list[str]:
+# What fits 80 columns.
+PRESET_COLUMNS_NARROW = ("fp8_pflops", "hbm_capacity_tb", "it_power_kw", "chips")
+
+
+def preset_headers(columns: tuple[str, ...] = PRESET_COLUMNS) -> list[str]:
     """The column headers of a presets list."""
-    return ["preset", *(BY_KEY[key].short_label for key in PRESET_COLUMNS)]
+    return ["preset", *(BY_KEY[key].short_label for key in columns)]
 
 
-def preset_cells(name: str, results: Results) -> list[str]:
+def preset_cells(
+    name: str, results: Results, columns: tuple[str, ...] = PRESET_COLUMNS, ranges: bool = True
+) -> list[str]:
     """One preset's row: its name and its headline figures."""
-    return [name, *(show(results, key) for key in PRESET_COLUMNS)]
+    return [name, *(show(results, key, ranges) for key in columns)]
 
 
 ESTIMATE_NOTE = "~ marks a figure that rests on at least one estimate (see `ascend-tui parts`)."
@@ -215,12 +344,14 @@ def describe_plan(plan: ScalePlan) -> Table | Text:
         return Text(visible(f"Not possible: {plan.reason}."), "bold red")
     title = f"{plan.question}: {plan.count:,}"
     if plan.limited_by:
-        title += f" (bounded by the design's {plan.limited_by})"
+        limit = TARGETS[plan.limited_by]
+        title += f" (bounded by the design's limit on {metric_of(limit).label.lower()})"
     table = Table(title=title, title_justify="left", box=None, show_header=True)
     table.add_column("")
     table.add_column("now", justify="right")
     table.add_column("with that count", justify="right")
-    for key in PLAN_FIGURES:
+    asked = [TARGETS[k].metric for k in (plan.key, plan.limited_by) if k]  # the figures the answer rests on
+    for key in dict.fromkeys([*asked, *PLAN_FIGURES]):
         table.add_row(BY_KEY[key].label, show(plan.before, key), show(plan.after, key))
     return table
 
@@ -263,19 +394,26 @@ def sweep_table(result: SweepResult, design: str, most: int = 40) -> Table:
     return table
 
 
-def part_specs(part: Part) -> Table:
-    """A part's figures with where each comes from."""
+def part_specs(part: Part, narrow: bool = False) -> Table | Group:
+    """A part's figures with where each comes from: a table, or where it is `narrow` (a panel at
+    80 columns) each figure on a line with its source under it."""
     # A design's own parts bring their names and sources from the file: Text, control characters shown.
-    table = Table(
-        title=Text(visible(f"{part.name} ({part.kind}, {part.status or 'no status'})"), style="table.title"),
-        title_justify="left",
-        show_header=True,
-        box=None,
-        expand=True,
-    )
+    title = Text(visible(f"{part.name} ({part.kind}, {part.status or 'no status'})"), style="table.title")
+    table = Table(title=title, title_justify="left", show_header=True, box=None, expand=True)
     table.add_column("figure", style="bold", no_wrap=True)
     table.add_column("value", justify="right", no_wrap=True)
     table.add_column("basis", overflow="fold", ratio=1)
+    lines: list[Text] = [title]
+    for _, figure, value, f in _part_figures(part):
+        basis = visible(f.basis + (f" — {f.note}" if f.note else ""))
+        table.add_row(figure.label, value, Text(basis, "dim" if f.estimate else ""))
+        lines.append(Text.assemble((figure.label, "bold"), f" {value}\n", (basis, "dim")))
+    return Group(*lines) if narrow else table
+
+
+def _part_figures(part: Part) -> list[tuple[str, FigureSpec, str, Figure]]:
+    """Each figure a part states, with its value as shown (units, range, direction)."""
+    out = []
     for name, figure in FIGURES.items():
         f = part.figures.get(name)
         if f is None:
@@ -292,14 +430,8 @@ def part_specs(part: Part) -> Table:
                 value += f" ({low:g}–{high:g})"
             if f.direction:
                 value += f" {'each way' if f.direction == 'each' else 'both ways'}"
-        basis = visible(f.basis + (f" — {f.note}" if f.note else ""))
-        table.add_row(figure.label, value, Text(basis, "dim" if f.estimate else ""))
-    return table
-
-
-def _plain(value: float) -> str:
-    """A setting's number as typed: 0.081, 15, 11,700,000."""
-    return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:g}"
+        out.append((name, figure, value, f))
+    return out
 
 
 def facility_table(site: Site, title: str = "Facility settings") -> Table:
@@ -312,10 +444,10 @@ def facility_table(site: Site, title: str = "Facility settings") -> Table:
     table.add_row("Plant CDU", Text(visible(site.cdu)), "stated" if "cdu" in site.stated else "default")
     for setting in SETTINGS:
         f = site.figures[setting.name]
-        value = ("~" if f.estimate else "") + f"{_plain(f.value)} {setting.unit}"
+        value = ("~" if f.estimate else "") + f"{plain(f.value)} {setting.unit}"
         if f.ranged:
             low, high = f.ends
-            value += f" ({_plain(low)}–{_plain(high)})"
+            value += f" ({plain(low)}–{plain(high)})"
         basis = ("stated: " if setting.name in site.stated else "") + f.basis
         table.add_row(setting.label, value, Text(visible(basis), "dim" if f.estimate else ""))
     return table
@@ -330,9 +462,9 @@ def facility_markdown(site: Site) -> str:
     for setting in SETTINGS:
         f = site.figures[setting.name]
         low, high = f.ends
-        span = f"{_plain(low)}–{_plain(high)}" if f.ranged else ""
+        span = f"{plain(low)}–{plain(high)}" if f.ranged else ""
         why = f"estimate: {f.rationale}" if f.estimate else f.source
-        lines.append(f"| `{setting.name}` | {_plain(f.value)} {setting.unit} | {span} | {why} |")
+        lines.append(f"| `{setting.name}` | {plain(f.value)} {setting.unit} | {span} | {why} |")
     return "\n".join(lines) + "\n"
 
 

@@ -47,7 +47,10 @@ async def test_opens_on_the_atlas_950_superpod_with_its_figures(tmp_path):
         assert shown(app, "fp4_pflops") == "16.4 EF"
         assert shown(app, "chips") == "8,192"
         assert shown(app, "floor_area_m2") == "~1,000 m²"  # the footprint is fitted to it
-        assert shown(app, "it_power_kw") == "~10.7 MW (7.88–15.6 MW)"
+        assert shown(app, "it_power_kw") == "~10.7 MW"
+        from tests.test_app_planning import plain
+
+        assert "7.88–15.6 MW" in plain(app.metrics_panel)  # the range, on a line of its own
 
 
 async def test_plus_and_minus_change_the_selected_count_and_the_figures(tmp_path):
@@ -77,7 +80,7 @@ async def test_a_typed_count_applies_and_a_zero_count_is_refused_in_place(tmp_pa
         await pilot.pause()
         await pilot.press("0", "enter")
         app = await settled(pilot)
-        assert app.last_error == "count must be at least 1, got 0 (remove the node instead)"
+        assert app.main_screen.last_error == "count must be at least 1, got 0 (remove the node instead)"
         assert "count must be at least 1" in str(app.screen.query_one("#editor-error").render())
         assert app.session.design.root.blocks[0].count == 100  # type: ignore[union-attr]
         assert shown(app, "chips") == "6,400"
@@ -337,20 +340,26 @@ async def test_rename_with_r_and_a_count_typed_then_left_is_applied(tmp_path):
         assert len(app.session.undo_stack) == 2
 
 
-async def test_the_command_palette_offers_what_fits_the_selection(tmp_path):
+async def test_the_command_palette_lists_every_action_once_and_matches_names(tmp_path):
+    from textual.binding import Binding
+
     from ascend_tui.ui.commands import DesignCommands
+    from ascend_tui.ui.main_screen import MainScreen
 
     async with make_app(tmp_path).run_test(size=SIZE) as pilot:
         app = await settled(pilot)
         provider = DesignCommands(app.screen)
         names = [name for name, _, _ in provider.commands()]
-        assert names[0] == "Add a block or part" and "Remove" not in names  # the supernode at the top
-        await pilot.press("down", "down")
-        await pilot.pause()
-        app.sync_selection()
-        names = [name for name, _, _ in provider.commands()]
-        assert names[:2] == ["Replace this part", "Define a custom part from this one"]
-        assert "Remove" in names and "Swap a chip type across the design" in names
+        assert len(names) == len(set(names))  # no duplicates
+        bound = [b for b in [*MainScreen.BINDINGS, *AscendApp.BINDINGS] if isinstance(b, Binding)]
+        assert len(names) == len(bound)  # every action of the screen and the app
+        for wanted in ("Compare", "Targets", "Scale", "Chart", "Floor", "Rename", "Remove", "Count", "New"):
+            assert wanted in names
+        assert "Double the count" in names  # ×2 is named for what it does
+        system = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Quit" not in system and "Keys" not in system  # listed once, from the keys
+        matcher = provider.matcher("flo")
+        assert [n for n in names if matcher.match(n) > 0] == ["Floor"]  # the help text is not matched
 
 
 async def test_the_binary_memory_figure_is_shown_beside_the_decimal_one(tmp_path):
@@ -370,11 +379,11 @@ async def test_pue_is_edited_on_the_top_node_and_the_notes_are_shown(tmp_path):
         await pilot.press(*"1.5", "enter")
         app = await settled(pilot)
         assert app.session.design.pue == 1.5
-        assert shown(app, "facility_power_kw") == "~16.1 MW (11.8–23.4 MW)"
+        assert shown(app, "facility_power_kw") == "~16.1 MW"
         app.screen.query_one("#field-pue", Input).focus()
         await pilot.press(*"0.5", "enter")
         app = await settled(pilot)
-        assert app.last_error == "pue must be between 1 and 5, got 0.5"
+        assert app.main_screen.last_error == "pue must be between 1 and 5, got 0.5"
         assert app.session.design.pue == 1.5
 
 
@@ -500,11 +509,11 @@ async def test_the_facility_dialog_states_a_setting_and_the_costs_follow(tmp_pat
 
     async with make_app(tmp_path, "gb200-nvl72").run_test(size=SIZE) as pilot:
         app = await settled(pilot)
-        before = app.evaluation.totals() if app.evaluation else None
+        before = app.figures.totals if app.figures else None
         await pilot.press("F")
         dialog = app.screen
         assert isinstance(dialog, FacilityDialog)
-        assert dialog.query_one("#form-electricity_usd_per_kwh", Input).placeholder == "0.081"
+        assert dialog.query_one("#form-electricity_usd_per_kwh", Input).placeholder == "0.081 US$/kWh"
         dialog.query_one("#form-electricity_usd_per_kwh", Input).value = "0.05"
         dialog.query_one("#form-redundancy", Input).value = "3N"
         await pilot.click("#form-ok")
@@ -516,7 +525,7 @@ async def test_the_facility_dialog_states_a_setting_and_the_costs_follow(tmp_pat
         facility = app.session.design.facility
         assert facility.figures["electricity_usd_per_kwh"].value == 0.05 and facility.redundancy == "2N"
         assert facility.cdu == "cdu-in-rack-100kw"  # the preset's own, kept
-        after = app.evaluation.totals() if app.evaluation else None
+        after = app.figures.totals if app.figures else None
         assert before is not None and after is not None
         assert after["energy_cost_usd_per_year"] == pytest.approx(
             before["energy_cost_usd_per_year"] * 0.05 / 0.081

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 from textual_plotext import PlotextPlot
 
@@ -13,10 +14,11 @@ from ascend_tui.ui.views import ChartScreen, CompareScreen, FloorScreen, ScaleDi
 from tests.test_app import SIZE, make_app, settled
 
 
-def plain(widget: Static, width: int = 120) -> str:
-    """What a Static shows, as plain text."""
+def plain(widget: Widget, width: int = 120) -> str:
+    """What a Static (or a panel holding one) shows, as plain text."""
+    static = widget if isinstance(widget, Static) else widget.query_one(Static)
     console = Console(width=width, file=io.StringIO(), record=True)
-    console.print(widget.content)
+    console.print(static.content)
     return console.export_text()
 
 
@@ -39,7 +41,7 @@ async def test_compare_the_design_with_a_preset_and_change_the_baseline(tmp_path
         screen = app.screen
         assert isinstance(screen, CompareScreen)
         c = screen.comparison
-        assert c.labels == ["this design", "gb200-nvl72"] and c.baseline == 0
+        assert c.labels == ["this design", "preset gb200-nvl72"] and c.baseline == 0
         assert c.ratio(1, "chips") == 72 / 384
         await pilot.press("b")
         assert screen.comparison.baseline == 1
@@ -47,7 +49,7 @@ async def test_compare_the_design_with_a_preset_and_change_the_baseline(tmp_path
         await pilot.press("a")
         await pilot.pause()
         await choose_preset(pilot, "h100-8gpu-server")
-        assert screen.comparison.labels[-1] == "h100-8gpu-server"
+        assert screen.comparison.labels[-1] == "preset h100-8gpu-server"
         assert "H100 8-GPU server" in plain(screen.query_one("#compare-table", Static), 200)
         await pilot.press("escape")
         assert app.screen is app.main_screen
@@ -67,7 +69,7 @@ async def test_targets_show_met_or_not_and_flag_the_node_responsible(tmp_path):
         assert app.session.design.targets == {"min_fp8_ef": 10.0, "max_floor_area_m2": 1200.0}
         panel = app.metrics_panel
         text = plain(panel, 60)
-        assert "✘ FP8 compute ≥ 10 EF" in text and "short by 1.808 EF" in text
+        assert "✘ FP8 compute ≥ 10.0 EF" in text and "short by 1.81 EF" in text
         assert "look at cabinet 'compute'" in text
         assert "✔ Floor area ≤ 1,200 m²" in text and "margin 200 m²" in text
         assert (0,) in app.main_screen.query_one("DesignTree").flagged  # type: ignore[attr-defined]
@@ -121,4 +123,4 @@ async def test_floor_plan_and_a_row_layout_that_sets_the_area(tmp_path):
         assert app.session.design.floor is not None and app.session.design.floor.cabinets_per_row == 20
         # 160 cabinets in 8 rows of 20 x 0.6 m, each 1.2 m deep with a 1.2 m aisle
         assert app.metrics_panel.shown["floor_area_m2"] == "230 m²"
-        assert app.evaluation is not None and app.evaluation.totals()["floor_area_m2"] == 8 * 12.0 * 2.4
+        assert app.figures is not None and app.figures.totals["floor_area_m2"] == 8 * 12.0 * 2.4

@@ -20,6 +20,7 @@ from ascend_tui.model.autosave import Autosave
 from ascend_tui.model.toml_format import load_design, save_design
 from ascend_tui.ui.app import AscendApp
 from ascend_tui.ui.dialogs import Confirm, PathPrompt
+from ascend_tui.ui.main_screen import MainScreen
 from ascend_tui.ui.widgets import DesignTree
 from tests.test_app import SIZE, make_app, settled
 from tests.test_hostile import FORBIDDEN, design
@@ -294,11 +295,13 @@ async def test_names_with_markup_and_escape_sequences_are_shown_as_text_everywhe
         assert_clean(app)
         await pilot.press("escape")
         from textual.content import Content
+        from textual.markup import escape
 
         from ascend_tui.ui.commands import DesignCommands
 
-        hits = [hit async for hit in DesignCommands(app.screen).discover()]  # the palette reads markup
-        assert any(SHOWN in Content.from_markup(hit.help or "").plain for hit in hits)
+        # The palette reads its help as markup; it shows the keys' help, escaped, and nothing from the file.
+        for _, help_text, _ in DesignCommands(app.screen).commands():
+            assert Content.from_markup(escape(help_text)).plain == help_text
         app.notify(f"about {app.session.design.name}")
         await pilot.pause()
         assert SHOWN in list(app._notifications)[-1].message
@@ -339,10 +342,10 @@ async def test_the_recovery_dialog_shows_a_hostile_name_and_the_app_starts(tmp_p
 
 
 async def test_an_unhandled_error_ends_the_app_with_status_1_and_keeps_the_work(tmp_path, monkeypatch):
-    def broken(self: AscendApp) -> None:
+    def broken(self: MainScreen) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(AscendApp, "duplicate", broken)
+    monkeypatch.setattr(MainScreen, "action_duplicate", broken)
     app = make_app(tmp_path)
     with pytest.raises(RuntimeError, match="a bug"):
         async with app.run_test(size=SIZE) as pilot:
@@ -359,7 +362,7 @@ async def test_an_unhandled_error_ends_the_app_with_status_1_and_keeps_the_work(
 def test_the_command_line_exits_1_after_an_unhandled_error_in_the_app(tmp_path, monkeypatch):
     from ascend_tui.cli import main
 
-    def broken(self: AscendApp) -> None:
+    def broken(self: MainScreen) -> None:
         raise RuntimeError("a bug")
 
     async def press_d(pilot: Pilot[None]) -> None:
@@ -370,7 +373,7 @@ def test_the_command_line_exits_1_after_an_unhandled_error_in_the_app(tmp_path, 
         App.run(self, headless=True, size=SIZE, auto_pilot=press_d)
 
     monkeypatch.setenv("ASCEND_TUI_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(AscendApp, "duplicate", broken)
+    monkeypatch.setattr(MainScreen, "action_duplicate", broken)
     monkeypatch.setattr(AscendApp, "run", headless)
     assert main(["gb200-nvl72"]) == 1
 

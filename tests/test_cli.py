@@ -341,6 +341,18 @@ def test_the_bill_of_materials_tells_derived_parts_from_typed_ones(capsys):
     assert plant["count"] == 2 and plant["price_usd"] == 2 * 150_000
     code, out, _ = run_cli(capsys, "bom", "gb200-nvl72", "--csv")
     assert out.splitlines()[0] == (
-        "part,name,kind,derived_by,count,power_kw,power_low_kw,power_high_kw,price_usd,price_low_usd,price_high_usd"
+        "part,name,kind,derived_by,count,unit_price_usd,price_usd,price_low_usd,price_high_usd,"
+        "power_kw,power_low_kw,power_high_kw"
     )
     assert 'nvlink-switch-tray,"NVLink switch tray (2 NVLink 5 switch chips, 1U)",switch,' in out
+
+
+@pytest.mark.parametrize(
+    "argv", [("parts", "ascend-950dt"), ("parts",), ("eval", "gb200-nvl72"), ("presets",)]
+)
+def test_piped_output_is_not_padded_to_the_console_width(capsys, argv):
+    code, out, _ = run_cli(capsys, *argv)
+    assert code == 0
+    lines = out.splitlines()
+    assert all(line == line.rstrip() for line in lines)
+    assert max(len(line) for line in lines) < 200 or argv == ("parts",)  # only the catalog's sources run long

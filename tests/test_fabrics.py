@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pytest
@@ -140,3 +141,25 @@ def test_derived_network_power_shows_in_the_power_breakdown():
     parts = m["nic_power_kw"] + m["switch_power_kw"] + m["optics_power_kw"] + m["cable_power_kw"]
     assert m["network_power_kw"] == pytest.approx(parts * 1.0, rel=0.1)  # plus network-rack overhead
     assert m["network_power_share"] == pytest.approx(m["network_power_kw"] / m["it_power_kw"])
+
+
+def test_the_fabrics_command_draws_each_fabric_as_its_tiers(capsys):
+    from ascend_tui.cli import main
+
+    assert main(["fabrics", "cloudmatrix-384"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "scale-up fabric of supernode 'CloudMatrix 384' · switched, 7 planes, 2 tiers, 3 hops\n"
+        "  tier 2         56 × ub-switch-l2, 48 ports   in network cabinets\n"
+        "          2,688 links between tiers, optical\n"
+        "  tier 1        336 × ub-switch-l1, 16 ports   on the servers\n"
+        "          2,688 links from the chips, on the boards\n"
+        "  connects 2,688 chip links (room for 2,688 with these switches) · needs 5,376 transceivers, "
+        "4 network cabinets\n"
+    )
+    assert "bisection 9.60 TB/s per direction" in out  # 384 × 400 Gb/s ÷ 2, per direction
+    assert main(["fabrics", "gb200-nvl72-cluster", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    rack, network = data["fabrics"]
+    assert (rack["instances"], rack["per_instance"]["tier1_switches"]) == (16, 9)
+    assert network["kind"] == "scale-out" and network["per_instance"]["tier2_switches"] == 18

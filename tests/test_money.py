@@ -297,3 +297,38 @@ def test_a_cabinet_or_server_states_its_price_and_weight_and_nothing_else_does(c
         session.set_field((), "price_usd", 1.0)
     with pytest.raises(DesignError, match="price_usd must be between 0 and"):
         session.set_field((0,), "price_usd", -1.0)
+
+
+def test_a_stated_weight_is_exact_and_default_cabinets_keep_their_ranges():
+    from ascend_tui.model import presets
+
+    # The NVL72 rack states its published 1.36 t with all it holds: no estimate left in it.
+    nvl72 = evaluate(presets.load("gb200-nvl72")).totals()
+    assert nvl72["weight_kg"] == 1360.0 and "weight_kg" not in nvl72.estimated
+    # A cabinet that states its price and weight still stands beside the network cabinets the
+    # fabric fills, at the catalog's estimated price and weight: those keep their ranges.
+    design = presets.load("atlas-950-superpod")
+    compute = replace(design.root.blocks[0], price_usd=150_000.0, weight_kg=9000.0)
+    m = evaluate(
+        replace(design, root=replace(design.root, blocks=(compute, *design.root.blocks[1:])))
+    ).totals()
+    assert {"capex_cabinets_usd", "weight_kg"} <= m.estimated
+    low, high = m.range("capex_cabinets_usd") or (0.0, 0.0)
+    assert (low, high) == (128 * 150_000 + 32 * 45_000, 128 * 150_000 + 32 * 120_000)
+
+
+def test_the_bill_adds_up_to_the_equipment_and_the_plants_cdus(capsys):
+    from ascend_tui.model import presets
+
+    evaluation = evaluate(presets.load("cloudmatrix-384"))
+    m, lines = evaluation.totals(), evaluation.bill()
+    plant_cdus = 2 * 150_000
+    assert sum(line.price_usd or 0 for line in lines) == pytest.approx(m["system_capex_usd"] + plant_cdus)
+    own = {line.part: line for line in lines if line.kind in ("cabinet", "server")}
+    assert (own["cabinet"].count, own["cabinet"].unit_price_usd) == (17, 80_000)
+    assert (own["server"].count, own["server"].unit_price_usd) == (48, 8_000)
+    assert main(["bom", "cloudmatrix-384", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["total"]["price_usd"] == pytest.approx(m["system_capex_usd"] + plant_cdus)
+    chips = data["parts"][0]
+    assert (chips["unit_price_usd"], chips["power_kw"], chips["power_high_kw"]) == (28_000, 307.2, 326.4)

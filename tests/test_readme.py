@@ -44,3 +44,20 @@ def test_the_presets_table_is_what_the_tool_prints(capsys):
     shown = re.search(r"```\n\$ ascend-tui presets\n(.*?)```", README, re.S)
     assert shown is not None
     assert printed == shown.group(1)
+
+
+def test_the_app_s_keys_table_lists_every_key_of_the_main_screen_and_the_app():
+    from textual.binding import Binding
+
+    from ascend_tui.ui.app import AscendApp
+    from ascend_tui.ui.main_screen import MainScreen
+
+    section = README.split("## The app")[1].split("## The command line")[0]
+    keys_column = " ".join(
+        line.split("|")[1] for line in section.splitlines() if line.startswith("| ") and "---" not in line
+    )
+    for binding in [*MainScreen.BINDINGS, *AscendApp.BINDINGS]:
+        assert isinstance(binding, Binding)
+        key = binding.key_display or binding.key.split(",")[0]
+        shown = {"plus": "+", "minus": "-", "asterisk": "*", "slash": "/", "dollar_sign": "$"}.get(key, key)
+        assert shown in keys_column, f"{binding.action} ({shown}) is not in the README's keys table"

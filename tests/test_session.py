@@ -162,3 +162,95 @@ def test_drop_last_forgets_the_edit(session):
     session.drop_last()
     assert session.design.root.blocks[0].count == 12
     assert session.redo() is None
+
+
+# --- where the user is, the design as a whole, copy and paste ------------------------------
+
+
+def test_an_edit_moves_the_user_and_undo_goes_back_to_where_they_were(session):
+    heard = []
+    session.listen(heard.append)
+    session.select((0,))
+    session.duplicate((0,))
+    assert session.selected == (1,)  # the copy
+    session.undo()
+    assert session.selected == (0,)  # the block copied, every time
+    session.redo()
+    assert session.selected == (1,)
+    session.remove((1,))
+    assert session.selected == ()
+    assert [c.label for c in heard] == [
+        "select",
+        "duplicate cabinet 'compute'",
+        "undo duplicate cabinet 'compute'",
+        "redo duplicate cabinet 'compute'",
+        "remove cabinet 'compute (copy)'",
+    ]
+    assert [c.edited for c in heard] == [False, True, True, True, True]
+
+
+def test_a_selection_that_is_gone_falls_back_to_its_nearest_ancestor(session):
+    session.select((0, 0, 1))
+    session.remove((0, 0))
+    assert session.selected == (0,)
+    session.select((5, 2))
+    assert session.selected == ()
+
+
+def test_renaming_the_top_block_renames_the_design(session):
+    session.rename((), "Pod A")
+    assert session.design.name == session.design.root.name == "Pod A"
+    session.rename((0,), "racks")
+    assert session.design.name == "Pod A"
+    session.undo()
+    session.undo()
+    assert session.design.name == "pod"
+
+
+def test_notes_are_an_edit(session):
+    session.set_notes("Assumed: 4 NPUs per node.")
+    assert session.design.notes == "Assumed: 4 NPUs per node."
+    session.undo()
+    assert session.design.notes == ""
+
+
+def test_a_new_cabinet_starts_from_marked_defaults_never_0_m2(session):
+    _, path = session.add_block((), "cabinet")
+    cabinet = session.design.root.blocks[path[0]]
+    assert cabinet.footprint_m2 == 1.44  # 0.6 m × (1.2 m + 1.2 m of aisle)
+    assert cabinet.power_overhead == 0.05 and cabinet.cooling == "air"
+    assert cabinet.estimated == ("footprint_m2", "power_overhead")
+    session.set_field(path, "footprint_m2", 2.0)  # a value typed is the user's, no longer a default
+    assert session.design.root.blocks[path[0]].estimated == ("power_overhead",)
+
+
+def test_copy_and_paste_a_subtree_with_the_parts_it_uses_into_another_design(session, catalog):
+    session.define_part(CustomPart("big-910c", base="ascend-910c", figures={"hbm_gb": Figure(256.0)}))
+    session.set_part((0, 0, 0), "big-910c")
+    clip = session.copy((0,))
+    assert set(clip.parts) == {"big-910c"}
+    session.paste((), clip)  # into the supernode, last among its cabinets
+    assert [b.name for b in session.design.root.blocks] == ["compute", "network", "compute"]
+    hall = 'format = 2\nname = "hall"\n[supernode]\nname = "hall"\nscaleup = true\n'
+    other = Session(parse_design(hall), catalog)
+    _, path = other.paste((), clip)
+    assert path == (0,) and other.selected == (0,)
+    assert other.design.parts["big-910c"] == session.design.parts["big-910c"]  # the part came along
+    assert other.parts()["big-910c"].value("hbm_gb") == 256.0
+    clash = CustomPart("big-910c", base="ascend-910b")
+    other.define_part(clash)
+    with pytest.raises(DesignError, match="defines its own part 'big-910c' differently"):
+        other.paste((), clip)
+
+
+def test_paste_goes_into_the_selected_block_or_beside_the_selected_node(session):
+    server = session.copy((0, 0))
+    _, path = session.paste((1,), server)  # a network cabinet holds servers: into it
+    assert path == (1, 0)
+    _, path = session.paste((0, 0), server)  # a server holds no server: beside it
+    assert path == (0, 1)
+    part = session.copy((0, 0, 0))
+    with pytest.raises(DesignError, match="already in it; change its count instead"):
+        session.paste((0, 0), part)
+    with pytest.raises(DesignError, match="a part goes into a cabinet or server"):
+        session.paste((), part)

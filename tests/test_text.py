@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ascend_tui.model.text import number, quoted, visible
+from ascend_tui.model.text import number, people, plain, quoted, visible
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,29 @@ def test_long_values_are_cut_in_messages():
     assert quoted(list(range(1000))).endswith("…") and len(quoted(list(range(1000)))) == 61
     assert quoted(10**5000) == "<5,001-digit number>" == number(10**5000)
     assert number(10**400 - 1) == "<400-digit number>" and number(2_000_000_000) == "2,000,000,000"
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "expected"),
+    [
+        (20000.0, 4, "20,000"),
+        (1.808, 4, "1.808"),
+        (23809.5, 3, "23,800"),
+        (0.000042, 4, "0.000042"),
+        (1_170_000_000.0, 4, "1,170,000,000"),
+        (200.0, 4, "200"),
+        (0.0, 4, "0"),
+        (-1234.5, 3, "-1,230"),
+        (2.5e-9, 2, "2.5e-09"),  # too small to read without an exponent
+    ],
+)
+def test_numbers_for_people_have_no_exponent(value, digits, expected):
+    assert people(value, digits) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(11_700_000.0, "11,700,000"), (0.081, "0.081"), (1.44, "1.44"), (128.0, "128"), (2.5e-5, "0.000025")],
+)
+def test_a_value_as_typed_is_exact_and_has_no_exponent(value, expected):
+    assert plain(value) == expected

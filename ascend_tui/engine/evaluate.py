@@ -27,34 +27,42 @@ class FabricResult:
     name: str
     block: NodePath
     scaleout: bool
+    params: dict[str, float]  # as the kernel reads them (kernels.FABRIC_PARAMS): radix after breakout
     derived: dict[str, float]
     problem: str = ""
 
 
 @dataclass(frozen=True)
 class BillLine:
-    """One line of a bill of materials: a part, typed in the design or derived by a fabric, its
-    count in the whole design, and their power at its maximum (with its estimate range)."""
+    """One line of a bill of materials: a part, typed in the design or derived by a fabric, or
+    the cabinets' and servers' own hardware; its count in the whole design, their power at its
+    maximum and their cost, each with its estimate range. The lines add up to the equipment cost
+    and the plant's CDUs."""
 
     part: str
     name: str
     kind: str
     derived_by: str  # "" when typed, else the fabric (or the cooling plant) that derives it
     count: int
-    power_kw: float | None  # None where the part's power is not published
-    power_low_kw: float | None
-    power_high_kw: float | None
-    price_usd: float | None  # the count at the part's price; None where it has none
+    unit_price_usd: float | None  # one of them; None where it has no price
+    price_usd: float | None  # all of them
     price_low_usd: float | None
     price_high_usd: float | None
+    power_kw: float | None  # None where the part's power is not published (or it draws none)
+    power_low_kw: float | None
+    power_high_kw: float | None
 
 
-def _times(part: Part, figure: str, n: float) -> tuple[float | None, float | None, float | None]:
-    """n × a part's figure, with the ends of its range; None where it is not published."""
+Trio = tuple[float | None, float | None, float | None]
+
+
+def _times(part: Part, figure: str, n: float, digits: int) -> Trio:
+    """n × a part's figure, with the ends of its range, rounded to `digits` decimals (a total
+    carries no float noise); None where it is not published."""
     if part.states(figure) != "value":
         return None, None, None
     low, high = part.bounds(figure)
-    return n * part.value(figure), n * low, n * high
+    return round(n * part.value(figure), digits), round(n * low, digits), round(n * high, digits)
 
 
 EXACT_LIMIT = 2.0**53  # float64 counts are exact up to here
@@ -157,24 +165,48 @@ class Evaluation:
                     f"it has {derived['endpoints']:,.0f}: add {fix}"
                 )
             block = self.packed.path_of(int(params["block"]))
-            out.append(FabricResult(name, block, scaleout, derived, problem))
+            out.append(FabricResult(name, block, scaleout, params, derived, problem))
         return out
 
     def bill(self) -> list[BillLine]:
-        """Every part of the design, typed or derived (by a fabric, or the CDUs the cooling plant
-        adds), with its count, power and price."""
+        """Every part of the design, typed or derived by a fabric, then the cabinets' and servers'
+        own hardware and the CDUs the cooling plant adds, with counts, power and prices."""
         p = self.packed
         with self.lock:
-            counts = self.rows[p.slot[p.root], : len(p.parts)] * float(p.count[p.root])
+            row = self.rows[p.slot[p.root]] * float(p.count[p.root])
+        counts = row[: len(p.parts)]
+        totals = self.totals()
         entries = [(part, p.derived[q], round(float(counts[q]))) for q, part in enumerate(p.parts)]
-        entries.append((p.plant_cdu, "cooling plant", self.totals().count("plant_cdus")))
         lines = []
         for part, derived_by, n in entries:
-            if n <= 0:
-                continue
+            if n > 0:
+                price = _times(part, "price_usd", n, 2)
+                unit = price[0] / n if price[0] is not None else None
+                lines.append(
+                    BillLine(part.id, part.name, part.kind, derived_by, n, unit, *price,
+                             *_times(part, "power_w", n / 1000, 6))
+                )  # fmt: skip
+        for kind, what, counted in (
+            (
+                "cabinet",
+                "Cabinets' own hardware (rack, power shelves or PDUs, busbar, manifolds)",
+                "cabinets",
+            ),
+            ("server", "Servers' own hardware (chassis, board, power supplies, fans)", "servers"),
+        ):
+            n = totals.count(counted)
+            if n > 0:
+                at = c.counter(len(p.parts), f"{kind}_price_usd")
+                price = (round(float(row[at]), 2), round(float(row[at + 1]), 2), round(float(row[at + 2]), 2))
+                lines.append(BillLine(kind, what, kind, "", n, price[0] / n, *price, None, None, None))
+        cdus = totals.count("plant_cdus")
+        if cdus > 0:
+            cdu = p.plant_cdu
+            price = _times(cdu, "price_usd", cdus, 2)
+            unit = price[0] / cdus if price[0] is not None else None
             lines.append(
-                BillLine(part.id, part.name, part.kind, derived_by, n, *_times(part, "power_w", n / 1000),
-                         *_times(part, "price_usd", n))
+                BillLine(cdu.id, cdu.name, cdu.kind, "cooling plant", cdus, unit, *price,
+                         *_times(cdu, "power_w", cdus / 1000, 6))
             )  # fmt: skip
         return lines
 

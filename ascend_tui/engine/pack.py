@@ -164,15 +164,33 @@ def _defaults(block: Block, catalog: Catalog) -> dict[str, Figure]:
     return {}
 
 
-def _bits(block: Block, defaults: dict[str, Figure]) -> int:
-    """The block's properties that rest on an estimate: marked so, or the catalog's estimate."""
+def _bits(block: Block, defaults: dict[str, Figure], catalog: Catalog, weighed: bool) -> int:
+    """The block's properties that rest on an estimate: marked so, or the catalog's estimate (for
+    its own price and weight, and for the network cabinets its fabrics fill). `weighed`: a block
+    above states its weight with everything in it, so this one's weight does not count."""
     bits = 0
     for name, bit in c.PROPERTY_BITS.items():
         marked = name in block.estimated and (name != "power_overhead" or block.power_overhead > 0)
         defaulted = name in defaults and getattr(block, name) is None and defaults[name].estimate
-        if marked or defaulted:
+        if (marked or defaulted) and not (name == "weight_kg" and weighed):
             bits |= bit
+    for fabric in (block.scaleup_fabric, block.scaleout_fabric):
+        if fabric is not None:
+            cooling = catalog.cooling[fabric.cabinets.cooling]
+            if cooling.cabinet_price_usd.estimate:
+                bits |= c.PROPERTY_BITS["price_usd"]
+            if cooling.cabinet_weight_kg.estimate and not weighed and block.weight_kg is None:
+                bits |= c.PROPERTY_BITS["weight_kg"]
     return bits
+
+
+def _weighed(blocks: list[Block], parent: Ints) -> list[bool]:
+    """For each block (in post-order), whether a block above it states its weight with all it holds."""
+    out = [False] * len(blocks)
+    for i in range(len(blocks) - 1, -1, -1):  # parents before children
+        p = int(parent[i])
+        out[i] = p >= 0 and (out[p] or blocks[p].weight_kg is not None)
+    return out
 
 
 def _props(block: Block, defaults: dict[str, Figure], catalog: Catalog, floor_rating: float) -> list[float]:
@@ -422,7 +440,12 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
         kid_end=kid_end,
         fabric_start=fabric_start,
         fabric_end=fabric_end,
-        bits=ints([_bits(b, d) for b, d in zip(blocks, defaults, strict=True)]),
+        bits=ints(
+            [
+                _bits(b, d, catalog, w)
+                for b, d, w in zip(blocks, defaults, _weighed(blocks, parent), strict=True)
+            ]
+        ),
         props=np.array(
             [_props(b, d, catalog, floor_rating) for b, d in zip(blocks, defaults, strict=True)],
             dtype=np.float64,

@@ -18,6 +18,7 @@ from ascend_tui.model.design import Design, NodePath, PartCount, node_at, replac
 from ascend_tui.model.figures import Figure
 from ascend_tui.model.metrics import TARGETS, metric_of, scalable
 from ascend_tui.model.problems import DesignError, Problem
+from ascend_tui.model.text import people
 from ascend_tui.model.validate import check_count
 
 
@@ -197,15 +198,16 @@ def plan_count(
             if other is None or other < found:
                 found, limited_by = (other or 0), k
         if found < 1:
-            why = f"even one of this block breaks the design's limit {limited_by} = {limits[limited_by]:g}"
+            limit = people(limits[limited_by])
+            why = f"even one of this block breaks the design's limit {limited_by} = {limit}"
             return ScalePlan(path, key, goal, None, why, before, None, limited_by)
     after = _with_count(design, path, found, catalog)
     broken = [k for k, g in limits.items() if not _meets(after, k, g)]
     if broken:
         k = broken[0]
         why = (
-            f"{found:,} would reach it, but then {k} = {target_value(after, k):,.4g} breaks "
-            f"the design's limit of {limits[k]:,.4g} {TARGETS[k].unit}"
+            f"{found:,} would reach it, but then {k} = {people(target_value(after, k))} breaks "
+            f"the design's limit of {people(limits[k])} {TARGETS[k].unit}"
         )
         return ScalePlan(path, key, goal, None, why, before, after, k)
     return ScalePlan(path, key, goal, found, "", before, after, limited_by)

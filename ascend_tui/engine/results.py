@@ -70,7 +70,10 @@ class Results:
 
         out: dict[str, Any] = {}
         for key, value in self.values.items():
-            if BY_KEY[key].unit.money:
+            metric = BY_KEY[key]
+            if metric.precision and metric.formula.denominator and not self.supported(metric.precision):
+                value = math.nan  # a ratio of a precision no chip has: undefined, not zero
+            if metric.unit.money:
                 low, high = self.range(key) or (value, value)
                 out[key] = {"value": plain(value), "low": plain(low), "high": plain(high)}
             else:

@@ -51,6 +51,11 @@ class PartCount:
     count: int = 1
 
     @property
+    def kind(self) -> str:
+        """What the node is, as for a block: "part"."""
+        return "part"
+
+    @property
     def label(self) -> str:
         return f"part {quoted(self.part, NAME_SHOWN)}"
 
@@ -126,6 +131,29 @@ class FloorLayout:
 
     def rows(self, cabinets: int) -> int:
         return -(-cabinets // self.cabinets_per_row)
+
+
+# What a new cabinet starts with, marked estimated (the app shows them as defaults) until the user
+# states its own: the floor of a rack of the row layout's default size with half of the aisle on
+# each side of it (0.6 m × (1.2 m + 1.2 m) = 1.44 m²), air cooling, and 5% on top of its parts'
+# power for its PDUs, fans and management switch (an assumption).
+NEW_CABINET_OVERHEAD = 0.05
+
+
+def new_block(kind: str, name: str) -> Block:
+    """A block as the editor adds it: empty, and for a cabinet the defaults above."""
+    if kind != "cabinet":
+        return Block(kind, name)
+    rack = FloorLayout()
+    footprint = round(rack.cabinet_width_m * (rack.cabinet_depth_m + rack.aisle_m), 6)
+    return Block(
+        kind,
+        name,
+        cooling="air",
+        footprint_m2=footprint,
+        power_overhead=NEW_CABINET_OVERHEAD,
+        estimated=("footprint_m2", "power_overhead"),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,14 +295,37 @@ def describe_path(design: Design, path: NodePath) -> str:
 
 def part_ids(design: Design) -> set[str]:
     """Every part id the design uses: in its blocks, and named by their fabrics."""
+    return subtree_part_ids(design.root)
+
+
+def subtree_part_ids(top: Node) -> set[str]:
+    """Every part id a node and what it holds use: part entries, and parts named by fabrics."""
     out: set[str] = set()
-    for _, node in walk(design):
+    stack = [top]
+    while stack:
+        node = stack.pop()
         if isinstance(node, PartCount):
             out.add(node.part)
-        else:
-            for fabric in (node.scaleup_fabric, node.scaleout_fabric):
-                if fabric is not None:
-                    out.update(fabric.part_ids())
+            continue
+        for fabric in (node.scaleup_fabric, node.scaleout_fabric):
+            if fabric is not None:
+                out.update(fabric.part_ids())
+        stack.extend(children(node))
+    return out
+
+
+def own_parts_used(design: Design, ids: set[str]) -> dict[str, CustomPart]:
+    """The design's own parts among `ids`, with the own parts they are based on."""
+    out: dict[str, CustomPart] = {}
+    frontier = [pid for pid in ids if pid in design.parts]
+    while frontier:
+        pid = frontier.pop()
+        if pid in out:
+            continue
+        out[pid] = design.parts[pid]
+        base = out[pid].base
+        if base is not None and base in design.parts:
+            frontier.append(base)
     return out
 
 

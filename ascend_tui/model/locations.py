@@ -26,9 +26,9 @@ def autosave_dir(data: Path | None = None) -> Path:
     return (data or data_dir()) / "autosave"
 
 
-def part_library_dir() -> Path:
-    """Where a user's own parts will live, shared by all their designs."""
-    return data_dir() / "parts"
+def part_library_dir(data: Path | None = None) -> Path:
+    """Where a user's own parts live, shared by all their designs (see model/library.py)."""
+    return (data or data_dir()) / "parts"
 
 
 def cache_dir() -> Path:

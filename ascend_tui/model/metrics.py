@@ -58,7 +58,7 @@ CAPEX_CATEGORIES = (
     CapexCategory("accelerators", "accelerators", "Capex accel.", ("accelerator",)),
     CapexCategory("cpus_servers", "CPUs and servers", "Capex CPUs", ("cpu", "memory", "other")),
     CapexCategory("network", "network", "Capex net", ("nic", "switch", "transceiver", "cable")),
-    CapexCategory("cooling", "cooling units", "Capex CDUs", ("cdu",)),
+    CapexCategory("cooling", "cooling units", "Capex cool.", ("cdu",)),
     CapexCategory("cabinets", "cabinets", "Capex cabs", ()),
     CapexCategory("facility", "facility", "Capex site", ()),
 )

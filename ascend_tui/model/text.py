@@ -1,4 +1,5 @@
-"""Text that came from a file, made safe to show: control characters visible, long values cut.
+"""Text for people: text that came from a file made safe to show (control characters visible,
+long values cut), and numbers written as people write them.
 
 A design file is data from anyone. Its names, notes, part names and sources must never reach a
 terminal as control sequences (an ESC sequence can set the window title, recolour the screen or
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from decimal import Decimal
 
 # Categories shown as escapes: control characters (C0, DEL, C1), invisible format characters
 # (bidi embeddings, overrides and isolates, zero-width space, soft hyphen, tag characters, BOM),
@@ -69,3 +71,32 @@ def quoted(value: object, limit: int = 60) -> str:
         return number(value)
     shown = repr(value)
     return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
+def people(value: float, digits: int = 4) -> str:
+    """A number as people write it: at most `digits` significant digits, thousands separators,
+    no trailing zeros, and no exponent (20,000 rather than 2e+04; 0.000042 rather than 4.2e-05)
+    unless it is too small for that to be readable (below 1e-6)."""
+    if not math.isfinite(value):
+        return str(value)
+    if value == 0:
+        return "0"
+    exponent = math.floor(math.log10(abs(value)))
+    if exponent < -6:
+        return f"{value:.{digits - 1}e}"
+    decimals = digits - 1 - exponent
+    rounded = round(value, decimals)
+    text = f"{rounded:,.{max(0, decimals)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def plain(value: float) -> str:
+    """A value as a person types it into a field, in full and never with an exponent:
+    11,700,000, 0.081, 1.44."""
+    if not math.isfinite(value) or value != value:
+        return str(value)
+    if float(value).is_integer():
+        return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:.0f}"
+    text = format(Decimal(repr(float(value))), "f")
+    whole, _, fraction = text.partition(".")
+    return (f"{int(whole):,}" if abs(value) >= 10_000 else whole) + ("." + fraction if fraction else "")

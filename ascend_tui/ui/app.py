@@ -1,7 +1,10 @@
 """The ascend-tui app: edit a design tree and watch its figures move.
 
-Every edit goes through the model's Session (checked, undoable); evaluation runs in a thread
-worker tagged with the design version, and results an edit has overtaken are dropped.
+The app holds the editing session (model/session.py) and mirrors it in reactive state: the
+design, its version, the selected node and the latest figures, which the main screen and its
+panels bind to. Every edit goes through the session (checked, undoable), which tells the app;
+evaluation runs in a thread worker tagged with the design version, and results an edit has
+overtaken are dropped. Files (open, save, autosave, recovery) are read and written in workers.
 """
 
 from __future__ import annotations
@@ -9,58 +12,40 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
+from dataclasses import replace
 from pathlib import Path as FilePath
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.reactive import reactive
+from textual.screen import Screen
 
 from ascend_tui.engine import companion
 from ascend_tui.engine.evaluate import Evaluation
 from ascend_tui.engine.live import Job, LiveEvaluator
 from ascend_tui.engine.pack import PackedDesign
-from ascend_tui.engine.planning import check_targets
 from ascend_tui.engine.results import Results
-from ascend_tui.model import files, presets
+from ascend_tui.model import files, presets, templates
 from ascend_tui.model.autosave import Autosave, Orphan, Slot
 from ascend_tui.model.catalog import load_catalog
-from ascend_tui.model.design import (
-    ALLOWED_BLOCKS,
-    FORMAT_VERSION,
-    HOLDS_PARTS,
-    Block,
-    Design,
-    FloorLayout,
-    NodePath,
-    PartCount,
-    children,
-    describe_path,
-    node_at,
-)
-from ascend_tui.model.facility import Facility
+from ascend_tui.model.design import FORMAT_VERSION, Design, NodePath, node_at
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.session import Change, Session
 from ascend_tui.model.text import visible
 from ascend_tui.model.toml_format import KEEP_LAYOUT_MAX_BYTES, format_of, save_design
 from ascend_tui.model.validate import catalog_note
-from ascend_tui.report import target_goal, target_margin
 from ascend_tui.ui.commands import DesignCommands
-from ascend_tui.ui.dialogs import Confirm, CustomPartDialog, HelpScreen, PartPicker, PathPrompt, PresetPicker
+from ascend_tui.ui.dialogs import Confirm, HelpScreen, PathPrompt, PresetPicker
 from ascend_tui.ui.main_screen import MainScreen
 from ascend_tui.ui.messages import EvaluationFailed, EvaluationFinished
-from ascend_tui.ui.views import (
-    ChartScreen,
-    CompareScreen,
-    FacilityDialog,
-    FloorScreen,
-    ScaleDialog,
-    TargetsDialog,
-    chart_for,
-)
-from ascend_tui.ui.widgets import CostPanel, DesignTree, MetricsPanel, NodeEditor, TargetRow
+from ascend_tui.ui.network import NetworkScreen
+from ascend_tui.ui.state import Figures, work_out
+from ascend_tui.ui.views import ChartScreen, CompareScreen, FloorScreen
+from ascend_tui.ui.widgets import MetricsPanel
 
 AUTOSAVE_DELAY = 1.0  # seconds after the last edit
 
@@ -83,6 +68,12 @@ def _own_text(file: FilePath) -> tuple[str | None, int | None, bool]:
 class AscendApp(App[None]):
     """Design AI compute clusters from the chip up."""
 
+    # The state the screens show, mirrored from the editing session (see session_changed).
+    design: reactive[Design | None] = reactive(None, always_update=True, init=False)
+    version: reactive[int] = reactive(0, init=False)
+    selected: reactive[NodePath] = reactive((), init=False)
+    figures: reactive[Figures | None] = reactive(None, always_update=True, init=False)
+
     CSS_PATH = "app.tcss"
     TITLE = "ascend-tui"
     COMMANDS = App.COMMANDS | {DesignCommands}
@@ -92,6 +83,7 @@ class AscendApp(App[None]):
             "ctrl+s",
             "save",
             "Save",
+            show=False,
             tooltip="Save to the design's file (asks where for a preset)",
             id="file.save",
         ),
@@ -105,14 +97,28 @@ class AscendApp(App[None]):
             id="file.save_as",
         ),
         Binding(
-            "o", "open_preset", "Presets", tooltip="Load a preset (shows headline figures)", id="file.presets"
+            "o",
+            "open_preset",
+            "Presets",
+            show=False,
+            tooltip="Load a preset (shows headline figures)",
+            id="file.presets",
         ),
         Binding("ctrl+o", "open_file", "Open", show=False, tooltip="Open a design file", id="file.open"),
+        Binding(
+            "ctrl+n",
+            "new_design",
+            "New",
+            show=False,
+            tooltip="Start a new design from a template (empty cluster, one supernode, one rack)",
+            id="file.new",
+        ),
         Binding("question_mark,f1", "help", "Help", key_display="?", tooltip="This list", id="app.help"),
         Binding(
             "q,ctrl+q",
             "quit",
             "Quit",
+            key_display="q",
             tooltip="Quit (asks first if there are unsaved changes)",
             id="app.quit",
         ),
@@ -144,13 +150,12 @@ class AscendApp(App[None]):
         self._chores: list[Callable[[], None]] = []
         self._chores_guard = threading.Lock()
         self.live: LiveEvaluator | None = LiveEvaluator(self.catalog)
-        self.evaluation: Evaluation | None = None
-        self.evaluated_version = -1
-        self.saved_totals: Results | None = None
+        self.saved_totals: Results | None = None  # the totals at the last save or load
         self.baseline_version = self.session.version
-        self.selected: NodePath = ()
-        self.last_error = ""
         self._autosave_timer: object | None = None
+        self.set_reactive(AscendApp.design, self.session.design)
+        self.set_reactive(AscendApp.version, self.session.version)
+        self.session.listen(self.session_changed)
         # The first evaluation starts now, in a thread of its own, while Textual starts up: its
         # figures are in the first frame if it is done by then, else they follow when it is.
         self._first: Future[EvaluationFinished | EvaluationFailed] = Future()
@@ -163,7 +168,9 @@ class AscendApp(App[None]):
     def _evaluate_first(self, job: Job) -> None:
         assert self.live is not None
         try:
-            self._first.set_result(EvaluationFinished(job.version, self.live.run(job)))
+            with self.live.lock:
+                figures = work_out(job.version, job.design, self.live.run(job), None)
+            self._first.set_result(EvaluationFinished(figures))
         except DesignError as error:
             self._first.set_result(EvaluationFailed(job.version, str(error)))
         except BaseException as error:  # a bug: raised again on the UI thread, as a worker's would be
@@ -172,7 +179,10 @@ class AscendApp(App[None]):
     # --- start-up ------------------------------------------------------------------------------
 
     async def on_mount(self) -> None:
-        await self.push_screen(MainScreen())
+        screen = MainScreen(self.session, self.catalog, self.autosave.data)
+        await self.push_screen(
+            screen.data_bind(AscendApp.design, AscendApp.selected, AscendApp.figures, AscendApp.version)
+        )
         self.metrics_panel.loading = True
         self.update_title()
         self.note_catalog()
@@ -262,11 +272,11 @@ class AscendApp(App[None]):
             previous, self.slot = self.slot, orphan.slot  # its slot is this instance's now
             if previous is not None:
                 self.in_background(lambda: previous.release(keep=False))
-            self.session.replace(orphan.design, orphan.note.file)
-            self.session.mark_unsaved()  # restored work is unsaved until the user saves it
             self.source_label = str(orphan.note.file) if orphan.note.file else "recovered design"
             self.loads += 1
-            self.design_replaced()
+            self.session.replace(orphan.design, orphan.note.file)
+            self.session.mark_unsaved()  # restored work is unsaved until the user saves it
+            self.update_title()
             self.schedule_autosave()
         elif choice == "discard":
             self.in_background(lambda: orphan.slot.release(keep=False))
@@ -311,6 +321,47 @@ class AscendApp(App[None]):
 
         compile_all(kernels.accumulate, kernels.recompute, kernels.block_rows, kernels.cabinet_powers)
 
+    # --- the state the screens show ------------------------------------------------------------
+
+    def session_changed(self, change: Change) -> None:
+        """Mirror the session after any change: the design, its figures, where the user is."""
+        session = self.session
+        if change.edited:
+            if change.label == "load":  # changes are measured from the design as opened
+                self.baseline_version = session.version
+                self.saved_totals = None
+            self.version = session.version
+            self.design = session.design
+            self.request_evaluation(change)
+            self.schedule_autosave()
+            self.update_title()
+        self.selected = session.selected
+
+    @property
+    def main_screen(self) -> MainScreen:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        raise LookupError("no main screen")
+
+    @property
+    def metrics_panel(self) -> MetricsPanel:
+        return self.main_screen.query_one(MetricsPanel)
+
+    @property
+    def evaluation(self) -> Evaluation | None:
+        """The latest evaluation (of the design at `evaluated_version`)."""
+        return None if self.figures is None else self.figures.evaluation
+
+    @property
+    def evaluated_version(self) -> int:
+        """The design version the figures shown are of (-1: none yet)."""
+        return -1 if self.figures is None else self.figures.version
+
+    def update_title(self) -> None:
+        mark = " ●" if self.session.dirty else ""
+        self.sub_title = visible(f"{self.session.design.name} — {self.source_label}{mark}")
+
     # --- evaluation ----------------------------------------------------------------------------
 
     def request_evaluation(self, change: Change) -> None:
@@ -328,453 +379,30 @@ class AscendApp(App[None]):
     def run_job(self, job: Job) -> None:
         assert self.live is not None
         try:
-            evaluation = self.live.run(job)
+            with self.live.lock:  # the figures read the arrays the next job may write
+                figures = work_out(job.version, job.design, self.live.run(job), None)
         except DesignError as error:
             self.post_message(EvaluationFailed(job.version, str(error)))
             return
-        self.post_message(EvaluationFinished(job.version, evaluation))
+        self.post_message(EvaluationFinished(figures))
 
     def on_evaluation_finished(self, message: EvaluationFinished) -> None:
-        if message.version != self.session.version or self.live is None:
+        figures = message.figures
+        if figures.version != self.session.version or self.live is None:
             return  # an edit overtook this result
-        self.evaluation = message.evaluation
-        self.evaluated_version = message.version
-        if self.baseline_version == message.version:
-            self.saved_totals = message.evaluation.totals()
+        if self.baseline_version == figures.version:
+            self.saved_totals = figures.totals
         if self.metrics_panel.loading:  # the first figures are up: now compile for later edits
             self.metrics_panel.loading = False
             self.warm_up()
-        self.show_metrics()
+        self.figures = replace(figures, saved=self.saved_totals)
 
     def on_evaluation_failed(self, message: EvaluationFailed) -> None:
         """The last edit made a design the evaluator refuses (totals too large): take it back."""
         if message.version != self.session.version:
             return
-        change = self.session.drop_last()
+        self.session.drop_last()
         self.notify(message.error, title="Edit refused", severity="error")
-        if change is not None:
-            self.after_change(change, self.selected)
-
-    # --- views ---------------------------------------------------------------------------------
-
-    @property
-    def metrics_panel(self) -> MetricsPanel:
-        return self.main_screen.query_one(MetricsPanel)
-
-    @property
-    def main_screen(self) -> MainScreen:
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                return screen
-        raise LookupError("no main screen")
-
-    def show_metrics(self) -> None:
-        """Show the latest result; node figures and targets only if the result is current."""
-        evaluation = self.evaluation
-        if evaluation is None:
-            return
-        design = self.session.design
-        current = self.evaluated_version == self.session.version
-        node = node_at(design, self.selected)
-        targets: list[TargetRow] = []
-        flagged: set[NodePath] = set()
-        over_limit: list[str] = []
-        if current:
-            hot = evaluation.cabinets_over_limit()
-            flagged.update(hot)
-            over_limit = [describe_path(design, p).split(" > ")[-1] for p in hot]
-            for check in check_targets(evaluation, design):
-                responsible = describe_path(design, check.responsible).split(" > ")[-1]
-                targets.append(TargetRow(target_goal(check), check.met, target_margin(check), responsible))
-                if not check.met:
-                    flagged.add(check.responsible)
-            self.main_screen.query_one(DesignTree).flag(design, self.session.parts(), flagged)
-        totals = evaluation.totals()
-        self.main_screen.query_one(CostPanel).show_costs(totals, self.saved_totals, design.pue is not None)
-        self.metrics_panel.show_metrics(
-            totals,
-            self.saved_totals,
-            targets,
-            over_limit,
-            evaluation.node(self.selected) if current else None,
-            node.label,
-            evaluation.packed.multiplicity(self.selected) if current and self.selected else 1,
-        )
-
-    def update_title(self) -> None:
-        mark = " ●" if self.session.dirty else ""
-        self.sub_title = visible(f"{self.session.design.name} — {self.source_label}{mark}")
-
-    def redraw(self, select: NodePath) -> None:
-        screen = self.main_screen
-        parts = self.session.parts()
-        self.select(screen.query_one(DesignTree).rebuild(self.session.design, parts, select))
-
-    def select(self, path: NodePath) -> None:
-        self.selected = path
-        screen = self.main_screen
-        screen.query_one(NodeEditor).show_node(self.session.design, path, self.session.parts(), self.catalog)
-        self.show_metrics()
-
-    def sync_selection(self) -> None:
-        """Follow the tree's cursor before acting on the selection: a key pressed (or a palette
-        command run) right after a cursor move may arrive before the tree's highlight message.
-        Every method that acts on the selection calls this first."""
-        node = self.main_screen.query_one(DesignTree).cursor_node
-        if node is not None and node.data is not None and node.data != self.selected:
-            self.select(node.data)
-
-    def focus_field(self, name: str) -> None:
-        self.sync_selection()
-        for field in self.main_screen.query(f"#field-{name}"):
-            field.focus()
-
-    # --- edits ---------------------------------------------------------------------------------
-
-    def apply(self, edit: Callable[[], Change], select: NodePath | None = None) -> bool:
-        """Run a session edit; on refusal say why in place and change nothing."""
-        try:
-            change = edit()
-        except DesignError as error:
-            message = "; ".join(p.message for p in error.problems[:3])
-            if len(error.problems) > 3:
-                message += f"; and {len(error.problems) - 3:,} more"
-            self.last_error = message
-            self.main_screen.query_one(NodeEditor).refused(message)
-            self.notify(message, title="Edit refused", severity="error")
-            return False
-        self.last_error = ""
-        self.after_change(change, self.selected if select is None else select)
-        return True
-
-    def after_change(self, change: Change, select: NodePath) -> None:
-        tree = self.main_screen.query_one(DesignTree)
-        if change.count_only is not None:
-            tree.relabel(self.session.design, self.session.parts(), change.count_only)
-            self.select(self.selected)
-        else:
-            self.redraw(select)
-        self.update_title()
-        self.request_evaluation(change)
-        self.schedule_autosave()
-
-    def edit_field(self, path: NodePath, field: str, text: str) -> None:
-        """Apply what was typed in one of the editor's fields; typing the value it has is no edit."""
-        session = self.session
-        try:
-            node = node_at(session.design, path)
-        except IndexError:
-            return  # the node went away (undo, load) before the field reported
-        text = text.strip()
-        if field == "count":
-            try:
-                count = int(text.replace(",", "").replace("_", ""))
-            except ValueError:
-                self.apply(lambda: self._refuse(f"count must be a whole number, got {text!r}"))
-                return
-            if count != node.count:
-                self.apply(lambda: session.set_count(path, count))
-        elif field == "name":
-            name = getattr(node, "name", text)
-            if text not in (name, visible(name)):  # the field shows control characters as escapes
-                self.apply(lambda: session.rename(path, text))
-        elif field in ("role", "cooling"):
-            if getattr(node, field) != text:
-                self.apply(lambda: session.set_field(path, field, text))
-        elif field == "scaleup":
-            if isinstance(node, Block) and node.scaleup != (text == "yes"):
-                self.apply(lambda: session.set_field(path, "scaleup", text == "yes"))
-        elif field == "pue":
-            try:
-                pue = float(text) if text.strip() else None
-            except ValueError:
-                self.apply(
-                    lambda: self._refuse(f"PUE must be a number (or blank for the plant's), got {text!r}")
-                )
-                return
-            if pue != session.design.pue:
-                self.apply(lambda: session.set_pue(pue))
-        elif field in ("footprint_m2", "power_overhead", "price_usd", "weight_kg"):
-            optional = field in ("price_usd", "weight_kg")  # blank: the catalog's default
-            try:
-                value = None if optional and not text.strip() else float(text)
-            except ValueError:
-                self.apply(lambda: self._refuse(f"{field} must be a number, got {text!r}"))
-                return
-            if value != getattr(node, field):
-                self.apply(lambda: session.set_field(path, field, value))
-
-    @staticmethod
-    def _refuse(message: str) -> Change:
-        from ascend_tui.model.problems import Problem
-
-        raise DesignError([Problem("", message)])
-
-    def step_count(self, step: int) -> None:
-        self.sync_selection()
-        node = node_at(self.session.design, self.selected)
-        self.apply(lambda: self.session.set_count(self.selected, node.count + step))
-
-    def scale_count(self, factor: float) -> None:
-        self.sync_selection()
-        node = node_at(self.session.design, self.selected)
-        self.apply(lambda: self.session.set_count(self.selected, max(1, round(node.count * factor))))
-
-    def add_child(self) -> None:
-        """Ask what to add under the selected block (a part entry's block): a block of a kind it
-        may hold, or a part from the catalog."""
-        self.sync_selection()
-        node = node_at(self.session.design, self.selected)
-        path = self.selected if isinstance(node, Block) else self.selected[:-1]
-        block = node_at(self.session.design, path)
-        assert isinstance(block, Block)
-        choices = [(kind, kind) for kind in ALLOWED_BLOCKS[block.kind]]
-        if block.kind in HOLDS_PARTS:
-            choices.append(("part", "part from the catalog"))
-
-        def add_part(part: str | None) -> None:
-            if part:
-                self.apply(lambda: self.session.add_part(path, part)[0], select=(*path, len(children(block))))
-
-        def chosen(what: str | None) -> None:
-            if what == "part":
-                self.push_screen(PartPicker(self.session.parts(), f"Add a part to {block.label}"), add_part)
-            elif what in ALLOWED_BLOCKS[block.kind]:
-                self.apply_add_block(path, what)
-
-        if len(choices) == 1:
-            chosen(choices[0][0])
-            return
-        self.push_screen(Confirm(f"Add to {block.label}", "What to add?", choices), chosen)
-
-    def apply_add_block(self, path: NodePath, kind: str) -> None:
-        """Add a block of `kind` under the block at `path` and select it."""
-        selected: list[NodePath] = []
-
-        def add() -> Change:
-            change, new_path = self.session.add_block(path, kind)
-            selected.append(new_path)
-            return change
-
-        if self.apply(add):
-            self.redraw(selected[0])
-
-    def duplicate(self) -> None:
-        self.sync_selection()
-        path = self.selected
-        self.apply(lambda: self.session.duplicate(path)[0], select=(*path[:-1], path[-1] + 1) if path else ())
-
-    def remove(self) -> None:
-        self.sync_selection()
-        path = self.selected
-        self.apply(lambda: self.session.remove(path), select=path[:-1] if path else ())
-
-    def pick_part(self) -> None:
-        """Replace the selected part entry with another part, or add a part to the selected
-        cabinet or server."""
-        self.sync_selection()
-        node = node_at(self.session.design, self.selected)
-        path = self.selected
-        if isinstance(node, PartCount):
-
-            def chosen(part: str | None) -> None:
-                if part:
-                    self.apply(lambda: self.session.set_part(path, part))
-
-            self.push_screen(PartPicker(self.session.parts(), f"Replace {node.label}"), chosen)
-            return
-        if node.kind not in HOLDS_PARTS:
-            self.notify(
-                f"A {node.kind} holds blocks, not parts: select a cabinet or server.", severity="warning"
-            )
-            return
-
-        def add_part(part: str | None) -> None:
-            if part:
-                self.apply(lambda: self.session.add_part(path, part)[0], select=(*path, len(children(node))))
-
-        self.push_screen(PartPicker(self.session.parts(), f"Add a part to {node.label}"), add_part)
-
-    def swap_part(self) -> None:
-        used = sorted({n.part for n in self._part_entries()})
-        parts = self.session.parts()
-        if not used:
-            self.notify("No block holds a part yet.", severity="warning")
-            return
-
-        def chosen_old(old: str | None) -> None:
-            if not old:
-                return
-            self.push_screen(PartPicker(parts, f"Swap {old} for…", (parts[old].kind,)), chosen_new(old))
-
-        def chosen_new(old: str) -> Callable[[str | None], None]:
-            def swap(new: str | None) -> None:
-                if new and self.apply(lambda: self.session.swap_part(old, new)[0]):
-                    self.notify(f"Swapped {old} for {new} across the design.")
-
-            return swap
-
-        self.push_screen(
-            PartPicker({p: parts[p] for p in used}, "Swap which part, across the whole design?"), chosen_old
-        )
-
-    def _part_entries(self) -> list[PartCount]:
-        from ascend_tui.model.design import walk
-
-        return [n for _, n in walk(self.session.design) if isinstance(n, PartCount)]
-
-    def new_part(self) -> None:
-        self.sync_selection()
-        parts = self.session.parts()
-        node = node_at(self.session.design, self.selected)
-        base_id = node.part if isinstance(node, PartCount) else "ascend-950dt"
-
-        def define(custom: object) -> None:
-            from ascend_tui.model.design import CustomPart
-
-            if isinstance(custom, CustomPart) and self.apply(lambda: self.session.define_part(custom)):
-                self.notify(f"Defined part {custom.id!r}; pick it with p.")
-
-        self.push_screen(CustomPartDialog(parts[base_id], set(parts)), define)
-
-    def undo(self) -> None:
-        change = self.session.undo()
-        if change is None:
-            self.notify("Nothing to undo.")
-        else:
-            self.after_change(change, self.selected)
-
-    def redo(self) -> None:
-        change = self.session.redo()
-        if change is None:
-            self.notify("Nothing to redo.")
-        else:
-            self.after_change(change, self.selected)
-
-    # --- planning views ------------------------------------------------------------------------
-
-    def current_evaluation(self) -> Evaluation | None:
-        """The evaluation of the design as it now is, or None (with a note) while one is running."""
-        if self.evaluation is None or self.evaluated_version != self.session.version:
-            self.notify("The figures are being worked out; try again in a moment.")
-            return None
-        return self.evaluation
-
-    def preset_rows(self) -> list[tuple[str, str, Results]]:
-        """Each preset's name, design name and totals, for the pickers."""
-        from ascend_tui.engine.evaluate import preset_results
-
-        return preset_results(self.catalog)
-
-    def open_compare(self) -> None:
-        from ascend_tui.compare import compare_designs
-
-        if self.current_evaluation() is None:
-            return
-        current = self.session.design  # designs are never changed in place: no copy needed
-
-        def chosen(name: str | None) -> None:
-            if name:
-                comparison = compare_designs(
-                    [current, presets.load(name, self.catalog)], ["this design", name]
-                )
-                self.push_screen(CompareScreen(comparison, self.compare_add))
-
-        self.push_screen(PresetPicker(self.preset_rows(), "Compare this design with"), chosen)
-
-    def compare_add(self, screen: CompareScreen, from_file: bool) -> None:
-        """Add a preset or a file to an open comparison (read and evaluated in a worker)."""
-
-        def file_chosen(file: FilePath | None) -> None:
-            if file is not None:
-                self.add_to_comparison(screen, str(file), file)
-
-        def preset_chosen(name: str | None) -> None:
-            if name is not None:
-                self.add_to_comparison(screen, name, presets.resolve(name))
-
-        if from_file:
-            self.push_screen(PathPrompt("Add a design file", must_exist=True), file_chosen)
-        else:
-            self.push_screen(
-                PresetPicker(self.preset_rows(), "Add a preset to the comparison"), preset_chosen
-            )
-
-    @work(thread=True, group="compare", description="read a design to compare")
-    def add_to_comparison(self, screen: CompareScreen, label: str, file: FilePath) -> None:
-        from ascend_tui.compare import Comparison
-        from ascend_tui.engine.evaluate import evaluate
-
-        try:
-            design = presets.load_file(file, self.catalog)
-            metrics = evaluate(design, self.catalog).totals()
-        except DesignError as error:
-            self.call_from_thread(
-                self.notify, str(error.located(label)), title="Cannot compare", severity="error", timeout=12
-            )
-            return
-
-        def add() -> None:
-            c = screen.comparison
-            screen.replace(
-                Comparison([*c.labels, label], [*c.names, design.name], [*c.metrics, metrics], c.baseline)
-            )
-
-        self.call_from_thread(add)
-
-    def edit_targets(self) -> None:
-        def chosen(targets: dict[str, float] | None) -> None:
-            if targets is not None:
-                self.apply(lambda: self.session.set_targets(targets))
-
-        self.push_screen(TargetsDialog(dict(self.session.design.targets)), chosen)
-
-    def edit_facility(self) -> None:
-        def chosen(facility: Facility | None) -> None:
-            if facility is not None and facility != self.session.design.facility:
-                self.apply(lambda: self.session.set_facility(facility))
-
-        self.push_screen(FacilityDialog(self.session.design.facility, self.catalog.site), chosen)
-
-    def scale_to_target(self) -> None:
-        self.sync_selection()
-        path = self.selected
-        node = node_at(self.session.design, path)
-        if isinstance(node, PartCount):
-            self.notify("Select a supernode or a cabinet: the block to scale.", severity="warning")
-            return
-
-        def chosen(count: int | None) -> None:
-            if count is not None:
-                self.apply(lambda: self.session.set_count(path, count))
-
-        self.push_screen(ScaleDialog(self.session.design, path, self.catalog), chosen)
-
-    def open_chart(self) -> None:
-        self.sync_selection()
-        evaluation = self.current_evaluation()
-        node = node_at(self.session.design, self.selected)
-        if evaluation is None:
-            return
-        if isinstance(node, PartCount) or self.selected == ():
-            self.notify("Select a supernode or a cabinet to chart against its count.", severity="warning")
-            return
-        try:
-            chart = chart_for(evaluation, self.selected, node.label, node.count)
-        except DesignError as error:  # twice the count is more than the evaluator can count
-            self.notify(str(error), title="Cannot chart", severity="error")
-            return
-        self.push_screen(chart)
-
-    def open_floor(self) -> None:
-        evaluation = self.current_evaluation()
-        if evaluation is None:
-            return
-
-        def set_layout(layout: FloorLayout) -> bool:
-            return self.apply(lambda: self.session.set_floor(layout))
-
-        self.push_screen(FloorScreen(self.session.design, evaluation, self.catalog, set_layout))
 
     # --- files ---------------------------------------------------------------------------------
 
@@ -882,8 +510,8 @@ class AscendApp(App[None]):
             return
         self._save_running = True
         session = self.session
-        current = self.evaluation is not None and self.evaluated_version == session.version
-        totals = self.evaluation.totals() if current and self.evaluation is not None else None
+        figures = self.figures
+        totals = figures.totals if figures is not None and figures.current(session.version) else None
         self.write_design(
             session.design, file, original, session.position, session.version, self.loads, totals, then
         )
@@ -926,6 +554,8 @@ class AscendApp(App[None]):
             self.source_label = str(written)
             self.saved_totals = totals
             self.baseline_version = version
+            if self.figures is not None:
+                self.figures = replace(self.figures, saved=totals)
             slot = self.slot
             if slot is not None and (before is None or before.resolve() != written):
                 self.slot = None  # the autosave follows the design to its new file
@@ -935,8 +565,6 @@ class AscendApp(App[None]):
             if self.session.dirty:
                 self.schedule_autosave()
             self.update_title()
-            if self.evaluation is not None:
-                self.show_metrics()
         if then is not None:
             then()
         self._next_save()
@@ -1003,6 +631,7 @@ class AscendApp(App[None]):
                 "Unsaved changes",
                 f"'{self.session.design.name}' has unsaved changes.",
                 [("save", "Save"), ("discard", "Discard"), ("cancel", "Cancel")],
+                default="cancel",  # a stray Enter loses nothing and overwrites nothing
             ),
             answered,
         )
@@ -1035,21 +664,25 @@ class AscendApp(App[None]):
         """Put a design read in the background in place, asking again if the user edited the
         one before while it was read."""
 
-        def replace() -> None:
-            self.session.replace(design, file)
-            self.packed = packed
-            self.source_label = label
-            self.loads += 1
-            slot, self.slot = self.slot, None  # the work on the design before was saved or discarded
-            if slot is not None:
-                self.in_background(lambda: slot.release(keep=False))
-            self.design_replaced()
+        def start() -> None:
+            self.packed = packed  # the evaluation the replacement asks for starts from these arrays
+            self.start_on(design, file, label)
             self.note_catalog()
 
         if self.session.version != version:
-            self.confirm_discard(replace)
+            self.confirm_discard(start)
         else:
-            replace()
+            start()
+
+    def start_on(self, design: Design, file: FilePath | None, label: str) -> None:
+        """Make `design` the one being edited; the work on the one before was saved or discarded."""
+        self.source_label = label
+        self.loads += 1
+        slot, self.slot = self.slot, None
+        if slot is not None:
+            self.in_background(lambda: slot.release(keep=False))
+        self.session.replace(design, file)
+        self.update_title()
 
     def note_catalog(self) -> None:
         """Say so when the design was saved with another catalog version, and what changed."""
@@ -1057,21 +690,27 @@ class AscendApp(App[None]):
         if note:
             self.notify(note, title="Another catalog version", timeout=15)
 
-    def design_replaced(self) -> None:
-        self.baseline_version = self.session.version
-        self.saved_totals = None
-        self.redraw(select=())
-        self.update_title()
-        self.request_evaluation(Change("load"))
-
     def action_open_preset(self) -> None:
-        rows = self.preset_rows()
-
         def chosen(name: str | None) -> None:
             if name:
                 self.confirm_discard(lambda: self.load(presets.resolve(name), f"preset {name}", False))
 
-        self.push_screen(PresetPicker(rows), chosen)
+        self.push_screen(PresetPicker(self.catalog), chosen)
+
+    def action_new_design(self) -> None:
+        """Start a new design from a template, once the one open is saved or discarded."""
+
+        def chosen(name: str | None) -> None:
+            if name in templates.TEMPLATES:
+                self.start_on(templates.make(name), None, "new design")
+
+        choices = [(name, label) for name, (label, _) in templates.TEMPLATES.items()]
+        ask = Confirm("New design", "Start from:", [*choices, ("cancel", "Cancel")], default="cancel")
+
+        def ask_which() -> None:
+            self.push_screen(ask, chosen)
+
+        self.confirm_discard(ask_which)
 
     def action_open_file(self) -> None:
         def chosen(file: FilePath | None) -> None:
@@ -1083,19 +722,30 @@ class AscendApp(App[None]):
     def action_help(self) -> None:
         """Every binding: the main screen's and the app's, then those of the other views."""
         rows = []
-        sections = [
+        sections: list[tuple[str, Iterable[object]]] = [
             ("", [*MainScreen.BINDINGS, *self.BINDINGS]),
+            ("Tree: ", TREE_KEYS),
             ("Compare view: ", CompareScreen.BINDINGS),
             ("Floor plan: ", FloorScreen.BINDINGS),
             ("Chart: ", ChartScreen.BINDINGS),
+            ("Network: ", NetworkScreen.BINDINGS),
         ]
         for where, bindings in sections:
             for binding in bindings:
                 assert isinstance(binding, Binding)
                 if binding.description:
-                    keys = binding.key_display or binding.key.replace(",", ", ")
+                    keys = ", ".join(
+                        self.get_key_display(replace(binding, key=key, key_display=None))
+                        for key in binding.key.split(",")
+                    )
                     rows.append((keys, where + (binding.tooltip or binding.description)))
         self.push_screen(HelpScreen(rows))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own commands, less those the palette lists from the app's keys (Quit, Keys)."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Keys"):
+                yield command
 
     async def action_quit(self) -> None:
         def leave() -> None:
@@ -1129,3 +779,13 @@ class AscendApp(App[None]):
                 pass  # the last autosave, if any, stays
         if slot is not None:
             slot.release(keep=True)
+
+
+# The tree's own keys, for the help screen.
+TREE_KEYS = (
+    Binding("up,down", "", "Move", tooltip="Move up and down the tree"),
+    Binding("left", "", "Collapse", tooltip="Collapse an open branch, or go to the parent"),
+    Binding("right", "", "Expand", tooltip="Open a closed branch, or go to its first child"),
+    Binding("space", "", "Toggle", tooltip="Open or close a branch"),
+    Binding("tab", "", "Next", tooltip="Next panel (the editor, the figures); Escape in a field comes back"),
+)

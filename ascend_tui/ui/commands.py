@@ -1,62 +1,54 @@
-"""Command palette: what the user can do where they are."""
+"""Command palette: every action of the screen it was opened on and of the app, the same actions
+as the keys (named after their bindings, each once, with its key), matched on their names."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
 from textual.markup import escape
 
-from ascend_tui.model.design import PartCount, node_at
-from ascend_tui.model.text import visible
 
-if TYPE_CHECKING:
-    from ascend_tui.ui.app import AscendApp
+def palette_name(binding: Binding) -> str:
+    """What the palette calls a binding's action: its description, or where that is only a sign
+    (+1, ×2), its tooltip."""
+    description = binding.description
+    if any(c.isalpha() for c in description) or not binding.tooltip:
+        return description
+    return binding.tooltip
 
 
 class DesignCommands(Provider):
-    """Edits for the selected node, file actions and presets."""
+    """The actions of the screen the palette was opened on and of the app, from their bindings."""
 
-    def commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        app: AscendApp = self.app  # type: ignore[assignment]
-        node = node_at(app.session.design, app.selected)
-        out: list[tuple[str, str, Callable[[], object]]] = []
-        if isinstance(node, PartCount):
-            out.append(("Replace this part", node.label, app.pick_part))
-            out.append(("Define a custom part from this one", node.label, app.new_part))
-        else:
-            out.append(("Add a block or part", f"to {node.label}", app.add_child))
-        if app.selected:
-            out.append(("Duplicate", node.label, app.duplicate))
-            out.append(("Remove", node.label, app.remove))
-        out += [
-            ("Double the count", node.label, lambda: app.scale_count(2)),
-            ("Halve the count", node.label, lambda: app.scale_count(0.5)),
-            ("Swap a chip type across the design", "e.g. 910C to 950DT", app.swap_part),
-            ("Define a custom part", "based on a catalog part", app.new_part),
-            ("Undo", "the last edit", app.undo),
-            ("Redo", "the last undone edit", app.redo),
-            ("Save", "to the design's file", app.action_save),
-            ("Save as…", "a new file", app.action_save_as),
-            ("Load a preset…", "with headline figures", app.action_open_preset),
-            ("Open a design file…", "TOML", app.action_open_file),
-            ("Keys", "every binding", app.action_help),
-        ]
-        return out
+    def commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        """(name, help, run) for each action the user can take here, each once."""
+        seen: set[str] = set()
+        for node in (self.screen, self.app):
+            for binding in type(node).BINDINGS:
+                if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
+                    continue
+                seen.add(binding.action)
+                if node.check_action(binding.action.partition("(")[0], ()) is False:
+                    continue
+                key = binding.key_display or binding.key.split(",")[0]
+                help_text = f"{key} · {binding.tooltip}" if binding.tooltip else key
+                yield palette_name(binding), help_text, partial(self._run, binding.action, node)
+
+    async def _run(self, action: str, node: DOMNode) -> None:
+        await self.app.run_action(action, node)
 
     async def discover(self) -> Hits:
-        for name, help_text, callback in self.commands():
-            yield DiscoveryHit(name, callback, help=_help(help_text))
+        for name, help_text, run in self.commands():
+            yield DiscoveryHit(name, run, help=escape(help_text))
 
     async def search(self, query: str) -> Hits:
+        """Hits on the names alone, so that what matches is what is highlighted."""
         matcher = self.matcher(query)
-        for name, help_text, callback in self.commands():
-            score = matcher.match(f"{name} {help_text}")
+        for name, help_text, run in self.commands():
+            score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=_help(help_text))
-
-
-def _help(text: str) -> str:
-    """Help text for the palette, which reads it as markup: node names escaped and made visible."""
-    return escape(visible(text))
+                yield Hit(score, matcher.highlight(name), run, help=escape(help_text))

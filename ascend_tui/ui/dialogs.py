@@ -2,47 +2,65 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
+from rich.console import Group
 from rich.markup import escape
+from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Static, TextArea
 
 from ascend_tui.engine.results import Results
-from ascend_tui.model.catalog import FIGURES, Part
+from ascend_tui.model import presets
+from ascend_tui.model.catalog import FIGURES, Catalog, Part
 from ascend_tui.model.design import CustomPart
 from ascend_tui.model.figures import Figure
 from ascend_tui.model.files import file_problem
 from ascend_tui.model.text import visible
-from ascend_tui.report import part_specs, preset_cells, preset_headers
+from ascend_tui.report import PRESET_COLUMNS, PRESET_COLUMNS_NARROW, part_specs, preset_cells, preset_headers
+from ascend_tui.ui.entry import parse_number
 
 T = TypeVar("T")
+# The presets' figures that fit 120 columns (all of them from 150, fewer at 80: report.py).
+PRESET_COLUMNS_MIDDLE = ("fp8_pflops", "hbm_capacity_tb", "it_power_kw", "floor_area_m2", "chips", "cabinets")
 
 
 class Confirm(ModalScreen[str]):
-    """A question with a few answers; the first is the default (focused, Enter picks it) and
-    Escape answers 'cancel'. Title and message may hold names from files: never markup."""
+    """A question with a few answers; the default (the first unless said) has the focus and
+    Enter picks it; Escape answers 'cancel'. Title and message may hold names from files: never
+    markup."""
 
-    BINDINGS = [Binding("escape", "dismiss('cancel')", "Cancel", id="dialog.cancel")]
+    BINDINGS = [
+        Binding("escape", "dismiss('cancel')", "Cancel", id="dialog.cancel"),
+        Binding("left", "app.focus_previous", "Previous", show=False),
+        Binding("right", "app.focus_next", "Next", show=False),
+    ]
 
-    def __init__(self, title: str, message: str, choices: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, title: str, message: str, choices: list[tuple[str, str]], default: str | None = None
+    ) -> None:
         super().__init__()
         self.title_text, self.message, self.choices = title, message, choices
+        self.default = default or choices[0][0]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(visible(self.title_text)), classes="dialog-title")
             yield Static(Text(visible(self.message, multiline=True)))
             with Horizontal(classes="buttons"):
-                for i, (key, label) in enumerate(self.choices):
-                    yield Button(label, id=f"choice-{key}", variant="primary" if i == 0 else "default")
+                for key, label in self.choices:
+                    yield Button(
+                        label, id=f"choice-{key}", variant="primary" if key == self.default else "default"
+                    )
+
+    def on_mount(self) -> None:
+        self.query_one(f"#choice-{self.default}", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         assert event.button.id is not None
@@ -50,18 +68,20 @@ class Confirm(ModalScreen[str]):
 
 
 class PathPrompt(ModalScreen[Path | None]):
-    """Ask for a file path (Open, Save As)."""
+    """Ask for a file path (Open, Save As, an export), which gets `suffix` unless it has one."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
 
-    def __init__(self, title: str, initial: str = "", must_exist: bool = False) -> None:
+    def __init__(
+        self, title: str, initial: str = "", must_exist: bool = False, suffix: str = ".toml"
+    ) -> None:
         super().__init__()
-        self.title_text, self.initial, self.must_exist = title, initial, must_exist
+        self.title_text, self.initial, self.must_exist, self.suffix = title, initial, must_exist, suffix
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Input(self.initial, placeholder="path/to/design.toml", id="path")
+            yield Input(self.initial, placeholder=f"path/to/file{self.suffix}", id="path")
             yield Label("", id="path-error", classes="error")
             yield Static(Text("Enter to accept, Escape to cancel", "dim"))
 
@@ -77,18 +97,22 @@ class PathPrompt(ModalScreen[Path | None]):
         if why:
             error.update(Text(visible(f"{path}: {why}")))
             return
-        if not self.must_exist and path.suffix != ".toml":
-            path = path.with_suffix(path.suffix + ".toml") if path.suffix else path.with_suffix(".toml")
+        if not self.must_exist and path.suffix != self.suffix:
+            path = (
+                path.with_suffix(path.suffix + self.suffix) if path.suffix else path.with_suffix(self.suffix)
+            )
         self.dismiss(path)
 
 
-def _matches(part: Part, words: list[str]) -> bool:
-    haystack = f"{part.id} {part.name} {part.vendor} {part.kind} {part.status}".lower()
+def _matches(part: Part, words: list[str], origin: str) -> bool:
+    haystack = f"{part.id} {part.name} {part.vendor} {part.kind} {part.status} {origin}".lower()
     return all(w in haystack for w in words)
 
 
 class PartPicker(ModalScreen[str | None]):
-    """The catalog: filter as you type, see the highlighted part's figures and sources, Enter picks."""
+    """The catalog, the design's own parts and the user's library: filter as you type, see the
+    highlighted part's figures and sources, Enter picks. `origin` says where a part comes from
+    ("design", "yours"), for parts not from the catalog."""
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel"),
@@ -96,34 +120,48 @@ class PartPicker(ModalScreen[str | None]):
     ]
 
     def __init__(
-        self, parts: dict[str, Part], title: str = "Pick a part", kinds: tuple[str, ...] = ()
+        self,
+        parts: dict[str, Part],
+        title: str = "Pick a part",
+        kinds: tuple[str, ...] = (),
+        origin: dict[str, str] | None = None,
+        current: str | None = None,
     ) -> None:
         super().__init__()
         self.parts = {pid: p for pid, p in parts.items() if not kinds or p.kind in kinds}
         self.title_text = title
+        self.origin = origin or {}
+        self.current = current  # the part being replaced: the list starts on it
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(Text(visible(self.title_text)), classes="dialog-title")
-            yield Input(placeholder="filter: type part of an id, name, vendor or kind", id="filter")
+            yield Input(
+                placeholder="filter: type part of an id, name, vendor or kind", id="filter", compact=True
+            )
             with Horizontal(id="picker-body"):
                 yield DataTable(id="part-table", cursor_type="row", zebra_stripes=True)
                 yield Static(id="part-detail")
 
     def on_mount(self) -> None:
         table = self.query_one("#part-table", DataTable)
-        table.add_columns("id", "kind", "FP8 TF", "HBM GB", "W")
+        table.add_columns("id", "from", "kind", "FP8 TF", "HBM GB", "W")
         self.refill("")
+        if self.current in self.parts:
+            table.move_cursor(row=table.get_row_index(self.current))
+            self.show_detail()
 
     def refill(self, text: str) -> None:
         table = self.query_one("#part-table", DataTable)
         table.clear()
         words = text.lower().split()
         for pid, part in self.parts.items():
-            if _matches(part, words):
+            origin = self.origin.get(pid, "catalog")
+            if _matches(part, words, origin):
                 fp8 = part.figures.get("fp8_tflops")
                 table.add_row(
                     escape(visible(pid)),  # a design's own part ids come from its file: never markup
+                    origin,
                     part.kind,
                     "" if fp8 is None else ("—" if not fp8.supported else f"{fp8.value:g}"),
                     f"{part.value('hbm_gb'):g}" if "hbm_gb" in part.figures else "",
@@ -139,7 +177,11 @@ class PartPicker(ModalScreen[str | None]):
             detail.update("No part matches.")
             return
         pid = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        detail.update(part_specs(self.parts[pid]))
+        where = {"design": "this design's own part", "yours": "a part of your library"}.get(
+            self.origin.get(pid, "")
+        )
+        specs = part_specs(self.parts[pid])
+        detail.update(Group(Text(where, "bold magenta"), specs) if where else specs)
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
@@ -167,26 +209,63 @@ class PartPicker(ModalScreen[str | None]):
 
 
 class PresetPicker(ModalScreen[str | None]):
-    """Presets with their headline figures; Enter loads one."""
+    """Presets with their headline figures; Enter picks one. The presets are evaluated once, in
+    a worker, while the list of their names is already there to pick from."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+    # Each preset's name, design name and totals, by catalog: worked out once per app.
+    evaluated: ClassVar[dict[int, tuple[Catalog, list[tuple[str, str, Results]]]]] = {}
 
-    def __init__(self, rows: list[tuple[str, str, Results]], title: str = "Load a preset") -> None:
+    def __init__(self, catalog: Catalog, title: str = "Load a preset") -> None:
         super().__init__()
-        self.rows, self.title_text = rows, title
+        self.catalog, self.title_text = catalog, title
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(self.title_text, classes="dialog-title")
             yield DataTable(id="preset-table", cursor_type="row", zebra_stripes=True)
-            yield Static(Text("Enter picks · Escape cancels · ~ estimate", "dim"))
+            yield Static(Text("Enter picks · Escape cancels · ~ estimate", "dim"), id="preset-note")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(*preset_headers())
-        for name, _, results in self.rows:
-            table.add_row(*preset_cells(name, results), key=name)
         table.focus()
+        width = self.app.size.width
+        self.columns = (
+            PRESET_COLUMNS
+            if width >= 150
+            else PRESET_COLUMNS_MIDDLE
+            if width >= 110
+            else PRESET_COLUMNS_NARROW
+        )
+        table.add_columns(*preset_headers(self.columns))
+        known = self.evaluated.get(id(self.catalog))
+        if known is not None:
+            self.fill(known[1])
+            return
+        for name in presets.preset_names():
+            table.add_row(name, *("…" for _ in self.columns), key=name)
+        self.query_one("#preset-note", Static).update(Text("Working out their figures…", "dim"))
+        self.evaluate()
+
+    @work(thread=True, exclusive=True, description="evaluate the presets")
+    def evaluate(self) -> None:
+        from ascend_tui.engine.evaluate import preset_results
+
+        rows = preset_results(self.catalog)
+        self.evaluated[id(self.catalog)] = (self.catalog, rows)
+        self.app.call_from_thread(self.fill, rows)
+
+    def fill(self, rows: list[tuple[str, str, Results]]) -> None:
+        """The presets with their figures (at 80 columns, fewer of them and no ranges)."""
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for name, _, results in rows:  # ~ marks an estimate; its range is in compare and `eval`
+            table.add_row(*preset_cells(name, results, self.columns, ranges=False), key=name)
+        table.move_cursor(row=row)
+        self.query_one("#preset-note", Static).update(
+            Text("Enter picks · Escape cancels · ~ estimate", "dim")
+        )
 
     @on(DataTable.RowSelected)
     def selected(self, event: DataTable.RowSelected) -> None:
@@ -203,16 +282,19 @@ class HelpScreen(ModalScreen[None]):
         self.bindings = bindings
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Label("Keys", classes="dialog-title")
-            yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
-            yield Static(Text("Escape closes · ctrl+p opens the command palette", "dim"))
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("key", "action")
+        table = Table(box=None, expand=True, show_header=True, header_style="bold")
+        table.add_column("key", no_wrap=True, style="bold")
+        table.add_column("action", ratio=1)
         for key, description in self.bindings:
             table.add_row(key, description)
+        with Vertical(classes="dialog wide"):
+            yield Label("Keys", classes="dialog-title")
+            with VerticalScroll(id="help-table"):
+                yield Static(table)
+            yield Static(Text("Escape closes · ↑ ↓ scroll · ctrl+p opens the command palette", "dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#help-table").focus()
 
 
 class FormDialog(ModalScreen[T | None]):
@@ -220,6 +302,7 @@ class FormDialog(ModalScreen[T | None]):
     result, or say what is wrong, which is shown under the form until it is put right."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel")]
+    AUTO_FOCUS = "Input"  # the first field: type, and Enter accepts the form
     TITLE_TEXT = ""
     OK = "Set"
     WIDE = False
@@ -266,17 +349,6 @@ class FormDialog(ModalScreen[T | None]):
             self.dismiss(result)
 
 
-def parse_number(text: str, what: str, minimum: float = 0.0) -> float | str:
-    """A finite number at least `minimum` from typed text, or why not."""
-    try:
-        value = float(text.replace(",", "").replace("_", ""))
-    except ValueError:
-        return f"{what} must be a number, not {text!r}."
-    if not math.isfinite(value) or value < minimum:
-        return f"{what} must be a finite number ≥ {minimum:g}."
-    return value
-
-
 class CustomPartDialog(FormDialog[CustomPart]):
     """Define the design's own part, starting from a catalog part's figures."""
 
@@ -306,9 +378,41 @@ class CustomPartDialog(FormDialog[CustomPart]):
         figures: dict[str, Figure] = {}
         for name in self.EDITABLE:
             if name in texts:
-                value = parse_number(texts[name], name)
+                value = parse_number(texts[name], FIGURES[name].label)
                 if isinstance(value, str):
                     return value
                 if value != self.base.value(name):
                     figures[name] = Figure(value)
         return CustomPart(pid, base=self.base.id, name=texts["name"] or None, figures=figures)
+
+
+class NotesDialog(ModalScreen[str | None]):
+    """Edit the design's notes: its assumptions and sources, free text kept in the file."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel"),
+        Binding("ctrl+s", "done", "Keep", id="dialog.ok", priority=True),
+    ]
+
+    def __init__(self, notes: str) -> None:
+        super().__init__()
+        self.notes = notes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label("The design's notes", classes="dialog-title")
+            yield TextArea(self.notes, id="notes", soft_wrap=True, show_line_numbers=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Keep (ctrl+s)", id="notes-ok", variant="primary")
+                yield Button("Cancel", id="notes-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    @on(Button.Pressed, "#notes-ok")
+    def action_done(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    @on(Button.Pressed, "#notes-cancel")
+    def cancel(self) -> None:
+        self.dismiss(None)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from ascend_tui.model.design import NodePath
-
-if TYPE_CHECKING:  # the engine's kernels compile on import; the app loads them in a worker
-    from ascend_tui.engine.evaluate import Evaluation
+from ascend_tui.ui.state import Figures
 
 
 @dataclass
@@ -22,10 +19,9 @@ class NodeSelected(Message):
 
 @dataclass
 class EvaluationFinished(Message):
-    """A worker evaluated the design as it was at `version`."""
+    """A worker evaluated the design as it was at `figures.version`."""
 
-    version: int
-    evaluation: Evaluation
+    figures: Figures
 
 
 @dataclass
@@ -37,9 +33,5 @@ class EvaluationFailed(Message):
 
 
 @dataclass
-class EditRequested(Message):
-    """The node editor asks for an edit of the selected node: a field and the text typed."""
-
-    path: NodePath
-    field: str
-    value: str
+class FieldLeft(Message):
+    """The user is done with a field of the node editor (Enter or Escape): back to the tree."""

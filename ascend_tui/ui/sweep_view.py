@@ -5,7 +5,7 @@ loads the highlighted variant as one edit, which `u` undoes."""
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on, work
@@ -21,13 +21,11 @@ from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import Block, Design, NodePath, node_at
 from ascend_tui.model.metrics import BY_KEY
 from ascend_tui.model.problems import DesignError
+from ascend_tui.model.session import Session
 from ascend_tui.model.sweep import Axis, Placed, design_at
 from ascend_tui.model.text import visible
 from ascend_tui.model.validate import check_design
 from ascend_tui.report import format_value
-
-if TYPE_CHECKING:
-    from ascend_tui.ui.app import AscendApp
 
 # The pairs `o` steps through: what to get more of, and what it costs.
 OBJECTIVES = (
@@ -67,17 +65,20 @@ class SweepScreen(Screen[None]):
         Binding("o", "next_objectives", "Objectives", tooltip="Trade other figures", id="sweep.objectives"),
     ]
 
-    def __init__(self, design: Design, path: NodePath, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        session: Session,
+        catalog: Catalog,
+        path: NodePath,
+        apply: Callable[[Callable[[], object]], bool],
+    ) -> None:
         super().__init__()
-        self.design, self.path, self.catalog = design, path, catalog
-        self.placed = block_axes(design, path)
+        self.session, self.catalog, self.path, self.apply = session, catalog, path, apply
+        self.design = session.design  # the design swept; a variant loads only onto this one
+        self.placed = block_axes(self.design, path)
         self.pair = 0
         self.plan: SweepPlan | None = None
         self.result: SweepResult | None = None
-
-    @property
-    def ascend(self) -> AscendApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -172,12 +173,12 @@ class SweepScreen(Screen[None]):
             return
         point = self.result.front[event.cursor_row]
         variant = design_at(self.design, self.placed, self.plan.digits(point.variant))
-        session, catalog = self.ascend.session, self.catalog
+        session, catalog = self.session, self.catalog
         described = ", ".join(f"{a} = {v}" for a, v in point.parameters.items())
         if session.design is not self.design:
             self.app.notify("The design changed since this sweep; sweep it again.", severity="warning")
             return
-        if self.ascend.apply(
+        if self.apply(
             lambda: session.apply(
                 f"sweep: {described}", lambda _: variant, lambda d: check_design(d, catalog)
             )
