@@ -36,6 +36,7 @@ from ascend_tui.model.design import (
     walk,
 )
 from ascend_tui.model.facility import Facility
+from ascend_tui.model.metrics import BY_KEY
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.session import Change, Clip, Session
 from ascend_tui.model.text import quoted
@@ -64,7 +65,7 @@ def _command(key: str, action: str, description: str, tooltip: str, show: bool =
 # How a field's text becomes the value an edit sets: a parser (text -> value or why not) for the
 # fields that are numbers; a blank optional field means "take the default".
 NUMBER_FIELDS: dict[str, tuple[str, float, float]] = {  # field: (what, minimum, maximum)
-    "pue": ("PUE", 0.0, float("inf")),
+    "pue": (BY_KEY["pue"].label, 0.0, float("inf")),
     "footprint_m2": ("footprint_m2", 0.0, float("inf")),
     "power_overhead": ("power_overhead", 0.0, float("inf")),
     "price_usd": ("price_usd", 0.0, float("inf")),

@@ -268,7 +268,7 @@ FIELDS = (
     FieldSpec("count", "Count", help="How many: 2,048, 2048, 2k and 2e3 are read alike"),
     FieldSpec(
         "pue",
-        "PUE",
+        BY_KEY["pue"].label,
         blank="the plant's",
         help="Power usage effectiveness; blank: the facility's plant gives it",
     ),
@@ -354,8 +354,7 @@ class FieldInput(Input):
         self.load(self.path, self.shown)
         self.post_message(FieldLeft())
 
-    def _on_blur(self, event: Blur) -> None:
-        super()._on_blur(event)
+    def on_blur(self, event: Blur) -> None:  # Input's own handler runs too (Textual calls each class's)
         if self.typed and self.is_attached:
             self.commit(self)
 
