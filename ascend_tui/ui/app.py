@@ -197,7 +197,10 @@ class AscendApp(App[None]):
         self.find_orphans()
 
     def first_figures(self, message: EvaluationFinished | EvaluationFailed) -> None:
-        if isinstance(message, EvaluationFinished):
+        """Show the first evaluation, or evaluate again if the design was replaced while it ran."""
+        if isinstance(message, EvaluationFinished) and message.figures.design is not self.session.design:
+            self.request_evaluation(Change("start"))
+        elif isinstance(message, EvaluationFinished):
             self.on_evaluation_finished(message)
         else:
             self.on_evaluation_failed(message)
