@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 from ascend_tui.cli import main
 from ascend_tui.engine.evaluate import evaluate
+from ascend_tui.model.sweep import load_spec, parse_spec
 from ascend_tui.model.toml_format import parse_design
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
 
-def example() -> str:
-    [block] = re.findall(r"```toml\n(.*?)```", README, re.S)
+def example(first_line: str = "format = 2") -> str:
+    """The README's TOML example that starts with `first_line`."""
+    [block] = [b for b in re.findall(r"```toml\n(.*?)```", README, re.S) if b.startswith(first_line)]
     return block
 
 
@@ -61,3 +64,13 @@ def test_the_app_s_keys_table_lists_every_key_of_the_main_screen_and_the_app():
         key = binding.key_display or binding.key.split(",")[0]
         shown = {"plus": "+", "minus": "-", "asterisk": "*", "slash": "/", "dollar_sign": "$"}.get(key, key)
         assert shown in keys_column, f"{binding.action} ({shown}) is not in the README's keys table"
+
+
+def test_the_sweep_example_is_the_shipped_spec_in_short():
+    """The README shows the shipped example's objectives and limits and some of its axes, as they
+    are in the file."""
+    shown = parse_spec(tomllib.loads(example("sweep = 1")))
+    shipped = load_spec(Path(__file__).parent.parent / "examples" / "sweep-atlas-950-superpod.toml")
+    assert (shown.design, shown.objectives, shown.limits) == (shipped.design, shipped.objectives, shipped.limits)
+    assert len(shown.axes) == 4 and set(shown.axes) < set(shipped.axes)
+    assert f"sweeps the Atlas 950 SuperPoD over {shipped.variants:,} variants" in " ".join(README.split())
