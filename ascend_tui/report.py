@@ -166,22 +166,44 @@ def target_line(check: TargetCheck, responsible: str) -> Text:
     return text
 
 
-def published_line(check: PublishedCheck) -> Text:
-    """`Published: Equipment cost $8.20 M (Capacity Media, 2025); the design gives ~$16.8 M
-    ($11.0–23.8 M), 2.05× it: they disagree`."""
+def _published_values(check: PublishedCheck) -> tuple[str, str]:
+    """The published figure and the design's, as people read them (the design's with its range
+    where its estimates give one)."""
     metric = BY_KEY[check.key]
     f = check.published
     low, high = f.ends
     said = format_range(metric, low, high) if f.ranged else format_value(metric, f.value)
-    text = Text(f"Published: {metric.label} {said} ({visible(f.basis)}); the design gives ")
     mine = format_value(metric, check.value)
     if check.low != check.high:
         mine = f"~{mine} ({format_range(metric, check.low, check.high)})"
+    return said, mine
+
+
+def published_line(check: PublishedCheck) -> Text:
+    """`Published: Equipment cost $8.20 M (Capacity Media, 2025); the design gives ~$16.8 M
+    ($11.0–23.8 M), 2.05× it: they disagree`."""
+    said, mine = _published_values(check)
+    text = Text(
+        f"Published: {BY_KEY[check.key].label} {said} ({visible(check.published.basis)}); the design gives "
+    )
     text.append(mine)
     if math.isfinite(check.times):
         text.append(f", {check.times:.2f}× it")
     text.append(": ")
     text.append("they agree" if check.agrees else "they disagree", "green" if check.agrees else "bold yellow")
+    return text
+
+
+def published_brief(check: PublishedCheck) -> Text:
+    """A published figure for a narrow panel: `✘ Cabinets: 16 published, 17 here (1.06×)`, and
+    its source on the line under it."""
+    said, mine = _published_values(check)
+    style = "green" if check.agrees else "bold yellow"
+    text = Text(("✔ " if check.agrees else "≠ ") + f"{BY_KEY[check.key].short_label}: ", style)
+    text.append(f"{said} published, {mine} here")
+    if math.isfinite(check.times) and not check.agrees:
+        text.append(f" ({check.times:.2f}×)", style)
+    text.append(f"\n  {visible(check.published.basis)}", "dim")
     return text
 
 

@@ -53,6 +53,20 @@ async def test_at_80_by_24_a_target_and_the_node_behind_it_are_whole(tmp_path):
         assert "✘ Max cabinet power ≤ 50.0 kW" in lines
 
 
+async def test_the_published_figures_a_design_records_are_set_beside_its_own(tmp_path):
+    async with make_app(tmp_path, "cloudmatrix-384").run_test(size=LARGE) as pilot:
+        app = await settled(pilot)
+        width = app.metrics_panel.scrollable_content_region.width
+        text = " ".join(plain(app.metrics_panel, width).split())  # as read, however it wraps
+        assert "Published figures" in text
+        assert "✔ BF16: 300 PF published, 300 PF here" in text  # SemiAnalysis' figure, met exactly
+        assert "≠ Cabinets: 16 published, 17 here (1.06×) SemiAnalysis (Apr 2025): 12 compute" in text
+        await pilot.press("down", "x")  # the figures follow the design: a removed block moves them
+        app = await settled(pilot)
+        text = " ".join(plain(app.metrics_panel, width).split())
+        assert "Cabinets: 16 published, 17 here" not in text and "Cabinets: 16 published" in text
+
+
 async def test_at_80_by_24_the_catalog_browser_shows_the_part_beside_the_list(tmp_path):
     async with make_app(tmp_path).run_test(size=SMALL) as pilot:
         app = await settled(pilot)

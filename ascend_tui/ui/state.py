@@ -13,7 +13,7 @@ from ascend_tui.model.design import Design, NodePath
 
 if TYPE_CHECKING:  # the engine is imported by the workers that evaluate
     from ascend_tui.engine.evaluate import Evaluation
-    from ascend_tui.engine.planning import TargetCheck
+    from ascend_tui.engine.planning import PublishedCheck, TargetCheck
     from ascend_tui.engine.results import Results
 
 
@@ -27,6 +27,7 @@ class Figures:
     evaluation: Evaluation
     totals: Results
     targets: tuple[TargetCheck, ...] = ()
+    published: tuple[PublishedCheck, ...] = ()  # the figures the design records as published, checked
     over_limit: tuple[NodePath, ...] = ()
     saved: Results | None = None
 
@@ -43,14 +44,16 @@ class Figures:
 def work_out(version: int, design: Design, evaluation: Evaluation, saved: Results | None) -> Figures:
     """The figures of an evaluation (run in a worker: targets and the hottest cabinets take a
     pass over the design)."""
-    from ascend_tui.engine.planning import check_targets
+    from ascend_tui.engine.planning import check_published, check_targets
 
+    totals = evaluation.totals()
     return Figures(
         version,
         design,
         evaluation,
-        evaluation.totals(),
+        totals,
         tuple(check_targets(evaluation, design)),
+        tuple(check_published(totals, design)),
         tuple(evaluation.cabinets_over_limit()),
         saved,
     )

@@ -35,7 +35,15 @@ from ascend_tui.model.design import (
 from ascend_tui.model.metrics import BY_KEY, HEADLINE, Metric
 from ascend_tui.model.text import visible
 from ascend_tui.model.validate import resolve_parts
-from ascend_tui.report import change, format_range, part_specs, show, target_goal, target_margin
+from ascend_tui.report import (
+    change,
+    format_range,
+    part_specs,
+    published_brief,
+    show,
+    target_goal,
+    target_margin,
+)
 from ascend_tui.ui.messages import FieldLeft, NodeSelected
 from ascend_tui.ui.state import Figures
 
@@ -728,6 +736,9 @@ class MetricsPanel(FiguresPanel):
         shown.append(notes)
         if current and self.selected:
             shown.append(self._node(figures, width))
+        if current and figures.published:
+            shown.append(Text("\nPublished figures", "bold"))
+            shown.extend(published_brief(check) for check in figures.published)
         shown.append(Text("\n~ rests on an estimate · changes since the last save", "dim"))
         return Group(*shown)
 
