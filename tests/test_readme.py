@@ -71,6 +71,7 @@ def test_the_sweep_example_is_the_shipped_spec_in_short():
     are in the file."""
     shown = parse_spec(tomllib.loads(example("sweep = 1")))
     shipped = load_spec(Path(__file__).parent.parent / "examples" / "sweep-atlas-950-superpod.toml")
-    assert (shown.design, shown.objectives, shown.limits) == (shipped.design, shipped.objectives, shipped.limits)
+    assert (shown.design, shown.objectives) == (shipped.design, shipped.objectives)
+    assert shown.limits == shipped.limits
     assert len(shown.axes) == 4 and set(shown.axes) < set(shipped.axes)
     assert f"sweeps the Atlas 950 SuperPoD over {shipped.variants:,} variants" in " ".join(README.split())
