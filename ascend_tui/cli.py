@@ -354,17 +354,6 @@ def cmd_presets(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _figure_cell(f: Figure | None) -> str:
-    """A figure in a catalog table: its value, ~ for an estimate, — no units, n/p not published."""
-    if f is None:
-        return ""
-    if not f.supported:
-        return "—"
-    if not f.published:
-        return "n/p"
-    return ("~" if f.estimate else "") + f"{f.value:g}"
-
-
 def _figure_json(f: Figure) -> dict[str, object]:
     """A figure for JSON: its value (null where it has none), its range, and where it comes from."""
     out: dict[str, object] = {
@@ -432,6 +421,8 @@ def cmd_parts(args: argparse.Namespace) -> int:
         }
         _print_json({"parts": out, "cooling": cooling, "server": server, "facility": facility})
         return EXIT_OK
+    from ascend_tui.report import FIGURE_LEGEND, figure_cell
+
     console = _console()
     for kind in PART_KINDS:  # one table per kind, with the figures that kind has
         parts = {pid: p for pid, p in catalog.parts.items() if p.kind == kind}
@@ -443,9 +434,9 @@ def cmd_parts(args: argparse.Namespace) -> int:
         for spec in figures:
             table.add_column(f"{spec.label}\n{spec.unit}", justify="right")
         for pid, part in parts.items():
-            table.add_row(pid, *(_figure_cell(part.figures.get(spec.name)) for spec in figures))
+            table.add_row(pid, *(figure_cell(part.figures.get(spec.name)) for spec in figures))
         console.print(table)
-    console.print("~ estimate · — no units for that precision · n/p not published")
+    console.print(FIGURE_LEGEND)
     for cid, kind_ in catalog.cooling.items():
         console.print(
             f"cooling {cid!r}: at most {kind_.max_cabinet_kw.value:g} kW per cabinet "

@@ -27,6 +27,21 @@ if TYPE_CHECKING:
     from ascend_tui.engine.sweep import SweepResult
 
 
+# What a catalog table's cells mean (figure_cell).
+FIGURE_LEGEND = "~ estimate · — no units of that precision · n/p not published"
+
+
+def figure_cell(f: Figure | None) -> str:
+    """A figure in a catalog table: its value, ~ for an estimate, — no units, n/p not published."""
+    if f is None:
+        return ""
+    if not f.supported:
+        return "—"
+    if not f.published:
+        return "n/p"
+    return ("~" if f.estimate else "") + f"{f.value:g}"
+
+
 def _step(value: float, unit: Unit) -> int:
     """How many steps of 1000 up its unit family a value is best written in."""
     step = 0

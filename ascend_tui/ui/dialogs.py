@@ -9,7 +9,7 @@ from rich.console import Group
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,7 +23,15 @@ from ascend_tui.model.design import CustomPart
 from ascend_tui.model.figures import Figure
 from ascend_tui.model.files import file_problem
 from ascend_tui.model.text import visible
-from ascend_tui.report import PRESET_COLUMNS, PRESET_COLUMNS_NARROW, part_specs, preset_cells, preset_headers
+from ascend_tui.report import (
+    FIGURE_LEGEND,
+    PRESET_COLUMNS,
+    PRESET_COLUMNS_NARROW,
+    figure_cell,
+    part_specs,
+    preset_cells,
+    preset_headers,
+)
 from ascend_tui.ui.entry import parse_number
 
 T = TypeVar("T")
@@ -116,7 +124,8 @@ class PartPicker(ModalScreen[str | None]):
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="dialog.cancel"),
-        Binding("down", "focus_table", "Parts", show=False),
+        Binding("down", "move(1)", "Next part", show=False),
+        Binding("up", "move(-1)", "Previous part", show=False),
     ]
 
     def __init__(
@@ -142,6 +151,7 @@ class PartPicker(ModalScreen[str | None]):
             with Horizontal(id="picker-body"):
                 yield DataTable(id="part-table", cursor_type="row", zebra_stripes=True)
                 yield Static(id="part-detail")
+            yield Static(Text(f"↑ ↓ Enter picks · {FIGURE_LEGEND}", "dim"), id="picker-legend")
 
     def on_mount(self) -> None:
         table = self.query_one("#part-table", DataTable)
@@ -158,14 +168,11 @@ class PartPicker(ModalScreen[str | None]):
         for pid, part in self.parts.items():
             origin = self.origin.get(pid, "catalog")
             if _matches(part, words, origin):
-                fp8 = part.figures.get("fp8_tflops")
                 table.add_row(
                     escape(visible(pid)),  # a design's own part ids come from its file: never markup
                     origin,
                     part.kind,
-                    "" if fp8 is None else ("—" if not fp8.supported else f"{fp8.value:g}"),
-                    f"{part.value('hbm_gb'):g}" if "hbm_gb" in part.figures else "",
-                    f"{part.value('power_w'):g}",
+                    *(figure_cell(part.figures.get(name)) for name in ("fp8_tflops", "hbm_gb", "power_w")),
                     key=pid,
                 )
         self.show_detail()
@@ -204,8 +211,18 @@ class PartPicker(ModalScreen[str | None]):
         if table.row_count:
             self.dismiss(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
 
-    def action_focus_table(self) -> None:
-        self.query_one("#part-table", DataTable).focus()
+    def action_move(self, by: int) -> None:
+        """↑ and ↓ choose a part while typing goes on filtering (the filter keeps the focus)."""
+        table = self.query_one("#part-table", DataTable)
+        table.move_cursor(row=table.cursor_row + by)
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed in the list go to the filter: typing always filters."""
+        field = self.query_one("#filter", Input)
+        if event.is_printable and event.character and self.focused is not field:
+            field.focus()
+            field.insert_text_at_cursor(event.character)
+            event.stop()
 
 
 class PresetPicker(ModalScreen[str | None]):
@@ -306,6 +323,7 @@ class FormDialog(ModalScreen[T | None]):
     TITLE_TEXT = ""
     OK = "Set"
     WIDE = False
+    NOTE = ""  # a line under the title: what the form starts from
 
     def fields(self) -> list[tuple[str, str, str]]:
         """(key, label, initial text) for each field."""
@@ -320,8 +338,10 @@ class FormDialog(ModalScreen[T | None]):
         return ""
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide" if self.WIDE else "dialog"):
+        with Vertical(classes="dialog form wide" if self.WIDE else "dialog form"):
             yield Label(Text(visible(self.TITLE_TEXT)), classes="dialog-title")
+            if self.NOTE:
+                yield Label(Text(visible(self.NOTE), "italic"), classes="dialog-note")
             with VerticalScroll(classes="form-fields"):
                 for key, label, text in self.fields():
                     with Horizontal(classes="field"):

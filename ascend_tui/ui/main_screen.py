@@ -325,8 +325,10 @@ class MainScreen(Screen[None]):
             if len(error.problems) > 3:
                 message += f"; and {len(error.problems) - 3:,} more"
             self.last_error = message
-            self.editor.refused(message)
-            self.notify(message, title="Edit refused", severity="error")
+            if self.app.screen is self:  # said once: under the form, or over a view that hides it
+                self.editor.refused(message)
+            else:
+                self.notify(message, title="Edit refused", severity="error")
             return False
         self.last_error = ""
         return True

@@ -4,7 +4,7 @@ edit (every change is evaluated at once), and the bill of materials, with its ex
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +18,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ascend_tui.model import files
-from ascend_tui.model.catalog import Catalog
-from ascend_tui.model.design import Block, NodePath, block_at, replace_block
+from ascend_tui.model.catalog import Catalog, Part
+from ascend_tui.model.design import Block, Design, NodePath, PartCount, block_at, replace_block, walk
 from ascend_tui.model.fabrics import NetworkCabinets, ScaleoutFabric, ScaleupFabric
 from ascend_tui.model.metrics import BY_KEY
 from ascend_tui.model.problems import DesignError
@@ -133,14 +133,27 @@ class NetworkScreen(Screen[None]):
             if fabric is not None and fabric != current:
                 self.apply(lambda: self.session.set_fabric(path, fabric, scaleout))
 
+        parts = self.session.parts()
+
         def check(fabric: Fabric) -> str | None:
             name = "scaleout_fabric" if scaleout else "scaleup_fabric"
             changed = {name: fabric}
             candidate = replace_block(design, path, lambda b: dataclasses.replace(b, **changed))  # type: ignore[arg-type]
-            problems = check_subtree(candidate, path, self.catalog, self.session.parts())
-            return "; ".join(p.message for p in problems[:3]) or None
+            problems = check_subtree(candidate, path, self.catalog, parts)
+            found = "; ".join(p.message for p in problems[:3])
+            if (
+                not found
+                and isinstance(fabric, ScaleoutFabric)
+                and not fabric.nic
+                and not typed_nics(block, parts)
+            ):
+                found = (
+                    "the network would connect no NIC port: name a `nic` with `nics per chip` of at least 1, "
+                    f"or put NICs in the servers of {block.label}"
+                )
+            return found or None
 
-        self.app.push_screen(FabricDialog(block, scaleout, check), chosen)
+        self.app.push_screen(FabricDialog(block, scaleout, check, parts), chosen)
 
     def action_export(self) -> None:
         text = bill_csv(self.lines)
@@ -180,11 +193,34 @@ class NetworkScreen(Screen[None]):
         self.app.call_from_thread(self.notify, f"Exported the {what} to {written}", title="Exported")
 
 
+def typed_nics(block: Block, parts: Mapping[str, Part]) -> bool:
+    """Whether NICs are typed anywhere in the block (then a network need not derive them)."""
+    return any(
+        isinstance(node, PartCount) and node.part in parts and parts[node.part].kind == "nic"
+        for _, node in walk(Design("", block))
+    )
+
+
 def _amount(value: float | None, low: float | None, high: float | None, metric: Any) -> str:
     """A bill line's power or cost, `~` where it rests on a range (the export has the range)."""
     if value is None or low is None or high is None:
         return "not published"
     return ("" if low == high else "~") + format_value(metric, value)
+
+
+# What a new scale-out network starts with: the parts of the shipped Atlas 950 SuperCluster
+# preset's network (presets/atlas-950-supercluster.toml), one NIC per chip.
+SUGGESTED = {"switch": "nvidia-sn5600", "nic": "nic-400g", "transceiver": "optic-400g-lpo"}
+
+
+def suggested_network(parts: Mapping[str, Part]) -> tuple[ScaleoutFabric, list[str]]:
+    """A new scale-out network with the suggested parts the design can use, and those settings
+    (as `switch nvidia-sn5600`)."""
+    chosen: dict[str, Any] = {name: pid for name, pid in SUGGESTED.items() if pid in parts}
+    if "nic" in chosen:
+        chosen["nics_per_chip"] = 1
+    said = [f"{name} {pid}" for name, pid in chosen.items() if name in SUGGESTED]
+    return ScaleoutFabric(**chosen), said
 
 
 # Labels that say how to write a setting where its name does not.
@@ -210,12 +246,25 @@ class FabricDialog(FormDialog[Fabric]):
     WIDE = True
     OK = "Apply"
 
-    def __init__(self, block: Block, scaleout: bool, check: Callable[[Fabric], str | None]) -> None:
+    def __init__(
+        self,
+        block: Block,
+        scaleout: bool,
+        check: Callable[[Fabric], str | None],
+        parts: Mapping[str, Part] | None = None,
+    ) -> None:
         super().__init__()
         self.check = check  # why the design could not take a fabric, or None
         self.kind: type[ScaleupFabric] | type[ScaleoutFabric] = ScaleoutFabric if scaleout else ScaleupFabric
         current = block.scaleout_fabric if scaleout else block.scaleup_fabric
         self.current: Fabric = current if current is not None else self.kind()
+        if current is None and scaleout and parts is not None:
+            self.current, suggested = suggested_network(parts)
+            if suggested:
+                self.NOTE = (
+                    f"A new network, with the Atlas 950 SuperCluster preset's parts as defaults "
+                    f"({', '.join(suggested)}, 1 NIC per chip): change them as you need."
+                )
         what = "scale-out network" if scaleout else "scale-up fabric"
         self.TITLE_TEXT = f"The {what} of {block.label}"
 

@@ -265,7 +265,7 @@ class ScaleDialog(ModalScreen[int | None]):
         options = [(_goal_option(TARGETS[k]), k) for k in PLANNABLE]
         key = self.start or "min_fp8_ef"
         goal = plain(self.design.targets[key]) if self.start else ""
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog form"):
             yield Label(Text(visible(f"Scale {node.label} (now ×{node.count:,})")), classes="dialog-title")
             with Horizontal(classes="field"):
                 yield Label("Goal", classes="field-label")
@@ -273,7 +273,8 @@ class ScaleDialog(ModalScreen[int | None]):
             with Horizontal(classes="field"):
                 yield Label("Value", classes="field-label")
                 yield Input(goal, id="scale-goal", compact=True)
-            yield Static("Type a value and press Enter.", id="scale-result")
+            with VerticalScroll(classes="form-fields"):  # the plan scrolls; the buttons stay in view
+                yield Static("Type a value and press Enter.", id="scale-result")
             with Horizontal(classes="buttons"):
                 yield Button("Apply count", id="apply", variant="primary", disabled=True)
                 yield Button("Cancel", id="cancel")

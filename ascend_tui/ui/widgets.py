@@ -526,7 +526,9 @@ class NodeEditor(VerticalScroll):
 
     def refused(self, message: str) -> None:
         """Show why an edit was refused, under the form."""
-        self.query_one("#editor-error", Label).update(Text(visible(message), "bold red"))
+        error = self.query_one("#editor-error", Label)
+        error.update(Text(visible(message), "bold red"))
+        self.call_after_refresh(error.scroll_visible)  # once it has its height, wrapped
 
 
 # --- the panels of figures ---------------------------------------------------------------------
