@@ -106,14 +106,15 @@ def compare_designs(designs: list[Design], labels: list[str], baseline: int = 0)
     return Comparison(labels, [d.name for d in designs], totals, baseline)
 
 
-def times(ratio: float | None) -> str:
-    """A ratio the way vendors say it: 6.7×, 0.48×, 1,340×; a small one as a fraction, 1/23,800×;
-    '—' where it has no meaning."""
+def times(ratio: float | None, fractions: bool = False) -> str:
+    """A ratio the way vendors say it: 6.7×, 0.48×, 1,340×; a small one as a fraction, 1/23,800×
+    (with `fractions`, every one below 1, so that a table writes them one way); '—' where it has
+    no meaning."""
     if ratio is None:
         return "—"
     if ratio == 0:
         return "0×"
-    if ratio < 0.1:
+    if ratio < 0.1 or (fractions and ratio < 1):
         return f"1/{people(1 / ratio, 3)}×"
     if ratio >= 1000:
         return f"{people(ratio, 3)}×"
@@ -154,11 +155,18 @@ def compare_table(comparison: Comparison) -> Table:
         header = Text(visible(name), "bold")
         header.append("\n" + visible(label) + (", baseline" if i == c.baseline else ""), "dim")
         table.add_column(header, justify="right")
-    for metric in (*HEADLINE, *(BY_KEY[key] for key in (*NETWORK, *MONEY))):
+    totals = (*HEADLINE, *(BY_KEY[key] for key in (*NETWORK, *MONEY)))
+    others = [i for i in range(len(c.metrics)) if i != c.baseline]
+    ratios = [c.ratio(i, m.key) for m in totals for i in others]
+    ratios += [c.ratio(i, key, basis) for basis in BASIS_LABELS for key in NORMALISED for i in others]
+    # One way of writing ratios in the table: if one needs a fraction, all below 1 are fractions.
+    fractions = any(r is not None and 0 < r < 0.1 for r in ratios)
+    for metric in totals:
         table.add_row(
             metric.label,
             *(
-                show(m, metric.key) + ("" if i == c.baseline else f"  {times(c.ratio(i, metric.key))}")
+                show(m, metric.key)
+                + ("" if i == c.baseline else f"  {times(c.ratio(i, metric.key), fractions)}")
                 for i, m in enumerate(c.metrics)
             ),
         )
@@ -169,7 +177,7 @@ def compare_table(comparison: Comparison) -> Table:
                 f"{BY_KEY[key].label} {label}",
                 *(
                     per_basis(m, key, basis)
-                    + ("" if i == c.baseline else f"  {times(c.ratio(i, key, basis))}")
+                    + ("" if i == c.baseline else f"  {times(c.ratio(i, key, basis), fractions)}")
                     for i, m in enumerate(c.metrics)
                 ),
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import json
 from dataclasses import replace
 
@@ -132,3 +133,22 @@ def test_a_budget_takes_the_tightest_of_the_designs_limits():
     plan = plan_count(design, (0,), "max_it_power_kw", 1e9)
     assert plan.limited_by == "max_floor_area_m2" and plan.question == "Largest count within budget"
     assert plan.after is not None and plan.after["floor_area_m2"] <= 900.0
+
+
+def test_a_compare_table_writes_its_ratios_one_way():
+    """Trial 2, item 15: `0.14×` and `1/27×` in one column. Where one ratio needs a fraction,
+    every ratio below 1 in the table is written as one."""
+    import io
+
+    from rich.console import Console
+
+    from ascend_tui.compare import compare_table
+
+    designs = [presets.load("atlas-950-superpod"), presets.load("gb200-nvl72")]
+    c = compare_designs(designs, ["atlas-950-superpod", "gb200-nvl72"], baseline=0)
+    console = Console(width=250, file=io.StringIO(), record=True)
+    console.print(compare_table(c))
+    text = console.export_text()
+    assert "1/" in text  # GB200 NVL72 is a small fraction of a SuperPoD somewhere
+    assert not re.search(r"\b0\.\d+×", text), re.findall(r"\b0\.\d+×", text)
+    assert times(c.ratio(1, "chips"), fractions=True) == "1/114×"  # 72 chips beside 8,192
