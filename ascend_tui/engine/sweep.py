@@ -30,7 +30,7 @@ from ascend_tui.engine.pack import Floats, Ints, pack, part_info
 from ascend_tui.engine.sums import WEIGHT_OF, PartMatrix
 from ascend_tui.model.catalog import Catalog, Part, load_catalog
 from ascend_tui.model.design import Design
-from ascend_tui.model.metrics import TARGETS
+from ascend_tui.model.metrics import TARGETS, UNBUILDABLE
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.sweep import WHOLE, Axis, Placed, SweepSpec, apply_value, place
 from ascend_tui.model.text import quoted
@@ -109,7 +109,7 @@ def plan_sweep(
     brings in."""
     packed = evaluation.packed
     limits = dict(limits or {})
-    wanted = list(dict.fromkeys([*metrics, *(TARGETS[key].metric for key in limits)]))
+    wanted = list(dict.fromkeys([*metrics, *(TARGETS[key].metric for key in limits), *UNBUILDABLE]))
     index = {key: i for i, key in enumerate(wanted)}
     rows_of_metric = np.array([r._KEYS.index(key) for key in wanted], dtype=np.int64)
     num = r.FORMULAS.numerator[rows_of_metric].copy()
@@ -235,10 +235,11 @@ def plan_sweep(
         ints(den),
         floats(r.FORMULAS.factor[rows_of_metric]),
         ints(r.FORMULAS.whole[rows_of_metric]),
-        ints([index[TARGETS[key].metric] for key, _ in limit_items]),
-        floats([TARGETS[key].factor for key, _ in limit_items]),
-        floats([goal for _, goal in limit_items]),
-        ints([TARGETS[key].at_least for key, _ in limit_items]),
+        # the limits, then a design that can be built: each UNBUILDABLE count at most zero
+        ints([*(index[TARGETS[key].metric] for key, _ in limit_items), *(index[m] for m in UNBUILDABLE)]),
+        floats([*(TARGETS[key].factor for key, _ in limit_items), *(1.0 for _ in UNBUILDABLE)]),
+        floats([*(goal for _, goal in limit_items), *(0.0 for _ in UNBUILDABLE)]),
+        ints([*(TARGETS[key].at_least for key, _ in limit_items), *(0 for _ in UNBUILDABLE)]),
         counted,
     )
     return SweepPlan(
@@ -353,7 +354,7 @@ class FrontPoint:
 
 @dataclass(frozen=True)
 class SweepResult:
-    """A sweep's outcome: variants tried, those that meet every limit, and the front."""
+    """A sweep's outcome: variants tried, those that meet every limit and can be built, and the front."""
 
     tried: int
     feasible: int

@@ -858,6 +858,11 @@ HEADLINE: tuple[Metric, ...] = tuple(m for m in METRICS if m.headline)
 TARGETS: dict[str, Target] = {t.key: replace(t, metric=m.key) for m in METRICS for t in m.targets}
 
 
+# Counts of what keeps a design from being built (a fabric that cannot connect what it serves):
+# a plan or a sweep never takes a design where one is above zero as meeting its limits.
+UNBUILDABLE: tuple[str, ...] = ("fabric_problems",)
+
+
 def metric_of(target: Target) -> Metric:
     """The metric a target or limit is set on."""
     return BY_KEY[target.metric]
