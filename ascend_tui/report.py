@@ -360,14 +360,36 @@ PLAN_FIGURES = (
 )
 
 
+def plan_reason(plan: ScalePlan) -> str:
+    """Why no count does what a plan asks: the count that would and the limit it breaks (by its
+    label, in its unit) or the fabric that cannot connect it, with that fabric's fixes."""
+    if plan.reason:
+        return plan.reason
+    why = []
+    if plan.limited_by:
+        k = plan.limited_by
+        label, limit = metric_of(TARGETS[k]).label, goal_text(k, plan.limit)
+        if plan.after is None:
+            return f"even one of this block breaks the design's limit on {label.lower()} of {limit}"
+        value = goal_text(k, float(plan.after[TARGETS[k].metric]) * TARGETS[k].factor)
+        why.append(f"{label} would be {value}, over the design's limit of {limit}")
+    if plan.fabric:
+        why.append(f"the {plan.fabric}")
+    if plan.would is None:
+        return f"no count can be built: {'; '.join(why)}"
+    return f"{plan.would:,} would reach it, but then {'; and '.join(why)}"
+
+
 def describe_plan(plan: ScalePlan) -> Table | Text:
     """The answer of a plan: the count, and what the design then delivers and costs."""
     if plan.count is None or plan.after is None:
-        return Text(visible(f"Not possible: {plan.reason}."), "bold red")
-    title = f"{plan.question}: {plan.count:,}"
+        return Text(visible(f"Not possible: {plan_reason(plan)}."), "bold red")
+    title = Text(f"{plan.question}: {plan.count:,}")
     if plan.limited_by:
         limit = TARGETS[plan.limited_by]
-        title += f" (bounded by the design's limit on {metric_of(limit).label.lower()})"
+        title.append(f" (bounded by the design's limit on {metric_of(limit).label.lower()})")
+    elif plan.fabric:
+        title.append(f" (bounded by what its {visible(plan.fabric.partition(':')[0])} can connect)")
     table = Table(title=title, title_justify="left", box=None, show_header=True)
     table.add_column("")
     table.add_column("now", justify="right")
