@@ -20,8 +20,8 @@ from ascend_tui.model.design import Block, Design, node_at
 from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
 from ascend_tui.model.facility import SETTINGS, Site
 from ascend_tui.model.figures import Figure, FigureSpec
-from ascend_tui.model.metrics import BY_KEY, METRICS, TARGETS, Metric, Unit, metric_of
-from ascend_tui.model.text import people, plain, visible
+from ascend_tui.model.metrics import BY_KEY, METRICS, NEEDS_FABRIC, TARGETS, Metric, Unit, metric_of
+from ascend_tui.model.text import counted, people, plain, visible
 
 if TYPE_CHECKING:
     from ascend_tui.engine.sweep import SweepResult
@@ -94,7 +94,8 @@ def show(results: Results, key: str, ranges: bool = True) -> str:
     precision = metric.precision
     if precision and results["chips"] and not results.supported(precision):
         return f"no {precision.upper()} units"
-    if key.endswith("_sparse_pflops") and not results[key]:
+    sparse = key.endswith("_sparse_pflops")
+    if sparse and not results[key]:
         return "not published"  # no chip states a sparse figure
     text = format_value(metric, results[key])
     if key in results.estimated:
@@ -104,9 +105,13 @@ def show(results: Results, key: str, ranges: bool = True) -> str:
             text += f" ({format_range(metric, *span)})"
     if precision and key == f"{precision}_pflops":
         if results.unsupported_chips.get(precision):
-            text += f" ({results.unsupported_chips[precision]:,} chips without)"
+            text += f" ({counted(results.unsupported_chips[precision], 'chip')} without)"
         if results.unpublished_chips.get(f"{precision}_tflops"):
-            text += f" ({results.unpublished_chips[f'{precision}_tflops']:,} chips not published)"
+            text += f" ({counted(results.unpublished_chips[f'{precision}_tflops'], 'chip')} not published)"
+    if precision and sparse and results.unstated_sparse.get(precision):  # summed from the others alone
+        text += f" ({counted(results.unstated_sparse[precision], 'chip')} without)"
+    if key in NEEDS_FABRIC and results["fabric_problems"] > 0:
+        text += " ⚠ fabric cannot connect"
     return text
 
 
