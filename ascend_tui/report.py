@@ -75,6 +75,21 @@ def format_value(metric: Metric, value: float) -> str:
     return _with_unit(_number(value), unit, 0)
 
 
+def tick_labels(metric: Metric, ticks: list[float]) -> list[str]:
+    """Labels for a chart's ticks on a metric's axis: as its values are written, or, where a narrow
+    range would write two alike (`10.9 EF` twice), with as many more digits as tell them apart."""
+    labels = [format_value(metric, t) for t in ticks]
+    unit = metric.unit
+    if len(set(labels)) == len(labels) or unit.share or unit.whole:
+        return labels
+    step = _step(max(abs(t) for t in ticks), unit) if len(unit.symbols) > 1 else 0
+    for digits in range(1, 10):
+        labels = [_with_unit(f"{t / 1000**step:,.{digits}f}", unit, step) for t in ticks]
+        if len(set(labels)) == len(labels):
+            break
+    return labels
+
+
 def format_range(metric: Metric, low: float, high: float) -> str:
     """An estimate range in the unit that suits its high end: `380–599 kW`, `$3.1–3.6 M`."""
     unit = metric.unit
