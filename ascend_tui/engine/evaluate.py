@@ -217,9 +217,9 @@ class Evaluation:
             if reach(radix1=radix, radix2=radix) >= endpoints:
                 bigger.append((part.value("ports"), part.id))
         if bigger:
-            ports, part_id = min(bigger)
+            size, part_id = min(bigger)
             both = " at both tiers" if params["switch2"] >= 0 else ""
-            fixes.append(f"use the {ports:g}-port switch {part_id}{both}")
+            fixes.append(f"use the {size:g}-port switch {part_id}{both}")
         most = derived["max_endpoints"]
         fixes.append(
             f"serve at most {most:,.0f} endpoints" if scaleout else f"serve at most {most / links:,.0f} chips"
