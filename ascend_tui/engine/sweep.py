@@ -74,6 +74,7 @@ class SweepPlan:
     objectives: tuple[tuple[str, str], ...]
     work: int  # blocks and part entries of the design: a variant's work, at most
     args: tuple[Any, ...]
+    columns: int  # the kernel's metrics: `metrics`, then those it checks a variant can be built with
 
     @property
     def variants(self) -> int:
@@ -109,7 +110,8 @@ def plan_sweep(
     brings in."""
     packed = evaluation.packed
     limits = dict(limits or {})
-    wanted = list(dict.fromkeys([*metrics, *(TARGETS[key].metric for key in limits), *UNBUILDABLE]))
+    asked = list(dict.fromkeys([*metrics, *(TARGETS[key].metric for key in limits)]))
+    wanted = asked + [key for key in UNBUILDABLE if key not in asked]  # the kernel's own, after
     index = {key: i for i, key in enumerate(wanted)}
     rows_of_metric = np.array([r._KEYS.index(key) for key in wanted], dtype=np.int64)
     num = r.FORMULAS.numerator[rows_of_metric].copy()
@@ -243,7 +245,7 @@ def plan_sweep(
         counted,
     )
     return SweepPlan(
-        tuple(p.axis for p in placed), tuple(sizes), tuple(wanted), objectives, packed.work, args
+        tuple(p.axis for p in placed), tuple(sizes), tuple(asked), objectives, packed.work, args, len(wanted)
     )
 
 
@@ -299,13 +301,13 @@ def evaluate_variants(plan: SweepPlan, first: int, stop: int) -> tuple[Floats, I
     """Variants `first` to `stop - 1`: their metrics (plan.metrics, one row each) and whether
     each is feasible (1) or not (0)."""
     n = stop - first
-    values = np.zeros((n, len(plan.metrics)))
+    values = np.zeros((n, plan.columns))
     feasible = np.zeros(n, dtype=np.int64)
     sweep = k.sweep.pick(n * plan.work)
     compiled = sweep is not k.sweep.python
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # refused variants overflow
         sweep(*plan.args, first, threads() if compiled else 1, values, feasible)  # type: ignore[call-arg]
-    return values, feasible
+    return values[:, : len(plan.metrics)], feasible
 
 
 @dataclass(frozen=True)
