@@ -637,6 +637,8 @@ def rows_table(rows: list[Row], width: int, short: dict[str, str]) -> Text:
                 gap = max(0, width - right - max(0, len(row.value) - values))
             text.append(" " * gap + row.value.rjust(values))
             if beside:
+                if len(row.value) + 1 + deltas > width:  # a long value: its change on the next line
+                    text.append("\n" + " " * (width - 1 - deltas))
                 text.append(" ")
                 text.append(row.delta.rjust(deltas), _colour(row.delta))
         text.append("\n")
