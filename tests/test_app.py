@@ -504,6 +504,20 @@ async def test_dollar_shows_the_costs_with_their_change_since_the_save(tmp_path)
         assert not costs.display
 
 
+async def test_the_costs_say_what_span_the_tco_covers(tmp_path):
+    """TCO counts the facility's build for the equipment's years only, so it can be below capex,
+    which counts all of it: the panel says so, with the lives in force."""
+    from ascend_tui.ui.widgets import CostPanel
+    from tests.test_app_planning import plain
+
+    async with make_app(tmp_path, "gb200-nvl72").run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("dollar_sign")
+        costs = app.main_screen.query_one(CostPanel)
+        text = " ".join(plain(costs, costs.scrollable_content_region.width).split())
+        assert "TCO spans the equipment's 5 years: the facility's build for 5 of its 15 years" in text
+
+
 async def test_the_facility_dialog_states_a_setting_and_the_costs_follow(tmp_path):
     from ascend_tui.ui.views import FacilityDialog
 

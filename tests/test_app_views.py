@@ -3,6 +3,7 @@ and a terminal without colour (issue 10)."""
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import replace
 
@@ -215,6 +216,9 @@ async def test_the_floor_plan_of_a_million_chips_fits_the_screen_pod_by_pod(tmp_
         text = plain(screen.query_one("#floor-plan"), 118)
         assert "supernode 'Atlas 960 SuperPoD' ×65: 176 compute + 44 network each" in text
         assert "outside the pods: 2,458 network" in text
+        # Cells stand for several cabinets here, so the drawn rows are not the layout's rows.
+        per_cell = int(re.search(r"one cell = (\d+) cabinets", text)[1])  # type: ignore[index]
+        assert per_cell > 1 and f"a drawn row stands for {per_cell} rows" in " ".join(text.split())
         assert len(text.splitlines()) <= LARGE[1] - 4  # with the header and footer, it fits
 
 

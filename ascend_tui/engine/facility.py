@@ -82,6 +82,10 @@ class Plant:
             ),
         )
 
+    def setting(self, name: str) -> float:
+        """A setting's value in force (a name of kernels.CHAIN_SETTINGS)."""
+        return float(self.settings[k.CHAIN_SETTINGS.index(name), 0])
+
     @property
     def redundancy_code(self) -> int:
         return REDUNDANCY.index(self.redundancy)

@@ -618,7 +618,7 @@ class FloorScreen(Screen[None]):
         legend.append("░░", NETWORK_STYLE)
         legend.append(" network cabinets a fabric adds")
         if per_cell > 1:
-            legend.append(f" · one cell = {per_cell:,} cabinets")
+            legend.append(f" · one cell = {per_cell:,} cabinets, so a drawn row stands for {per_cell:,} rows")
         grid = Table.grid(padding=(0, 2))
         for _ in range(min(across, len(pods))):
             grid.add_column()

@@ -813,7 +813,12 @@ class CostPanel(FiguresPanel):
             if shown:
                 shown.append(Text(""))
             shown.append(rows_table(rows, width, short))
-        notes = []
+        plant = figures.evaluation.packed.plant
+        years, facility_years = plant.setting("depreciation_years"), plant.setting("facility_years")
+        notes = [
+            f"TCO spans the equipment's {years:g} years: the facility's build for {years:g} of its "
+            f"{facility_years:g} years, where capex counts all of it"
+        ]
         if pue_stated:
             notes.append(f"PUE is the design's own; the plant's is {show(totals, 'pue_plant', ranges=False)}")
         if totals["unpriced_parts"]:
