@@ -591,12 +591,14 @@ def cmd_scale(args: argparse.Namespace) -> int:
     except DesignError as error:
         raise error.located(str(presets.resolve(args.design))) from None
     where = describe_path(design, path)
+    from ascend_tui.report import plan_reason
+
     if args.json:
         out = {
             "block": where,
             "goal": {key: goal},
             "count": plan.count,
-            "reason": plan.reason or None,
+            "reason": plan_reason(plan) if plan.count is None else None,
             "before": plan.before.as_dict(),
             "after": plan.after.as_dict() if plan.after else None,
         }

@@ -20,8 +20,8 @@ from ascend_tui.model.design import Block, Design, node_at
 from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
 from ascend_tui.model.facility import SETTINGS, Site
 from ascend_tui.model.figures import Figure, FigureSpec
-from ascend_tui.model.metrics import BY_KEY, METRICS, TARGETS, Metric, Unit, metric_of
-from ascend_tui.model.text import people, plain, visible
+from ascend_tui.model.metrics import BY_KEY, METRICS, NEEDS_FABRIC, TARGETS, Metric, Unit, metric_of
+from ascend_tui.model.text import counted, people, plain, visible
 
 if TYPE_CHECKING:
     from ascend_tui.engine.sweep import SweepResult
@@ -90,6 +90,21 @@ def format_value(metric: Metric, value: float) -> str:
     return _with_unit(_number(value), unit, 0)
 
 
+def tick_labels(metric: Metric, ticks: list[float]) -> list[str]:
+    """Labels for a chart's ticks on a metric's axis: as its values are written, or, where a narrow
+    range would write two alike (`10.9 EF` twice), with as many more digits as tell them apart."""
+    labels = [format_value(metric, t) for t in ticks]
+    unit = metric.unit
+    if len(set(labels)) == len(labels) or unit.share or unit.whole:
+        return labels
+    step = _step(max(abs(t) for t in ticks), unit) if len(unit.symbols) > 1 else 0
+    for digits in range(1, 10):
+        labels = [_with_unit(f"{t / 1000**step:,.{digits}f}", unit, step) for t in ticks]
+        if len(set(labels)) == len(labels):
+            break
+    return labels
+
+
 def format_range(metric: Metric, low: float, high: float) -> str:
     """An estimate range in the unit that suits its high end: `380–599 kW`, `$3.1–3.6 M`."""
     unit = metric.unit
@@ -109,7 +124,8 @@ def show(results: Results, key: str, ranges: bool = True) -> str:
     precision = metric.precision
     if precision and results["chips"] and not results.supported(precision):
         return f"no {precision.upper()} units"
-    if key.endswith("_sparse_pflops") and not results[key]:
+    sparse = key.endswith("_sparse_pflops")
+    if sparse and not results[key]:
         return "not published"  # no chip states a sparse figure
     text = format_value(metric, results[key])
     if key in results.estimated:
@@ -119,9 +135,13 @@ def show(results: Results, key: str, ranges: bool = True) -> str:
             text += f" ({format_range(metric, *span)})"
     if precision and key == f"{precision}_pflops":
         if results.unsupported_chips.get(precision):
-            text += f" ({results.unsupported_chips[precision]:,} chips without)"
+            text += f" ({counted(results.unsupported_chips[precision], 'chip')} without)"
         if results.unpublished_chips.get(f"{precision}_tflops"):
-            text += f" ({results.unpublished_chips[f'{precision}_tflops']:,} chips not published)"
+            text += f" ({counted(results.unpublished_chips[f'{precision}_tflops'], 'chip')} not published)"
+    if precision and sparse and results.unstated_sparse.get(precision):  # summed from the others alone
+        text += f" ({counted(results.unstated_sparse[precision], 'chip')} without)"
+    if key in NEEDS_FABRIC and results["fabric_problems"] > 0:
+        text += " ⚠ fabric cannot connect"
     return text
 
 
@@ -375,14 +395,36 @@ PLAN_FIGURES = (
 )
 
 
+def plan_reason(plan: ScalePlan) -> str:
+    """Why no count does what a plan asks: the count that would and the limit it breaks (by its
+    label, in its unit) or the fabric that cannot connect it, with that fabric's fixes."""
+    if plan.reason:
+        return plan.reason
+    why = []
+    if plan.limited_by:
+        k = plan.limited_by
+        label, limit = metric_of(TARGETS[k]).label, goal_text(k, plan.limit)
+        if plan.after is None:
+            return f"even one of this block breaks the design's limit on {label.lower()} of {limit}"
+        value = goal_text(k, float(plan.after[TARGETS[k].metric]) * TARGETS[k].factor)
+        why.append(f"{label} would be {value}, over the design's limit of {limit}")
+    if plan.fabric:
+        why.append(f"the {plan.fabric}")
+    if plan.would is None:
+        return f"no count can be built: {'; '.join(why)}"
+    return f"{plan.would:,} would reach it, but then {'; and '.join(why)}"
+
+
 def describe_plan(plan: ScalePlan) -> Table | Text:
     """The answer of a plan: the count, and what the design then delivers and costs."""
     if plan.count is None or plan.after is None:
-        return Text(visible(f"Not possible: {plan.reason}."), "bold red")
-    title = f"{plan.question}: {plan.count:,}"
+        return Text(visible(f"Not possible: {plan_reason(plan)}."), "bold red")
+    title = Text(f"{plan.question}: {plan.count:,}")
     if plan.limited_by:
         limit = TARGETS[plan.limited_by]
-        title += f" (bounded by the design's limit on {metric_of(limit).label.lower()})"
+        title.append(f" (bounded by the design's limit on {metric_of(limit).label.lower()})")
+    elif plan.fabric:
+        title.append(f" (bounded by what its {visible(plan.fabric.partition(':')[0])} can connect)")
     table = Table(title=title, title_justify="left", box=None, show_header=True)
     table.add_column("")
     table.add_column("now", justify="right")

@@ -78,7 +78,7 @@ async def test_targets_show_met_or_not_and_flag_the_node_responsible(tmp_path):
         assert app.session.design.targets == {}
 
 
-async def test_scale_the_compute_cabinets_to_10_ef_and_apply(tmp_path):
+async def test_scale_the_compute_cabinets_to_8_ef_and_apply(tmp_path):
     async with make_app(tmp_path).run_test(size=SIZE) as pilot:
         app = await settled(pilot)
         await pilot.press("down", "s")
@@ -87,12 +87,32 @@ async def test_scale_the_compute_cabinets_to_10_ef_and_apply(tmp_path):
         assert isinstance(dialog, ScaleDialog)
         assert dialog.query_one("#scale-key", Select).value == "min_fp8_ef"
         await pilot.press("1", "0", "enter")  # the value field has the focus
-        await pilot.pause()
-        assert dialog.plan is not None and dialog.plan.count == 157
+        await settled(pilot)
+        # 157 cabinets would reach 10 EF, but the UB fabric connects 128 at most
+        assert dialog.plan is not None and dialog.plan.count is None and dialog.plan.would == 157
+        assert "ub-switch-960" in plain(dialog.query_one("#scale-result", Static))
+        await pilot.press("backspace", "backspace", "8", "enter")
+        await settled(pilot)
+        assert dialog.plan is not None and dialog.plan.count == 125
         await pilot.click("#apply")
         app = await settled(pilot)
-        assert app.session.design.root.blocks[0].count == 157
-        assert app.metrics_panel.shown["fp8_pflops"] == "10.0 EF"
+        assert app.session.design.root.blocks[0].count == 125
+        assert app.metrics_panel.shown["fp8_pflops"] == "8.00 EF"
+
+
+async def test_a_fabric_that_cannot_connect_is_flagged_in_the_figures_and_the_tree(tmp_path):
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        assert "cannot connect" not in plain(app.metrics_panel)
+        await pilot.press("down", "plus")  # 129 compute cabinets: past the UB fabric's 128
+        app = await settled(pilot)
+        text = plain(app.metrics_panel)
+        assert "⚠ a fabric cannot connect" in text
+        assert "scale-up fabric of supernode 'Atlas 950 SuperPoD'" in text
+        assert "165,120 chip links; 163,840 at most" in text
+        assert () in app.main_screen.query_one("DesignTree").flagged  # type: ignore[attr-defined]
+        # its bandwidth is what it would carry if it connected, and says so
+        assert app.metrics_panel.shown["scaleup_bandwidth_tbps"].endswith("⚠ fabric cannot connect")
 
 
 async def test_chart_of_figures_against_a_count(tmp_path):

@@ -192,7 +192,7 @@ async def test_scale_starts_from_the_design_s_targets_and_works_in_a_worker(tmp_
         assert dialog.query_one("#scale-key", Select).value == "min_fp8_ef"  # the target, then limits
         assert dialog.query_one("#scale-goal", Input).value == "10"
         assert dialog.plan is not None and dialog.plan.count is None  # 10 EF needs more floor than 1,200 m²
-        assert "max_floor_area_m2" in dialog.plan.reason
+        assert dialog.plan.limited_by == "max_floor_area_m2"
         assert threads and threading.main_thread() not in threads
 
 

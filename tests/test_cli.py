@@ -190,15 +190,21 @@ def test_the_console_script_runs_as_a_module():
 
 
 def test_scale_finds_the_count_for_a_target_by_block_name(capsys):
+    code, out, _ = run_cli(capsys, "scale", "atlas-950-superpod", "compute", "min_fp8_ef=8", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["count"] == 125 and data["reason"] is None
+    assert data["block"] == "supernode 'Atlas 950 SuperPoD' > cabinet 'compute'"
+    assert data["after"]["fp8_pflops"] == 125 * 64
+    code, out, _ = run_cli(
+        capsys, "scale", "atlas-950-superpod", "Atlas 950 SuperPoD/compute", "min_fp8_ef=8"
+    )
+    assert "Count needed: 125" in out
+    # 157 cabinets would give 10 EF, but the UB fabric connects 128 at most
     code, out, _ = run_cli(capsys, "scale", "atlas-950-superpod", "compute", "min_fp8_ef=10", "--json")
     data = json.loads(out)
-    assert code == 0 and data["count"] == 157
-    assert data["block"] == "supernode 'Atlas 950 SuperPoD' > cabinet 'compute'"
-    assert data["after"]["fp8_pflops"] == 157 * 64
-    code, out, _ = run_cli(
-        capsys, "scale", "atlas-950-superpod", "Atlas 950 SuperPoD/compute", "min_fp8_ef=10"
-    )
-    assert "Count needed: 157" in out
+    assert code == 0 and data["count"] is None
+    assert data["reason"].startswith("157 would reach it, but then the scale-up fabric of supernode")
+    assert data["reason"].endswith("use the 256-port switch ub-switch-960 or serve at most 8,192 chips")
     code, out, _ = run_cli(
         capsys, "scale", "atlas-950-superpod", "Atlas 950 SuperPoD", "min_fp8_ef=20", "--json"
     )

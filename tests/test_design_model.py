@@ -12,6 +12,7 @@ from ascend_tui.model import presets
 from ascend_tui.model.design import Block, Design, PartCount
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.toml_format import dumps_design, parse_design, save_design
+from ascend_tui.report import show
 
 FORMAT_1 = Path(__file__).parent / "format1"
 
@@ -171,6 +172,25 @@ def test_sparse_figures_are_shown_but_never_summed_into_dense():
     assert m["fp8_pflops"] == pytest.approx(360.0)
     assert m["fp8_sparse_pflops"] == pytest.approx(720.0)
     assert m["fp4_sparse_pflops"] == pytest.approx(1440.0)
+
+
+def test_a_sparse_total_summed_from_some_chips_says_how_many_have_none():
+    # One H200 (FP8 sparse 3,958 TFLOP/s, no FP4 units) beside two Ascend 950DT (no sparse figure).
+    m = evaluate(
+        design(
+            """
+            [server]
+            name = "box"
+            scaleup = true
+            [server.parts]
+            nvidia-h200-sxm = 1
+            ascend-950dt = 2
+            """
+        )
+    ).totals()
+    assert show(m, "fp8_sparse_pflops") == "3.96 PF (2 chips without)"
+    assert show(m, "fp4_pflops").endswith(" (1 chip without)")
+    assert show(m, "fp4_sparse_pflops") == "not published"
 
 
 def test_a_switch_that_claims_flops_is_refused():

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import textwrap
+from dataclasses import replace
 
 import pytest
 
 from ascend_tui.engine.evaluate import evaluate
 from ascend_tui.model import presets
+from ascend_tui.model.design import replace_at
 from ascend_tui.model.toml_format import parse_design
 
 
@@ -105,7 +107,50 @@ def test_a_network_too_big_for_its_tiers_says_so_and_what_to_do():
     assert fabric.derived["feasible"] == 0.0
     assert fabric.problem == (
         "scale-out network of pod 'pod': 2 tiers of 64-port switches connect at most 2,048 endpoints; "
-        "it has 4,096: add a third tier, more planes or a switch with more ports"
+        "it has 4,096: make it 3 tiers or serve at most 2,048 endpoints"
+    )
+
+
+def atlas_950_with(cabinets: int, **fabric: object):
+    """The Atlas 950 SuperPoD with `cabinets` compute cabinets, its UB fabric changed as given."""
+    design = presets.load("atlas-950-superpod")
+    design = replace_at(design, (0,), lambda n: replace(n, count=cabinets))
+    return replace(
+        design, root=replace(design.root, scaleup_fabric=replace(design.root.scaleup_fabric, **fabric))
+    )
+
+
+def test_a_scale_up_fabric_too_big_suggests_only_fixes_it_can_take():
+    """Its 20 planes already take one of each NPU's 20 links and it has the 2 tiers a scale-up
+    fabric can have: what is left is a switch with more ports (ub-switch-960: 20 planes x 256
+    spines x 128 leaves' down ports = 655,360 links) or fewer chips (163,840 / 20 links)."""
+    [fabric] = evaluate(atlas_950_with(129)).fabrics()
+    assert fabric.problem == (
+        "scale-up fabric of supernode 'Atlas 950 SuperPoD': 2 tiers of 128-port switches connect at "
+        "most 163,840 chip links; it has 165,120: use the 256-port switch ub-switch-960 or serve at most "
+        "8,192 chips"
+    )
+    [fixed] = evaluate(atlas_950_with(129, switch="ub-switch-960")).fabrics()
+    assert fixed.derived["feasible"] == 1.0 and fixed.derived["max_endpoints"] == 655_360
+
+
+def test_a_scale_up_fabric_with_fewer_planes_than_links_suggests_more_planes():
+    # 5 planes of 4 links per NPU: 5 x 128 x 64 = 40,960 links; 100 cabinets need 128,000: 20
+    # planes (of the divisors of 20 above 5, 10 give 81,920) or the 256-port switch (5 x 256 x 128).
+    [fabric] = evaluate(atlas_950_with(100, planes=5)).fabrics()
+    assert fabric.problem.endswith(
+        "it has 128,000: give it 20 planes or use the 256-port switch ub-switch-960 or serve at most "
+        "2,048 chips"
+    )
+
+
+def test_a_one_tier_scale_up_fabric_too_big_suggests_a_second_tier_and_its_optics():
+    design = presets.load("gb200-nvl72")
+    design = replace_at(design, (0,), lambda n: replace(n, count=37))  # 148 GPUs on 144-port trays
+    [fabric] = evaluate(design).fabrics()
+    assert "1 tier of 144-port switches connects at most 2,592 chip links" in fabric.problem
+    assert fabric.problem.endswith(
+        "it has 2,664: make it 2 tiers (and a `transceiver` for its optics) or serve at most 144 chips"
     )
 
 

@@ -15,6 +15,7 @@ from ascend_tui.engine.planning import check_targets, plan_count
 from ascend_tui.model import presets
 from ascend_tui.model.design import FloorLayout, replace_at
 from ascend_tui.model.problems import DesignError
+from ascend_tui.report import describe_plan, plan_reason
 
 
 def test_targets_are_checked_with_margins_and_the_node_responsible():
@@ -34,9 +35,32 @@ def test_targets_are_checked_with_margins_and_the_node_responsible():
 
 def test_scale_a_cabinet_to_an_fp8_target():
     design = presets.load("atlas-950-superpod")
+    plan = plan_count(design, (0,), "min_fp8_ef", 8.0)
+    assert plan.count == 125  # 8,000 PF / 64 PF per cabinet = 125
+    assert plan.after is not None and plan.after["fp8_pflops"] == 125 * 64
+
+
+def test_a_count_whose_fabric_cannot_connect_is_not_an_answer():
+    """10 EF takes 157 cabinets (10,000 PF / 64 PF = 156.25), but the SuperPoD's 2-tier UB fabric
+    of 128-port switches connects 128 cabinets at most (20 planes x 128 x 64 links / 20 per NPU /
+    64 NPUs): the answer is none, naming the fabric and the fix."""
+    design = presets.load("atlas-950-superpod")
     plan = plan_count(design, (0,), "min_fp8_ef", 10.0)
-    assert plan.count == 157  # 10,000 PF / 64 PF per cabinet = 156.25
-    assert plan.after is not None and plan.after["fp8_pflops"] == 157 * 64
+    assert plan.count is None and plan.would == 157
+    assert plan.fabric == (
+        "scale-up fabric of supernode 'Atlas 950 SuperPoD': 2 tiers of 128-port switches connect at "
+        "most 163,840 chip links; it has 200,960: use the 256-port switch ub-switch-960 or serve at most "
+        "8,192 chips"
+    )
+    assert plan_reason(plan) == f"157 would reach it, but then the {plan.fabric}"
+
+
+def test_a_budget_stops_where_the_fabric_stops_connecting():
+    design = presets.load("atlas-950-superpod")
+    plan = plan_count(design, (0,), "max_it_power_kw", 1e9)
+    assert plan.count == 128 and plan.limited_by == "" and plan.fabric.startswith("scale-up fabric of")
+    assert plan.after is not None and plan.after["fabric_problems"] == 0
+    assert "bounded by what its scale-up fabric" in describe_plan(plan).title.plain  # type: ignore[union-attr]
 
 
 def test_how_many_supernodes_fit_a_power_budget():
@@ -56,13 +80,13 @@ def test_an_area_budget_follows_the_row_layout_not_a_straight_line():
     design = presets.load("atlas-950-superpod")
     layout = FloorLayout(cabinets_per_row=10, cabinet_width_m=1.0, cabinet_depth_m=1.5, aisle_m=1.5)
     design = replace(design, floor=layout)
-    # Rows of 10 cabinets take 10 x 3 = 30 m² each, so 600 m² holds 200 cabinets. n compute
+    # Rows of 10 cabinets take 10 x 3 = 30 m² each, so 450 m² holds 150 cabinets. n compute
     # cabinets hold 64n NPUs; each of the 20 UB planes needs ceil(64n / 128) spine switches, 40 to a
-    # communication cabinet: ceil(ceil(n / 2) / 2) of them. n = 160 gives 160 + 40 = 200; n = 161
-    # gives 161 + 41 = 202.
-    plan = plan_count(design, (0,), "max_floor_area_m2", 600.0)
-    assert plan.count == 160
-    assert plan.after is not None and plan.after["floor_area_m2"] == 600.0
+    # communication cabinet: ceil(ceil(n / 2) / 2) of them. n = 120 gives 120 + 30 = 150; n = 121
+    # gives 121 + 31 = 152.
+    plan = plan_count(design, (0,), "max_floor_area_m2", 450.0)
+    assert plan.count == 120
+    assert plan.after is not None and plan.after["floor_area_m2"] == 450.0
 
 
 def test_a_budget_that_one_block_already_breaks_is_reported():
@@ -121,18 +145,23 @@ def test_compare_with_another_baseline_and_bad_arguments(capsys):
     assert main(["compare", "gb200-nvl72", "cloudmatrix-384", "--baseline", "3"]) == 2
 
 
-def test_a_target_that_breaks_another_limit_says_which():
-    design = replace(presets.load("atlas-950-superpod"), targets={"max_facility_power_kw": 15_000.0})
-    plan = plan_count(design, (0,), "min_fp8_ef", 16.0)
-    assert plan.count is None and plan.limited_by == "max_facility_power_kw"
-    assert "breaks the design's limit" in plan.reason
+def test_a_target_that_breaks_another_limit_says_which_with_its_label():
+    design = replace(presets.load("atlas-950-superpod"), targets={"max_it_power_kw": 9_000.0})
+    plan = plan_count(design, (0,), "min_fp8_ef", 8.0)
+    assert plan.count is None and plan.limited_by == "max_it_power_kw" and plan.would == 125
+    assert plan.after is not None
+    power = plan.after["it_power_kw"]
+    assert plan_reason(plan) == (
+        f"125 would reach it, but then IT power would be {power / 1000:.1f} MW, over the design's "
+        "limit of 9.00 MW"
+    )
 
 
 def test_a_budget_takes_the_tightest_of_the_designs_limits():
-    design = replace(presets.load("atlas-950-superpod"), targets={"max_floor_area_m2": 900.0})
+    design = replace(presets.load("atlas-950-superpod"), targets={"max_floor_area_m2": 700.0})
     plan = plan_count(design, (0,), "max_it_power_kw", 1e9)
     assert plan.limited_by == "max_floor_area_m2" and plan.question == "Largest count within budget"
-    assert plan.after is not None and plan.after["floor_area_m2"] <= 900.0
+    assert plan.after is not None and plan.after["floor_area_m2"] <= 700.0
 
 
 def test_a_compare_table_writes_its_ratios_one_way():

@@ -105,8 +105,8 @@ def check_every_variant(text: str, floor: FloorLayout | None = None) -> int:
     plan = prepare(spec, design, catalog)
     placed = place(spec, design, resolve_parts(design, catalog)[0])
     n = plan.variants
-    python = np.zeros((n, len(plan.metrics))), np.zeros(n, dtype=np.int64)
-    compiled = np.zeros((n, len(plan.metrics))), np.zeros(n, dtype=np.int64)
+    python = np.zeros((n, plan.columns)), np.zeros(n, dtype=np.int64)
+    compiled = np.zeros((n, plan.columns)), np.zeros(n, dtype=np.int64)
     k.sweep.python(*plan.args, 0, 1, *python)
     k.sweep.compiled(*plan.args, 0, 2, *compiled)  # two threads, each from its own start
     assert np.array_equal(python[0], compiled[0], equal_nan=True)
@@ -118,7 +118,8 @@ def check_every_variant(text: str, floor: FloorLayout | None = None) -> int:
         totals = evaluation.totals()
         for m, key in enumerate(plan.metrics):
             assert same(values[i, m], totals[key]), (i, plan.parameters(i), key, values[i, m], totals[key])
-        meets = all(check.met for check in check_targets(evaluation, variant))
+        connects = all(fabric.derived["feasible"] for fabric in evaluation.fabrics())
+        meets = all(check.met for check in check_targets(evaluation, variant)) and connects
         assert feasible[i] == meets, (i, plan.parameters(i))
     return int(feasible.sum())
 
@@ -143,7 +144,8 @@ def test_a_count_sweep_from_an_evaluation_equals_evaluating_each_count():
         changed = replace_at(design, (0,), lambda n, c=count: replace(n, count=int(c)))  # type: ignore[misc]
         totals = evaluate(changed).totals()
         assert row.tolist() == [totals[key] for key in keys]
-    assert feasible.tolist() == [1, 1, 1, 1]
+    # 100 SuperPoDs have 819,200 NPU ports; 3 tiers of 128-port switches connect 524,288
+    assert feasible.tolist() == [1, 1, 1, 0]
     assert evaluation.totals()["chips"] == 524288  # the sweep left the evaluation as it was
 
 
@@ -207,6 +209,9 @@ def test_the_example_spec_sweeps_over_100000_variants():
     totals = evaluate(variant_design(spec, design, placed, best.variant), catalog).totals()
     assert best.objectives == {"fp8_pflops": totals["fp8_pflops"], "tco_usd": totals["tco_usd"]}
     assert totals["it_power_kw"] <= 15000.0 and totals["floor_area_m2"] <= 1200.0
+    for point in result.front:  # no variant on the front has a fabric that cannot connect
+        variant = evaluate(variant_design(spec, design, placed, point.variant), catalog)
+        assert all(fabric.derived["feasible"] for fabric in variant.fabrics()), point.parameters
     fp8 = [p.objectives["fp8_pflops"] for p in result.front]
     tco = [p.objectives["tco_usd"] for p in result.front]
     assert fp8 == sorted(fp8, reverse=True) and tco == sorted(tco, reverse=True)  # each costs more

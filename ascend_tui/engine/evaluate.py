@@ -143,8 +143,10 @@ class Evaluation:
             self._totals = row_results(self.matrix, row, flags, times, p.plant, area)
             return self._totals
 
-    def fabrics(self) -> list[FabricResult]:
-        """Each fabric of the design, with what it derives per instance of its block."""
+    def fabrics(self, catalog: Catalog | None = None) -> list[FabricResult]:
+        """Each fabric of the design, with what it derives per instance of its block; one that
+        cannot connect what it serves says why and the changes that would (among them the
+        `catalog`'s switches)."""
         out = []
         with self.lock:
             fabric_out = self.fabric_out.copy()
@@ -155,18 +157,74 @@ class Evaluation:
             problem = ""
             if not derived["feasible"]:
                 tiers = int(params["tiers"])
-                fix = "a third tier, more planes or a switch with more ports" if tiers < 3 else (
-                    "more planes or a switch with more ports"
-                )  # fmt: skip
                 problem = (
                     f"{name}: {tiers} tier{'s' if tiers > 1 else ''} of {params['radix1']:g}-port switches "
-                    f"connect at most {derived['max_endpoints']:,.0f} "
+                    f"connect{'s' if tiers == 1 else ''} at most {derived['max_endpoints']:,.0f} "
                     f"{'endpoints' if scaleout else 'chip links'}; "
-                    f"it has {derived['endpoints']:,.0f}: add {fix}"
+                    f"it has {derived['endpoints']:,.0f}: "
+                    + " or ".join(self._fixes(params, derived, catalog or load_catalog()))
                 )
             block = self.packed.path_of(int(params["block"]))
             out.append(FabricResult(name, block, scaleout, params, derived, problem))
         return out
+
+    def _fixes(self, params: dict[str, float], derived: dict[str, float], catalog: Catalog) -> list[str]:
+        """The changes, each alone, that let a fabric connect what it serves: a tier more (a
+        scale-up fabric has at most 2, a fat tree 3), the fewest planes more (a scale-up fabric's
+        divide its links per chip, a fat tree's reach every chip), the catalog switch with the
+        fewest ports more (the same vendor's, at the same port speed, or for a fat tree a whole
+        multiple of its links'), and always serving fewer."""
+        endpoints = derived["endpoints"]
+        scaleout = params["kind"] == k.SCALEOUT_FAT_TREE
+
+        def reach(**change: float) -> float:
+            p = {**params, **change}
+            p["radix2"] = p["radix2"] or p["radix1"]  # a second tier of the same switch
+            return float(
+                k.fabric_reach(p["kind"], p["tiers"], p["planes"], p["links_per_chip"], p["radix1"],
+                               p["radix2"], p["oversubscription1"], p["oversubscription2"])
+            )  # fmt: skip
+
+        fixes = []
+        tiers = params["tiers"]
+        if tiers < (3 if scaleout else 2) and reach(tiers=tiers + 1) >= endpoints:
+            optics = "" if scaleout or params["transceiver"] >= 0 else " (and a `transceiver` for its optics)"
+            fixes.append(f"make it {tiers + 1:g} tiers{optics}")
+        links = params["links_per_chip"]
+        if scaleout:  # a plane reaches every chip: at most as many as each chip has ports
+            chips = self.node(self.packed.path_of(int(params["block"])))["chips"]
+            ports = math.floor(endpoints / chips) if chips else 0
+            more = [n for n in [math.ceil(endpoints / reach(planes=1))] if n <= ports]
+        else:  # planes divide each chip's links
+            more = [n for n in range(int(params["planes"]) + 1, int(links) + 1) if links % n == 0]
+        planes = next((n for n in more if n > params["planes"] and reach(planes=n) >= endpoints), None)
+        if planes is not None:
+            fixes.append(f"give it {planes:,} planes")
+        mine = self.packed.parts[int(params["switch1"])]
+        speed = mine.value("port_gbps")
+        bigger = []
+        for part in catalog.parts.values():
+            if (
+                part.kind != "switch"
+                or part.vendor != mine.vendor
+                or part.value("ports") <= mine.value("ports")
+            ):
+                continue
+            breakout = part.value("port_gbps") / (params["link_gbps"] if scaleout else speed)
+            if breakout != int(breakout) or breakout < 1 or (not scaleout and breakout != 1):
+                continue
+            radix = part.value("ports") * breakout
+            if reach(radix1=radix, radix2=radix) >= endpoints:
+                bigger.append((part.value("ports"), part.id))
+        if bigger:
+            size, part_id = min(bigger)
+            both = " at both tiers" if params["switch2"] >= 0 else ""
+            fixes.append(f"use the {size:g}-port switch {part_id}{both}")
+        most = derived["max_endpoints"]
+        fixes.append(
+            f"serve at most {most:,.0f} endpoints" if scaleout else f"serve at most {most / links:,.0f} chips"
+        )
+        return fixes
 
     def bill(self) -> list[BillLine]:
         """Every part of the design, typed or derived by a fabric, then the cabinets' and servers'

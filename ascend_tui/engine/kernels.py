@@ -570,6 +570,22 @@ def floor_area(cabinets: float, per_row: int, width: float, depth: float, aisle:
 
 
 @helper
+def fabric_reach(
+    kind: float, tiers: float, planes: float, links: float, k1: float, k2: float, over1: float, over2: float
+) -> float:
+    """The most endpoints (chip links of a switched scale-up fabric, NIC ports of a fat tree) that
+    a fabric's planes, tiers and switch radix (k1 at tier 1, k2 above; after breakout) connect."""
+    if kind == SCALEUP_SWITCHED:
+        if tiers == 1.0:  # each switch of a plane has a port for every chip
+            return k1 * links
+        return planes * k2 * math.floor(k1 * over1 / (1.0 + over1))  # each spine reaches every leaf
+    down1 = math.floor(k1 * over1 / (1.0 + over1))
+    if tiers == 2.0:
+        return planes * k1 * down1
+    return planes * down1 * math.floor(k1 * over2 / (1.0 + over2)) * k1
+
+
+@helper
 def _uplinks(links: float, down: float, over: float) -> float:
     """The uplinks of the switches that `links` fill `down` at a time, each with one uplink per
     `over` links below it (the last switch may be partly filled)."""
@@ -668,7 +684,6 @@ def _derive_fabric(f: int, fabrics: Floats, part_info: Floats, row: Floats, out:
     if p[F_KIND] == SCALEUP_MESH:
         endpoints = chips * p[F_LINKS]
         links = endpoints / 2.0
-        max_endpoints = endpoints
         if p[F_MESH_OPTICAL] > 0.0:
             optical = links
         else:
@@ -684,7 +699,6 @@ def _derive_fabric(f: int, fabrics: Floats, part_info: Floats, row: Floats, out:
             # every chip needs a link to every switch of a plane, and each switch a port per chip
             if chips > k1 or p[F_LINKS] / planes < switches:
                 feasible = 0.0
-            max_endpoints = k1 * p[F_LINKS]
             hops = 1.0
         else:
             over = p[F_OVER1]
@@ -696,7 +710,6 @@ def _derive_fabric(f: int, fabrics: Floats, part_info: Floats, row: Floats, out:
             tier1, tier2, switch_links = planes * leaves, planes * spines, planes * uplinks
             if leaves > k2:  # each spine reaches every leaf of its plane
                 feasible = 0.0
-            max_endpoints = planes * k2 * down
             network_switches = tier2
             hops = 3.0
         if p[F_TIER1_NETWORK] > 0.0:
@@ -718,7 +731,6 @@ def _derive_fabric(f: int, fabrics: Floats, part_info: Floats, row: Floats, out:
         if p[F_TIERS] == 2.0:
             spines = _ceil_div(up1, k)
             tier1, tier2, switch_links = planes * leaves, planes * spines, planes * up1
-            max_endpoints = planes * k * down1
             if leaves > k:
                 feasible = 0.0
             network_switches = tier2
@@ -731,7 +743,6 @@ def _derive_fabric(f: int, fabrics: Floats, part_info: Floats, row: Floats, out:
             cores = _ceil_div(up2, k)
             tier1, tier2, tier3 = planes * leaves, planes * aggregation, planes * cores
             switch_links = planes * (up1 + up2)
-            max_endpoints = planes * down1 * down2 * k
             if per_plane > down1 * down2 * k:
                 feasible = 0.0
             network_switches = tier2 + tier3
@@ -744,6 +755,11 @@ def _derive_fabric(f: int, fabrics: Floats, part_info: Floats, row: Floats, out:
             copper = endpoints
         optical += switch_links
         bisection = endpoints * p[F_LINK_GBPS] / 2.0 / worst
+    max_endpoints = endpoints
+    if p[F_KIND] != SCALEUP_MESH:
+        max_endpoints = fabric_reach(
+            p[F_KIND], p[F_TIERS], planes, p[F_LINKS], p[F_RADIX1], p[F_RADIX2], p[F_OVER1], p[F_OVER2]
+        )
     transceivers = 2.0 * optical if p[F_TRANSCEIVER] >= 0.0 else 0.0
     cables = copper if p[F_CABLE] >= 0.0 else 0.0
     cabinet_factor = 1.0 + p[F_CAB_OVERHEAD]
@@ -1161,8 +1177,8 @@ def sweep(
 ) -> None:
     """Evaluate variants `first`, `first + 1`, ... of a sweep (as many as `values` has rows):
     for each, the metrics asked for (`values`, in the order of metric_*) as the design's totals
-    give them, and whether it is feasible (`feasible`: every limit met, every count exact, no
-    figure infinite).
+    give them, and whether it is feasible (`feasible`: every limit met, among them that no fabric
+    fails to connect, every count exact, no figure infinite).
 
     Variant i takes the value of each axis like the digits of a number, the last axis fastest.
     Each of `threads` threads works through its own run of variants with its own copy of the

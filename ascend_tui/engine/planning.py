@@ -16,9 +16,8 @@ from ascend_tui.engine.results import Results
 from ascend_tui.model.catalog import Catalog, load_catalog
 from ascend_tui.model.design import Design, NodePath, PartCount, node_at, replace_at
 from ascend_tui.model.figures import Figure
-from ascend_tui.model.metrics import TARGETS, metric_of, scalable
+from ascend_tui.model.metrics import TARGETS, UNBUILDABLE, metric_of, scalable
 from ascend_tui.model.problems import DesignError, Problem
-from ascend_tui.model.text import people
 from ascend_tui.model.validate import check_count
 
 
@@ -118,19 +117,32 @@ class ScalePlan:
     key: str
     goal: float
     count: int | None  # None when no count can do it
-    reason: str
+    reason: str  # why not, when no count can and neither `limited_by` nor `fabric` says (report.plan_reason)
     before: Results
-    after: Results | None
-    limited_by: str = ""  # the design limit that bounds the answer, when it is not the question's own
+    after: Results | None  # with the count, or with `would` when something stops that count
+    limited_by: str = ""  # the design limit that bounds the answer, or that the count reaching it breaks
+    would: int | None = None  # the count that would reach the goal, when a limit or a fabric stops it
+    fabric: str = ""  # the problem of a fabric that cannot connect the count that would, or past the answer
+    limit: float = 0.0  # the goal of `limited_by`
 
     @property
     def question(self) -> str:
         return "Count needed" if TARGETS[self.key].at_least else "Largest count within budget"
 
 
-def _with_count(design: Design, path: NodePath, count: int, catalog: Catalog) -> Results:
+def _with_count(design: Design, path: NodePath, count: int, catalog: Catalog) -> Evaluation:
     changed = replace_at(design, path, lambda node: replace(node, count=count))
-    return evaluate(changed, catalog).totals()
+    return evaluate(changed, catalog)
+
+
+def _builds(results: Results) -> bool:
+    """Whether nothing keeps the design from being built (every fabric connects)."""
+    return all(results[key] <= 0 for key in UNBUILDABLE)
+
+
+def _fabric_problem(evaluation: Evaluation, catalog: Catalog) -> str:
+    """The first fabric of a design that cannot connect what it serves: its problem and fixes."""
+    return next((f.problem for f in evaluation.fabrics(catalog) if f.problem), "")
 
 
 def _meets(results: Results, key: str, goal: float) -> bool:
@@ -171,7 +183,7 @@ def plan_count(
 
         def meets(n: int) -> bool:
             try:
-                return _meets(_with_count(design, path, n, catalog), k, g)
+                return _meets(_with_count(design, path, n, catalog).totals(), k, g)
             except DesignError:  # so many that the totals cannot be counted or computed: too many
                 return False
 
@@ -198,19 +210,31 @@ def plan_count(
             if other is None or other < found:
                 found, limited_by = (other or 0), k
         if found < 1:
-            limit = people(limits[limited_by])
-            why = f"even one of this block breaks the design's limit {limited_by} = {limit}"
-            return ScalePlan(path, key, goal, None, why, before, None, limited_by)
-    after = _with_count(design, path, found, catalog)
+            return ScalePlan(path, key, goal, None, "", before, None, limited_by, limit=limits[limited_by])
+
+        def builds(n: int) -> bool:
+            try:
+                return _builds(_with_count(design, path, n, catalog).totals())
+            except DesignError:
+                return False
+
+        # and that can be built: a fabric's reach stops it (more blocks never connect better)
+        if not builds(found):
+            top = _boundary(builds, found, lowest=False)
+            if top is None:  # no count connects
+                problem = _fabric_problem(_with_count(design, path, 1, catalog), catalog)
+                return ScalePlan(path, key, goal, None, "", before, None, fabric=problem)
+            problem = _fabric_problem(_with_count(design, path, top + 1, catalog), catalog)
+            after = _with_count(design, path, top, catalog).totals()
+            return ScalePlan(path, key, goal, top, "", before, after, fabric=problem)
+    changed = _with_count(design, path, found, catalog)
+    after = changed.totals()
     broken = [k for k, g in limits.items() if not _meets(after, k, g)]
-    if broken:
-        k = broken[0]
-        why = (
-            f"{found:,} would reach it, but then {k} = {people(target_value(after, k))} breaks "
-            f"the design's limit of {people(limits[k])} {TARGETS[k].unit}"
-        )
-        return ScalePlan(path, key, goal, None, why, before, after, k)
-    return ScalePlan(path, key, goal, found, "", before, after, limited_by)
+    problem = "" if _builds(after) else _fabric_problem(changed, catalog)
+    if broken or problem:
+        k = broken[0] if broken else ""
+        return ScalePlan(path, key, goal, None, "", before, after, k, found, problem, limits.get(k, 0.0))
+    return ScalePlan(path, key, goal, found, "", before, after, limited_by, limit=limits.get(limited_by, 0.0))
 
 
 def _boundary(ok: Callable[[int], bool], start: int, lowest: bool) -> int | None:

@@ -42,6 +42,8 @@ class Results:
     estimated: frozenset[str] = frozenset()
     unsupported_chips: Mapping[str, int] = field(default_factory=dict)  # chips without a precision
     unpublished_chips: Mapping[str, int] = field(default_factory=dict)  # chips without a figure
+    # by precision: chips that state no sparse figure for it (the sparse total leaves them out)
+    unstated_sparse: Mapping[str, int] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> float:
         return self.values[key]
@@ -133,6 +135,7 @@ FORMULAS = MetricFormulas.of_registry()
 _KEYS = tuple(m.key for m in METRICS)
 _INPUTS = tuple(m.formula.inputs for m in METRICS)
 _UNSUPPORTED = {p: Q[f"chips_without_{p}_tflops"] for p in PRECISION_NAMES}
+_STATING_SPARSE = {p: Q[f"chips_stating_{p}_sparse_tflops"] for p in PRECISION_NAMES}
 _UNPUBLISHED = {
     name.removeprefix("chips_unpublished_"): i
     for i, name in enumerate(QUANTITIES)
@@ -215,7 +218,8 @@ def results(
     )
     unsupported = {p: round(float(q[0, i])) for p, i in _UNSUPPORTED.items()}
     unpublished = {name: round(float(q[0, i])) for name, i in _UNPUBLISHED.items() if q[0, i] > 0}
-    return Results(values, low, high, marked, unsupported, unpublished)
+    unstated = {p: round(values["chips"] - float(q[0, i])) for p, i in _STATING_SPARSE.items()}
+    return Results(values, low, high, marked, unsupported, unpublished, unstated)
 
 
 def row_results(

@@ -30,7 +30,7 @@ from ascend_tui.engine.pack import Floats, Ints, pack, part_info
 from ascend_tui.engine.sums import WEIGHT_OF, PartMatrix
 from ascend_tui.model.catalog import Catalog, Part, load_catalog
 from ascend_tui.model.design import Design
-from ascend_tui.model.metrics import TARGETS
+from ascend_tui.model.metrics import TARGETS, UNBUILDABLE
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.sweep import WHOLE, Axis, Placed, SweepSpec, apply_value, place
 from ascend_tui.model.text import quoted
@@ -74,6 +74,7 @@ class SweepPlan:
     objectives: tuple[tuple[str, str], ...]
     work: int  # blocks and part entries of the design: a variant's work, at most
     args: tuple[Any, ...]
+    columns: int  # the kernel's metrics: `metrics`, then those it checks a variant can be built with
 
     @property
     def variants(self) -> int:
@@ -109,7 +110,8 @@ def plan_sweep(
     brings in."""
     packed = evaluation.packed
     limits = dict(limits or {})
-    wanted = list(dict.fromkeys([*metrics, *(TARGETS[key].metric for key in limits)]))
+    asked = list(dict.fromkeys([*metrics, *(TARGETS[key].metric for key in limits)]))
+    wanted = asked + [key for key in UNBUILDABLE if key not in asked]  # the kernel's own, after
     index = {key: i for i, key in enumerate(wanted)}
     rows_of_metric = np.array([r._KEYS.index(key) for key in wanted], dtype=np.int64)
     num = r.FORMULAS.numerator[rows_of_metric].copy()
@@ -235,14 +237,15 @@ def plan_sweep(
         ints(den),
         floats(r.FORMULAS.factor[rows_of_metric]),
         ints(r.FORMULAS.whole[rows_of_metric]),
-        ints([index[TARGETS[key].metric] for key, _ in limit_items]),
-        floats([TARGETS[key].factor for key, _ in limit_items]),
-        floats([goal for _, goal in limit_items]),
-        ints([TARGETS[key].at_least for key, _ in limit_items]),
+        # the limits, then a design that can be built: each UNBUILDABLE count at most zero
+        ints([*(index[TARGETS[key].metric] for key, _ in limit_items), *(index[m] for m in UNBUILDABLE)]),
+        floats([*(TARGETS[key].factor for key, _ in limit_items), *(1.0 for _ in UNBUILDABLE)]),
+        floats([*(goal for _, goal in limit_items), *(0.0 for _ in UNBUILDABLE)]),
+        ints([*(TARGETS[key].at_least for key, _ in limit_items), *(0 for _ in UNBUILDABLE)]),
         counted,
     )
     return SweepPlan(
-        tuple(p.axis for p in placed), tuple(sizes), tuple(wanted), objectives, packed.work, args
+        tuple(p.axis for p in placed), tuple(sizes), tuple(asked), objectives, packed.work, args, len(wanted)
     )
 
 
@@ -298,13 +301,13 @@ def evaluate_variants(plan: SweepPlan, first: int, stop: int) -> tuple[Floats, I
     """Variants `first` to `stop - 1`: their metrics (plan.metrics, one row each) and whether
     each is feasible (1) or not (0)."""
     n = stop - first
-    values = np.zeros((n, len(plan.metrics)))
+    values = np.zeros((n, plan.columns))
     feasible = np.zeros(n, dtype=np.int64)
     sweep = k.sweep.pick(n * plan.work)
     compiled = sweep is not k.sweep.python
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # refused variants overflow
         sweep(*plan.args, first, threads() if compiled else 1, values, feasible)  # type: ignore[call-arg]
-    return values, feasible
+    return values[:, : len(plan.metrics)], feasible
 
 
 @dataclass(frozen=True)
@@ -353,7 +356,7 @@ class FrontPoint:
 
 @dataclass(frozen=True)
 class SweepResult:
-    """A sweep's outcome: variants tried, those that meet every limit, and the front."""
+    """A sweep's outcome: variants tried, those that meet every limit and can be built, and the front."""
 
     tried: int
     feasible: int

@@ -858,6 +858,21 @@ HEADLINE: tuple[Metric, ...] = tuple(m for m in METRICS if m.headline)
 TARGETS: dict[str, Target] = {t.key: replace(t, metric=m.key) for m in METRICS for t in m.targets}
 
 
+# Counts of what keeps a design from being built (a fabric that cannot connect what it serves):
+# a plan or a sweep never takes a design where one is above zero as meeting its limits.
+UNBUILDABLE: tuple[str, ...] = ("fabric_problems",)
+# Figures that hold only if the fabrics connect what they serve: shown with a warning beside them
+# while one cannot (the count does not say which fabric, so each of them is marked).
+NEEDS_FABRIC: tuple[str, ...] = (
+    "scaleup_bandwidth_tbps",
+    "scaleup_domain_bandwidth_tbps",
+    "scaleup_bandwidth_per_chip_gbps",
+    "scaleout_bandwidth_tbps",
+    "scaleout_bandwidth_per_chip_gbps",
+    "bisection_bandwidth_tbps",
+)
+
+
 def metric_of(target: Target) -> Metric:
     """The metric a target or limit is set on."""
     return BY_KEY[target.metric]

@@ -99,6 +99,22 @@ class Axis:
             return f"{self.block}.parts.{self.key}"
         return f"{self.block}.{self.key}"
 
+    @property
+    def heading(self) -> str:
+        """How a table heads the axis: `compute count`, `kunpeng-920 per compute`, `planes of
+        SuperPoD's scale-up fabric`, `electricity usd per kwh`, `ascend-950dt swapped for`."""
+        words = self.key.rpartition(".")[2].replace("_", " ")
+        if self.what == "swap":
+            return f"{self.key} swapped for"
+        if self.what == "facility":
+            return words
+        if self.what == "part":
+            return f"{self.key} per {self.block}"
+        if self.what == "fabric":
+            fabric = "scale-up fabric" if self.key.startswith("scaleup") else "scale-out network"
+            return f"{words} of {self.block}'s {fabric}"
+        return f"{self.block} {words}"
+
 
 @dataclass(frozen=True)
 class SweepSpec:

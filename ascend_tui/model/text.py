@@ -73,6 +73,11 @@ def quoted(value: object, limit: int = 60) -> str:
     return shown if len(shown) <= limit else shown[:limit] + "…"
 
 
+def counted(n: int, noun: str) -> str:
+    """`1 chip`, `2 chips`, `1,024 blocks`: a whole count with its noun in the number it takes."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def people(value: float, digits: int = 4) -> str:
     """A number as people write it: at most `digits` significant digits, thousands separators,
     no trailing zeros, and no exponent (20,000 rather than 2e+04; 0.000042 rather than 4.2e-05)

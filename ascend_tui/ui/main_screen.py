@@ -39,7 +39,7 @@ from ascend_tui.model.facility import Facility
 from ascend_tui.model.metrics import BY_KEY
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.session import Change, Clip, Session
-from ascend_tui.model.text import quoted
+from ascend_tui.model.text import counted, quoted
 from ascend_tui.model.validate import resolve_parts
 from ascend_tui.ui.dialogs import Confirm, CustomPartDialog, NotesDialog, PartPicker
 from ascend_tui.ui.entry import parse_count, parse_number
@@ -514,7 +514,7 @@ class MainScreen(Screen[None]):
 
         def swap_for(old: str, new: str, bring: dict[str, CustomPart]) -> Change:
             change, places = self.session.swap_part(old, new, bring)
-            self.notify(f"Swapped {old} for {new} in {places:,} blocks.")
+            self.notify(f"Swapped {old} for {new} in {counted(places, 'block')}.")
             return change
 
         def chosen_old(old: str, bring: dict[str, CustomPart]) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ascend_tui.model.design import Design, NodePath
 
 if TYPE_CHECKING:  # the engine is imported by the workers that evaluate
-    from ascend_tui.engine.evaluate import Evaluation
+    from ascend_tui.engine.evaluate import Evaluation, FabricResult
     from ascend_tui.engine.planning import PublishedCheck, TargetCheck
     from ascend_tui.engine.results import Results
 
@@ -20,7 +20,8 @@ if TYPE_CHECKING:  # the engine is imported by the workers that evaluate
 @dataclass(frozen=True, eq=False)
 class Figures:
     """An evaluation of the design as it was at `version`: its totals, its targets checked, the
-    cabinets over their cooling limit, and the totals at the last save (to show changes from)."""
+    cabinets over their cooling limit, the fabrics that cannot connect, and the totals at the last
+    save (to show changes from)."""
 
     version: int
     design: Design
@@ -30,15 +31,20 @@ class Figures:
     published: tuple[PublishedCheck, ...] = ()  # the figures the design records as published, checked
     over_limit: tuple[NodePath, ...] = ()
     saved: Results | None = None
+    unconnected: tuple[FabricResult, ...] = ()  # fabrics that cannot connect what they serve
 
     def current(self, version: int) -> bool:
         """Whether these are the figures of the design at `version` (paths into it are valid)."""
         return self.version == version
 
     def flagged(self) -> set[NodePath]:
-        """The nodes to look at: cabinets over their cooling limit, and the node behind each
-        missed target."""
-        return {*self.over_limit, *(check.responsible for check in self.targets if not check.met)}
+        """The nodes to look at: cabinets over their cooling limit, blocks whose fabric cannot
+        connect, and the node behind each missed target."""
+        return {
+            *self.over_limit,
+            *(fabric.block for fabric in self.unconnected),
+            *(check.responsible for check in self.targets if not check.met),
+        }
 
 
 def work_out(version: int, design: Design, evaluation: Evaluation, saved: Results | None) -> Figures:
@@ -56,4 +62,5 @@ def work_out(version: int, design: Design, evaluation: Evaluation, saved: Result
         tuple(check_published(totals, design)),
         tuple(evaluation.cabinets_over_limit()),
         saved,
+        tuple(f for f in evaluation.fabrics() if f.problem) if totals["fabric_problems"] else (),
     )

@@ -19,13 +19,13 @@ from textual_plotext import PlotextPlot
 from ascend_tui.engine.sweep import SweepPlan, SweepResult, prepare_placed, run_sweep
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import Block, Design, NodePath, node_at
-from ascend_tui.model.metrics import BY_KEY
+from ascend_tui.model.metrics import BY_KEY, TARGETS, metric_of
 from ascend_tui.model.problems import DesignError
 from ascend_tui.model.session import Session
 from ascend_tui.model.sweep import Axis, Placed, design_at
 from ascend_tui.model.text import visible
 from ascend_tui.model.validate import check_design
-from ascend_tui.report import format_value
+from ascend_tui.report import format_value, tick_labels
 
 # The pairs `o` steps through: what to get more of, and what it costs.
 OBJECTIVES = (
@@ -116,11 +116,13 @@ class SweepScreen(Screen[None]):
         self.plan, self.result = plan, result
         (x_key, _), (y_key, _) = result.objectives
         x_metric, y_metric = BY_KEY[x_key], BY_KEY[y_key]
-        limits = (
-            f" within the design's {len(self.design.targets)} targets and limits"
-            if self.design.targets
-            else ""
-        )
+        goals = list(self.design.targets)
+        if len(goals) == 1:
+            target = TARGETS[goals[0]]
+            kind = "target" if target.at_least else "limit"
+            limits = f" within the design's {kind} on {metric_of(target).label}"
+        else:
+            limits = f" within the design's {len(goals)} targets and limits" if goals else ""
         title = (
             f"{result.tried:,} variants, {result.feasible:,} feasible{limits}, {len(result.front):,} "
             f"on the front of {x_metric.label} against {y_metric.label} ({result.seconds:.2f} s). "
@@ -130,7 +132,7 @@ class SweepScreen(Screen[None]):
         table = self.query_one("#sweep-front", DataTable)
         table.clear(columns=True)
         table.add_columns(
-            x_metric.short_label, y_metric.short_label, *(Text(visible(a)) for a in result.axes)
+            x_metric.short_label, y_metric.short_label, *(Text(visible(p.axis.heading)) for p in self.placed)
         )
         for point in result.front:
             cells = [
@@ -157,7 +159,7 @@ class SweepScreen(Screen[None]):
         for axis, values, key in ((plt.xticks, xs, x_key), (plt.yticks, ys, y_key)):
             low, high = min(values), max(values)
             ticks = [low + (high - low) * i / 4 for i in range(5)] if high > low else [low]
-            axis(ticks, [format_value(BY_KEY[key], t) for t in ticks])
+            axis(ticks, tick_labels(BY_KEY[key], ticks))
         plt.xlabel(BY_KEY[x_key].label)
         plt.title(BY_KEY[y_key].label)
         self.query_one("#sweep-plot", PlotextPlot).refresh()

@@ -639,6 +639,8 @@ def rows_table(rows: list[Row], width: int, short: dict[str, str]) -> Text:
                 gap = max(0, width - right - max(0, len(row.value) - values))
             text.append(" " * gap + row.value.rjust(values))
             if beside:
+                if len(row.value) + 1 + deltas > width:  # a long value: its change on the next line
+                    text.append("\n" + " " * (width - 1 - deltas))
                 text.append(" ")
                 text.append(row.delta.rjust(deltas), _colour(row.delta))
         text.append("\n")
@@ -701,7 +703,7 @@ class FiguresPanel(VerticalScroll):
 
 class MetricsPanel(FiguresPanel):
     """Live figures for the design, the change since the last save, targets, cabinets over their
-    cooling limit, and the selected node's own figures."""
+    cooling limit, fabrics that cannot connect, and the selected node's own figures."""
 
     def __init__(self, catalog: Catalog, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -727,6 +729,13 @@ class MetricsPanel(FiguresPanel):
             for path in figures.over_limit[:3]:
                 notes.append(visible(f"  look at {_name(figures.design, path)}"), "dim")
                 notes.append("\n")
+        for fabric in figures.unconnected if current else ():
+            what = "endpoints" if fabric.scaleout else "chip links"
+            d = fabric.derived
+            notes.append("\n⚠ a fabric cannot connect:\n", "bold yellow")
+            notes.append(visible(f"  {fabric.name}"), "yellow")
+            notes.append(f"\n  {d['endpoints']:,.0f} {what}; {d['max_endpoints']:,.0f} at most\n", "yellow")
+            notes.append("  b shows the fixes\n", "dim")
         for check in figures.targets if current else ():
             notes.append(
                 ("\n✔ " if check.met else "\n✘ ") + target_goal(check), "green" if check.met else "bold red"
