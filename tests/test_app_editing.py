@@ -122,6 +122,16 @@ async def test_copy_a_cabinet_and_paste_it_into_another_design_with_its_parts(tm
         assert app.metrics_panel.shown["chips"] == f"{384 + 128 * 64:,}"
 
 
+async def test_add_offers_the_kind_one_level_down_first(tmp_path):
+    """Trial 2: on a supernode the Add question's default was `cluster`; Enter now adds what a
+    supernode most often holds, a cabinet."""
+    async with make_app(tmp_path).run_test(size=SIZE) as pilot:
+        app = await settled(pilot)
+        await pilot.press("a", "enter")  # on the Atlas 950 SuperPoD, a supernode
+        app = await settled(pilot)
+        assert [b.kind for b in app.session.design.root.blocks] == ["cabinet", "cabinet"]
+
+
 async def test_cut_and_paste_moves_a_block(tmp_path):
     async with make_app(tmp_path, "cloudmatrix-384").run_test(size=SIZE) as pilot:
         app = await settled(pilot)

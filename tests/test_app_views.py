@@ -272,3 +272,19 @@ async def test_at_80_by_24_a_form_takes_the_keyboard_from_its_first_field(tmp_pa
         await pilot.press("backspace", "backspace", "2", "0", "enter")
         app = await settled(pilot)
         assert app.session.design.floor is not None and app.session.design.floor.cabinets_per_row == 20
+
+
+async def test_the_figures_of_another_design_start_at_their_top(tmp_path):
+    """Trial 2: after loading another preset the figures panel kept its scroll position, so FP8
+    and the other headline figures started out of view."""
+    async with make_app(tmp_path).run_test(size=SMALL) as pilot:
+        app = await settled(pilot)
+        app.metrics_panel.scroll_end(animate=False)
+        await pilot.pause()
+        assert app.metrics_panel.scroll_y > 0
+        await pilot.press("o")
+        await pilot.pause()
+        await choose_preset(pilot, "cloudmatrix-384")
+        app = await settled(pilot)
+        assert app.source_label == "preset cloudmatrix-384"
+        assert app.metrics_panel.scroll_y == 0

@@ -45,7 +45,7 @@ from ascend_tui.ui.messages import EvaluationFailed, EvaluationFinished
 from ascend_tui.ui.network import NetworkScreen
 from ascend_tui.ui.state import Figures, work_out
 from ascend_tui.ui.views import ChartScreen, CompareScreen, FloorScreen
-from ascend_tui.ui.widgets import MetricsPanel
+from ascend_tui.ui.widgets import FiguresPanel, MetricsPanel
 
 AUTOSAVE_DELAY = 1.0  # seconds after the last edit
 
@@ -685,6 +685,8 @@ class AscendApp(App[None]):
         if slot is not None:
             self.in_background(lambda: slot.release(keep=False))
         self.session.replace(design, file)
+        for panel in self.main_screen.query(FiguresPanel):  # another design's figures from their top
+            panel.scroll_home(animate=False)
         self.update_title()
 
     def note_catalog(self) -> None:

@@ -24,6 +24,7 @@ from ascend_tui.model import library
 from ascend_tui.model.catalog import Catalog
 from ascend_tui.model.design import (
     ALLOWED_BLOCKS,
+    BLOCK_KINDS,
     HOLDS_PARTS,
     Block,
     CustomPart,
@@ -414,7 +415,9 @@ class MainScreen(Screen[None]):
         if len(choices) == 1:
             chosen(choices[0][0])
             return
-        self.app.push_screen(Confirm(f"Add to {block.label}", "What to add?", choices), chosen)
+        below = BLOCK_KINDS[BLOCK_KINDS.index(block.kind) + 1]  # what a block most often holds
+        default = below if below in ALLOWED_BLOCKS[block.kind] else None
+        self.app.push_screen(Confirm(f"Add to {block.label}", "What to add?", choices, default), chosen)
 
     def action_duplicate(self) -> None:
         path = self.here()
