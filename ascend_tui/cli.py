@@ -654,7 +654,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from ascend_tui.report import sweep_table
 
     console = _console()
-    console.print(sweep_table(result, design.name))
+    console.print(sweep_table(result, design.name, [axis.heading for axis in spec.axes]))
     console.print(f"[dim]{result.seconds:.2f} s (the first sweep after installing compiles its kernel)[/]")
     return EXIT_OK
 

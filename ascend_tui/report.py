@@ -442,9 +442,9 @@ def _parameter(value: float | int | str) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.6g}"
 
 
-def sweep_table(result: SweepResult, design: str, most: int = 40) -> Table:
+def sweep_table(result: SweepResult, design: str, headings: list[str], most: int = 40) -> Table:
     """The front of a sweep, best first in its first objective: each variant's objectives and
-    the value of each axis (the first `most` variants)."""
+    the value of each axis under its heading (the first `most` variants)."""
     title = Text(
         visible(
             f"{design}: {result.tried:,} variants tried, {result.feasible:,} meet the limits, "
@@ -456,8 +456,8 @@ def sweep_table(result: SweepResult, design: str, most: int = 40) -> Table:
     table.add_column("variant", justify="right")
     for key, goal in result.objectives:
         table.add_column(f"{BY_KEY[key].short_label} ({goal})", justify="right")
-    for axis in result.axes:
-        table.add_column(Text(visible(axis)), justify="right", overflow="fold")
+    for heading in headings:
+        table.add_column(Text(visible(heading)), justify="right", overflow="fold")
     for point in result.front[:most]:
         cells = [f"{point.variant:,}"]
         cells += [format_value(BY_KEY[key], point.objectives[key]) for key, _ in result.objectives]
