@@ -129,6 +129,7 @@ async def test_a_count_field_takes_what_people_type(tmp_path, typed, count, why)
             assert why in app.main_screen.last_error and repr(typed) in app.main_screen.last_error
         else:
             assert cabinets.count == count and not app.main_screen.last_error
+            assert field(app, "count").value == f"{count:,}"  # written as the tree writes it
 
 
 async def test_left_and_right_collapse_expand_and_move_between_parent_and_child(tmp_path):

@@ -324,6 +324,8 @@ def field_text(design: Design, node: Node, name: str) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:,.12g}" if abs(value) >= 1e4 else f"{value:g}"
+    if isinstance(value, int):  # a count, as the tree writes it (and read back alike)
+        return f"{value:,}"
     return visible(str(value))
 
 
