@@ -252,6 +252,29 @@ async def test_a_chart_draws_the_design_s_target(tmp_path):
         assert chart.goals == {"fp8_pflops": ("≥ 10.0 EF", 10.0), "it_power_kw": ("≤ 20.0 MW", 20.0)}
 
 
+async def test_at_80_by_24_the_chart_shows_one_figure_at_a_time(tmp_path):
+    """Trial 2: three charts of two rows each at 80×24, their axes unreadable. On a short screen
+    one chart fills the room and n goes to the next."""
+    from textual_plotext import PlotextPlot
+
+    async with make_app(tmp_path).run_test(size=SMALL) as pilot:
+        await settled(pilot)
+        await pilot.press("down", "g")
+        await pilot.pause()
+        chart = pilot.app.screen
+        assert isinstance(chart, ChartScreen)
+        shown = [p for p in chart.query(PlotextPlot) if p.display]
+        assert [p.id for p in shown] == ["chart-fp8_pflops"] and shown[0].size.height >= 14
+        await pilot.press("n")
+        await pilot.pause()
+        assert [p.id for p in chart.query(PlotextPlot) if p.display] == ["chart-it_power_kw"]
+    async with make_app(tmp_path).run_test(size=LARGE) as pilot:
+        await settled(pilot)
+        await pilot.press("down", "g")
+        await pilot.pause()
+        assert all(p.display for p in pilot.app.screen.query(PlotextPlot))  # room for all three
+
+
 async def test_without_colour_the_fields_and_the_focus_are_still_seen(tmp_path, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     async with make_app(tmp_path).run_test(size=LARGE) as pilot:

@@ -349,7 +349,13 @@ class ChartScreen(Screen[None]):
     """FP8, IT power and floor area against the count of one node, drawn in the terminal, with
     the design's targets and limits on them as lines."""
 
-    BINDINGS = [Binding("escape,g", "app.pop_screen", "Back", id="chart.back")]
+    BINDINGS = [
+        Binding("escape,g", "app.pop_screen", "Back", id="chart.back"),
+        Binding(
+            "n", "next_chart", "Next chart", tooltip="On a short screen, the next figure", id="chart.next"
+        ),
+    ]
+    SHORT = 36  # rows under which one chart at a time fills the screen
 
     def __init__(
         self,
@@ -362,6 +368,20 @@ class ChartScreen(Screen[None]):
         super().__init__()
         self.label, self.counts, self.points, self.current = label, counts, points, current
         self.goals = goals or {}
+        self.one = 0  # the chart shown on a short screen
+
+    def on_resize(self) -> None:
+        self.lay_out()
+
+    def action_next_chart(self) -> None:
+        self.one = (self.one + 1) % len(CHART_SERIES)
+        self.lay_out()
+
+    def lay_out(self) -> None:
+        """Every chart where the screen has room for them, else the one chosen with n."""
+        short = self.size.height < self.SHORT
+        for i, (key, _, _) in enumerate(CHART_SERIES):
+            self.query_one(f"#chart-{key}").display = not short or i == self.one
 
     def compose(self) -> ComposeResult:
         from textual_plotext import PlotextPlot  # plotting is loaded when a chart is first drawn
@@ -394,6 +414,7 @@ class ChartScreen(Screen[None]):
             plt.yticks(ticks, [people(t, 3) for t in ticks])
             plt.title(title)
             plt.xlabel("count")
+        self.lay_out()
 
 
 def chart_counts(current: int, points: int = 40) -> list[int]:
