@@ -579,9 +579,10 @@ class MainScreen(Screen[None]):
 
     def action_toggle_costs(self) -> None:
         """Show the costs in place of the figures, or the figures again."""
-        costs = self.query_one(CostPanel)
+        costs, metrics = self.query_one(CostPanel), self.query_one(MetricsPanel)
         costs.display = not costs.display
-        self.query_one(MetricsPanel).display = not costs.display
+        metrics.display = not costs.display
+        (costs if costs.display else metrics).redraw()  # a hidden panel skips the edits' redraws
 
     # --- planning views ------------------------------------------------------------------------
 

@@ -689,7 +689,8 @@ class FiguresPanel(VerticalScroll):
         self.redraw()
 
     def redraw(self) -> None:
-        if self.figures is None or not self.is_mounted:
+        """Lay out the figures again; a hidden panel waits until it is shown."""
+        if self.figures is None or not self.is_mounted or not self.display:
             return
         width = max(10, self.scrollable_content_region.width)
         self.query_one(".figures", Static).update(self.content(self.figures, width))
