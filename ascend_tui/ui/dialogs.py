@@ -68,7 +68,9 @@ class Confirm(ModalScreen[str]):
                     )
 
     def on_mount(self) -> None:
-        self.query_one(f"#choice-{self.default}", Button).focus()
+        # A question answered at once (Escape as it opens) may be gone before it mounts: no button.
+        for button in self.query(f"#choice-{self.default}"):
+            button.focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         assert event.button.id is not None
