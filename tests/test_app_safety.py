@@ -397,7 +397,7 @@ async def test_an_edit_made_while_a_file_opens_is_not_lost(tmp_path, monkeypatch
         release.set()
         for _ in range(200):
             await pilot.pause(0.01)
-            if isinstance(app.screen, Confirm):
+            if isinstance(app.screen, Confirm) and text_of(app.screen):  # shown, not only pushed
                 break
         assert isinstance(app.screen, Confirm) and "unsaved changes" in text_of(app.screen)
         await pilot.press("escape")  # keep the edit
