@@ -7,8 +7,10 @@ a layout of a million cabinets keeps a row per pod, not per cabinet. A row is
 [count of each part (P) | power-weighted count of each part (P) | counters], the power weight
 being the count times (1 + overhead) of every block between the part and the row's block.
 
-A count change recomputes the rows of the changed block's ancestors from their children, with the
-same helpers in the same order as a full run, so that the results are bit for bit a full run's.
+A full run works out each row from its children, children before parents; a block with many
+children adds them up in groups of GROUP, each in a row of its own, and then the groups. A count
+change recomputes the rows of the changed block's ancestors the same way, re-adding only the
+group the change is in and then the groups, so that the results are bit for bit a full run's.
 
 The layout constants live here, beside the code that reads them, so that a compiled kernel in
 Numba's cache can never disagree with them (Numba re-validates a cache against this file only).
@@ -278,6 +280,14 @@ FABRIC_OUTPUTS = (
     O_HOPS,
 ) = range(len(FABRIC_OUTPUTS))
 
+# A block with more than GROUP children adds them up GROUP at a time, each group in a row of its
+# own after the blocks' rows, and then the groups in order: a count edit under a cluster of 10,000
+# pods adds up one group and the groups again, not 10,000 rows, and gets the bits of a full run,
+# which adds in the same order. `via` of a recomputed block names the child whose group changed,
+# or one of these.
+GROUP = 128
+NO_CHILD, EVERY_CHILD = -1, -2
+
 # Working space of the helpers, reused across blocks rather than allocated per block: a block's
 # power, scale-up GB/s, the weight of what it holds and its own weight, each as value, low, high.
 SCRATCH = (4, 3)
@@ -291,6 +301,7 @@ TREE_SIGNATURE = (
     "float64[:, ::1], "  # props (B, BLOCK_PROPS)
     "int64[::1], int64[::1], int64[::1], "  # kids leaf_part leaf_count
     "float64[:, ::1], float64[:, ::1], "  # part_info (PART_INFO, P), fabrics (F, FABRIC_PARAMS)
+    "int64[::1], "  # groups (per row)
     "float64[:, ::1], int64[::1], float64[:, ::1]"  # outputs: rows, flags, fabric_out
 )
 
@@ -929,6 +940,113 @@ def _add_row(c_slot: int, p_slot: int, times: float, rows: Floats, flags: Ints, 
 
 
 @helper
+def _clear(d: int, rows: Floats, flags: Ints) -> None:
+    """Zero row d and its flags."""
+    for k in range(rows.shape[1]):
+        rows[d, k] = 0.0
+    flags[d] = 0
+
+
+@helper
+def _add_children(
+    first: int,
+    last: int,
+    d: int,
+    count: Ints,
+    slot: Ints,
+    kind: Ints,
+    scaleup: Ints,
+    role: Ints,
+    leaf_start: Ints,
+    leaf_end: Ints,
+    bits: Ints,
+    props: Floats,
+    kids: Ints,
+    leaf_part: Ints,
+    leaf_count: Ints,
+    part_info: Floats,
+    rows: Floats,
+    flags: Ints,
+    scratch: Floats,
+) -> None:
+    """Add the children kids[first:last], each times its count, into row d, in order."""
+    parts = part_info.shape[1]
+    for k in range(first, last):
+        c = kids[k]
+        if slot[c] < 0:
+            _add_parts_only(
+                c, d, float(count[c]), kind, scaleup, role, leaf_start, leaf_end, bits, props,
+                leaf_part, leaf_count, part_info, rows, flags, scratch,
+            )  # fmt: skip
+        else:
+            _add_row(slot[c], d, float(count[c]), rows, flags, parts)
+
+
+@helper
+def _rerun_block(
+    i: int,
+    via: int,
+    parent: Ints,
+    count: Ints,
+    slot: Ints,
+    kind: Ints,
+    scaleup: Ints,
+    role: Ints,
+    leaf_start: Ints,
+    leaf_end: Ints,
+    kid_start: Ints,
+    kid_end: Ints,
+    fabric_start: Ints,
+    fabric_end: Ints,
+    bits: Ints,
+    props: Floats,
+    kids: Ints,
+    leaf_part: Ints,
+    leaf_count: Ints,
+    part_info: Floats,
+    fabrics: Floats,
+    groups: Ints,
+    rows: Floats,
+    flags: Ints,
+    fabric_out: Floats,
+    scratch: Floats,
+) -> None:
+    """Work out the row of block i from its children's rows and parts and its own. A block with
+    more than GROUP children adds them GROUP at a time into rows of their own (from groups[slot]
+    on), then adds up those rows in order; `via` says which of them to add up afresh: the one
+    holding child kids[via], none (NO_CHILD: only the block's own parts changed) or all
+    (EVERY_CHILD). A full run works every row out with EVERY_CHILD, so a row redone through one
+    group has the bits a full run gives it."""
+    s = slot[i]
+    first = groups[s]
+    if first < 0:
+        _clear(s, rows, flags)
+        _add_children(
+            kid_start[i], kid_end[i], s, count, slot, kind, scaleup, role, leaf_start, leaf_end, bits,
+            props, kids, leaf_part, leaf_count, part_info, rows, flags, scratch,
+        )  # fmt: skip
+    else:
+        parts = part_info.shape[1]
+        n = (kid_end[i] - kid_start[i] + GROUP - 1) // GROUP
+        for g in range(n):
+            lo = kid_start[i] + g * GROUP
+            hi = min(lo + GROUP, kid_end[i])
+            if via == EVERY_CHILD or lo <= via < hi:
+                _clear(first + g, rows, flags)
+                _add_children(
+                    lo, hi, first + g, count, slot, kind, scaleup, role, leaf_start, leaf_end, bits,
+                    props, kids, leaf_part, leaf_count, part_info, rows, flags, scratch,
+                )  # fmt: skip
+        _clear(s, rows, flags)
+        for g in range(n):
+            _add_row(first + g, s, 1.0, rows, flags, parts)
+    _finish(
+        i, kind, scaleup, role, slot, leaf_start, leaf_end, fabric_start, fabric_end, bits,
+        props, leaf_part, leaf_count, part_info, fabrics, rows, flags, fabric_out, scratch,
+    )  # fmt: skip
+
+
+@helper
 def _run_tree(
     parent: Ints,
     count: Ints,
@@ -949,29 +1067,21 @@ def _run_tree(
     leaf_count: Ints,
     part_info: Floats,
     fabrics: Floats,
+    groups: Ints,
     rows: Floats,
     flags: Ints,
     fabric_out: Floats,
     scratch: Floats,
 ) -> None:
-    """Fill `rows`, `flags` and `fabric_out` (overwritten) for the whole tree."""
-    rows[:, :] = 0.0
-    flags[:] = 0
-    parts = part_info.shape[1]
+    """Fill `rows`, `flags` and `fabric_out` (overwritten) for the whole tree: every row, children
+    before parents, from its children."""
     for i in range(parent.shape[0]):
-        p = parent[i]
-        if slot[i] < 0:
-            _add_parts_only(
-                i, slot[p], float(count[i]), kind, scaleup, role, leaf_start, leaf_end, bits, props,
-                leaf_part, leaf_count, part_info, rows, flags, scratch,
+        if slot[i] >= 0:
+            _rerun_block(
+                i, EVERY_CHILD, parent, count, slot, kind, scaleup, role, leaf_start, leaf_end,
+                kid_start, kid_end, fabric_start, fabric_end, bits, props, kids, leaf_part, leaf_count,
+                part_info, fabrics, groups, rows, flags, fabric_out, scratch,
             )  # fmt: skip
-            continue
-        _finish(
-            i, kind, scaleup, role, slot, leaf_start, leaf_end, fabric_start, fabric_end, bits,
-            props, leaf_part, leaf_count, part_info, fabrics, rows, flags, fabric_out, scratch,
-        )  # fmt: skip
-        if p >= 0:
-            _add_row(slot[i], slot[p], float(count[i]), rows, flags, parts)
 
 
 @helper
@@ -995,32 +1105,21 @@ def _rerun_blocks(
     leaf_count: Ints,
     part_info: Floats,
     fabrics: Floats,
+    groups: Ints,
     rows: Floats,
     flags: Ints,
     fabric_out: Floats,
     blocks: Ints,
+    via: Ints,
     scratch: Floats,
 ) -> None:
-    """Recompute the rows of `blocks` (blocks with a slot, children before parents) from their
-    children's rows and parts, as `_run_tree` would."""
-    parts = part_info.shape[1]
+    """Work out the rows of `blocks` (blocks with a row, children before parents) afresh, each
+    through the child `via` says (see _rerun_block), as `_run_tree` would."""
     for b in range(blocks.shape[0]):
-        i = blocks[b]
-        s = slot[i]
-        rows[s, :] = 0.0
-        flags[s] = 0
-        for k in range(kid_start[i], kid_end[i]):
-            c = kids[k]
-            if slot[c] < 0:
-                _add_parts_only(
-                    c, s, float(count[c]), kind, scaleup, role, leaf_start, leaf_end, bits, props,
-                    leaf_part, leaf_count, part_info, rows, flags, scratch,
-                )  # fmt: skip
-            else:
-                _add_row(slot[c], s, float(count[c]), rows, flags, parts)
-        _finish(
-            i, kind, scaleup, role, slot, leaf_start, leaf_end, fabric_start, fabric_end, bits,
-            props, leaf_part, leaf_count, part_info, fabrics, rows, flags, fabric_out, scratch,
+        _rerun_block(
+            blocks[b], via[b], parent, count, slot, kind, scaleup, role, leaf_start, leaf_end,
+            kid_start, kid_end, fabric_start, fabric_end, bits, props, kids, leaf_part, leaf_count,
+            part_info, fabrics, groups, rows, flags, fabric_out, scratch,
         )  # fmt: skip
 
 
@@ -1045,6 +1144,7 @@ def accumulate(
     leaf_count: Ints,
     part_info: Floats,
     fabrics: Floats,
+    groups: Ints,
     rows: Floats,
     flags: Ints,
     fabric_out: Floats,
@@ -1052,12 +1152,12 @@ def accumulate(
     """Fill `rows`, `flags` and `fabric_out` (overwritten) for the whole tree."""
     _run_tree(
         parent, count, slot, kind, scaleup, role, leaf_start, leaf_end, kid_start, kid_end, fabric_start,
-        fabric_end, bits, props, kids, leaf_part, leaf_count, part_info, fabrics, rows, flags, fabric_out,
-        np.empty(SCRATCH),
+        fabric_end, bits, props, kids, leaf_part, leaf_count, part_info, fabrics, groups, rows, flags,
+        fabric_out, np.empty(SCRATCH),
     )  # fmt: skip
 
 
-@kernel(f"void({TREE_SIGNATURE}, int64[::1])")
+@kernel(f"void({TREE_SIGNATURE}, int64[::1], int64[::1])")
 def recompute(
     parent: Ints,
     count: Ints,
@@ -1078,17 +1178,20 @@ def recompute(
     leaf_count: Ints,
     part_info: Floats,
     fabrics: Floats,
+    groups: Ints,
     rows: Floats,
     flags: Ints,
     fabric_out: Floats,
     blocks: Ints,
+    via: Ints,
 ) -> None:
-    """Recompute the rows of `blocks` (blocks with a slot, children before parents) from their
-    children's rows and parts, as `accumulate` would."""
+    """Work out the rows of `blocks` (blocks with a row, children before parents) afresh, each
+    through the child at kids[via] (NO_CHILD: its own parts changed; EVERY_CHILD: anything may
+    have), as `accumulate` would."""
     _rerun_blocks(
         parent, count, slot, kind, scaleup, role, leaf_start, leaf_end, kid_start, kid_end, fabric_start,
-        fabric_end, bits, props, kids, leaf_part, leaf_count, part_info, fabrics, rows, flags, fabric_out,
-        blocks, np.empty(SCRATCH),
+        fabric_end, bits, props, kids, leaf_part, leaf_count, part_info, fabrics, groups, rows, flags,
+        fabric_out, blocks, via, np.empty(SCRATCH),
     )  # fmt: skip
 
 
@@ -1136,6 +1239,7 @@ def sweep(
     leaf_count: Ints,
     part_info: Floats,
     fabrics: Floats,
+    groups: Ints,
     rows: Floats,
     flags: Ints,
     fabric_out: Floats,
@@ -1213,6 +1317,7 @@ def sweep(
         my_flags = flags.copy()
         my_fabric_out = fabric_out.copy()
         scratch = np.empty(SCRATCH)
+        every_child = np.full(max(every_row.shape[0], dirty.shape[0]), EVERY_CHILD, dtype=np.int64)
         digits = np.full(axes, -1, dtype=np.int64)  # the values the arrays hold
         next_digits = np.zeros(axes, dtype=np.int64)
         counts = np.empty(parts)
@@ -1273,7 +1378,8 @@ def sweep(
                 _rerun_blocks(
                     parent, my_count, slot, kind, scaleup, role, leaf_start, leaf_end, kid_start, kid_end,
                     fabric_start, fabric_end, bits, my_props, kids, leaf_part, my_leaf_count, my_info,
-                    my_fabrics, my_rows, my_flags, my_fabric_out, every_row if whole_tree else dirty, scratch,
+                    my_fabrics, groups, my_rows, my_flags, my_fabric_out, every_row if whole_tree else dirty,
+                    every_child[: every_row.shape[0] if whole_tree else dirty.shape[0]], scratch,
                 )  # fmt: skip
             tree_changed = tree_changed or whole_tree or some_rows
             if tree_changed:  # the totals' sums and counters, as engine/results.py works them out
@@ -1389,6 +1495,7 @@ def block_rows(
     leaf_count: Ints,
     part_info: Floats,
     fabrics: Floats,
+    groups: Ints,
     rows: Floats,
     flags: Ints,
     fabric_out: Floats,
@@ -1434,6 +1541,7 @@ def cabinet_powers(
     leaf_count: Ints,
     part_info: Floats,
     fabrics: Floats,
+    groups: Ints,
     rows: Floats,
     flags: Ints,
     fabric_out: Floats,

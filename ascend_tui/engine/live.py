@@ -1,17 +1,19 @@
 """Evaluation for an editor: keep the packed arrays and rows between edits.
 
 A count change writes one slot of the kept arrays and recomputes the rows of the blocks above
-it from their children (engine/kernels.py `recompute`), which gives bit for bit what a full run
-gives; any other edit packs the design afresh. The packed design is the session's design as it
-is (designs are never changed in place). Jobs carry the design version so that a caller can
-drop results an edit has overtaken. The arrays are shared between jobs, so every job and every
-query runs under one lock.
+it from their children, re-adding only the group of children the change is in (engine/kernels.py
+`recompute`), which gives bit for bit what a full run gives; any other edit packs the design
+afresh. The packed design is the session's design as it is (designs are never changed in
+place). Jobs carry the design version so that a caller can drop results an edit has overtaken.
+The arrays are shared between jobs, so every job and every query runs under one lock.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+
+import numpy as np
 
 from ascend_tui.engine.evaluate import Evaluation, check_totals, run
 from ascend_tui.engine.pack import PackedDesign, pack
@@ -60,16 +62,15 @@ class LiveEvaluator:
                 parts, _ = resolve_parts(job.design, self.catalog)
                 self.current = run(pack(job.design, parts, self.catalog))
             else:
-                from ascend_tui.engine.kernels import recompute
+                from ascend_tui.engine.kernels import GROUP, recompute
 
                 packed = current.packed
-                holder = packed.set_count(job.count_change, job.count)
-                blocks = packed.ancestors_with_rows(holder)
+                blocks, via = packed.set_count(job.count_change, job.count)
                 with current.lock:
-                    args = (*packed.tree_inputs(), *current.outputs(), blocks)
-                    # the work: each recomputed row adds up its children (and its parts)
-                    children = int((packed.kid_end[blocks] - packed.kid_start[blocks]).sum())
-                    recompute.pick((children + len(blocks)) * (len(packed.parts) + 8))(*args)
+                    args = (*packed.tree_inputs(), *current.outputs(), blocks, via)
+                    # the work: each recomputed row adds up a group of its children and its groups
+                    children = np.minimum(packed.kid_end[blocks] - packed.kid_start[blocks], 2 * GROUP)
+                    recompute.pick((int(children.sum()) + len(blocks)) * (len(packed.parts) + 8))(*args)
                     current.changed()
                 check_totals(current.totals())
             self.holds = job.version

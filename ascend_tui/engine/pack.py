@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -64,10 +65,27 @@ class PackedDesign:
         """How much a full kernel run has to do: blocks plus part entries."""
         return len(self.parent) + len(self.leaf_part)
 
+    @cached_property
+    def _layout(self) -> tuple[Ints, int]:
+        """For each block row, the row of its first group of kernels.GROUP children (the groups'
+        rows follow the blocks' rows), or -1 for a block that adds up its children in its own row;
+        and how many rows there are in all."""
+        with_row = np.flatnonzero(self.slot >= 0)
+        children = (self.kid_end - self.kid_start)[with_row]
+        grouped = np.where(children > k.GROUP, (children + k.GROUP - 1) // k.GROUP, 0)
+        first = len(with_row) + np.cumsum(grouped) - grouped
+        groups = np.full(len(with_row), -1, dtype=np.int64)
+        groups[self.slot[with_row]] = np.where(grouped > 0, first, -1)
+        return groups, len(with_row) + int(grouped.sum())
+
+    @property
+    def groups(self) -> Ints:
+        return self._layout[0]
+
     @property
     def rows(self) -> int:
-        """How many blocks have a row of their own."""
-        return int(self.slot.max()) + 1
+        """How many rows the kernels fill: one per block that has a row, then the groups'."""
+        return self._layout[1]
 
     def tree_inputs(self) -> tuple[Any, ...]:
         """The arrays the kernels read, in their argument order (before the outputs)."""
@@ -91,6 +109,7 @@ class PackedDesign:
             self.leaf_count,
             self.part_info,
             self.fabrics,
+            self.groups,
         )
 
     def locate(self, path: NodePath) -> tuple[str, int]:
@@ -119,19 +138,32 @@ class PackedDesign:
             i = p
         return tuple(reversed(path))
 
-    def set_count(self, path: NodePath, count: int) -> int:
-        """Change one node's count without re-packing (the design must be changed alike); returns
-        the block whose row the change starts from (the lowest block with a row that holds it)."""
+    def set_count(self, path: NodePath, count: int) -> tuple[Ints, Ints]:
+        """Change one node's count without re-packing (the design must be changed alike). Returns
+        the blocks whose rows the change touches, children before parents, and for each where
+        in `kids` the child it changed through sits (kernels.NO_CHILD where only its own parts
+        did): what kernels.recompute takes."""
         what, i = self.locate(path)
         if what == "leaf":
             self.leaf_count[i] = count
-            holder = self.locate(path[:-1])[1]
         else:
             self.count[i] = count
-            holder = int(self.parent[i]) if i != self.root else i
-        while self.slot[holder] < 0:
-            holder = int(self.parent[holder])
-        return holder
+        blocks, via = [self.root], [k.NO_CHILD]
+        for child in path:
+            b = blocks[-1]
+            if child >= self.kid_end[b] - self.kid_start[b]:
+                break  # a part entry of b's own
+            via[-1] = int(self.kid_start[b]) + child
+            blocks.append(int(self.kids[via[-1]]))
+            via.append(k.NO_CHILD)
+        if what == "block" and len(blocks) > 1:
+            blocks.pop()  # a block's own row is one instance of it: its count changes its parent's
+            via.pop()
+        rowed = [(b, v) for b, v in zip(blocks, via, strict=True) if self.slot[b] >= 0]
+        return (
+            np.array([b for b, _ in reversed(rowed)], dtype=np.int64),
+            np.array([v for _, v in reversed(rowed)], dtype=np.int64),
+        )
 
     def ancestors_with_rows(self, block: int) -> Ints:
         """`block` (which has a row) and every block above it, children before parents."""
