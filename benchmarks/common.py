@@ -28,12 +28,20 @@ class Timing:
         return Timing(min(times), statistics.median(times), max(times), len(times))
 
 
-def measure(function: Callable[[], object], repeats: int = 15, warmup: int = 2) -> Timing:
-    """Wall time of `function` over `repeats` calls, after `warmup` calls."""
+def measure(
+    function: Callable[[], object],
+    repeats: int = 15,
+    warmup: int = 2,
+    before: Callable[[], object] | None = None,
+) -> Timing:
+    """Wall time of `function` over `repeats` calls, after `warmup` calls; `before`, if given,
+    runs before each call, untimed (to empty the cache, say)."""
     for _ in range(warmup):
         function()
     times = []
     for _ in range(repeats):
+        if before is not None:
+            before()
         start = time.perf_counter()
         function()
         times.append(time.perf_counter() - start)

@@ -615,56 +615,63 @@ def _own_counters(
     scratch: Floats,
     chips: float,
     dst: Floats,
+    d: int,
     base: int,
     times: float,
 ) -> None:
-    """Add block i's own counters (times `times`) into the row `dst`, whose counters start at
+    """Add block i's own counters (times `times`) into row d of `dst`, whose counters start at
     `base`: what it is; for a cabinet or server its own price and weight (`contents_kg`: what
     the parts and blocks it holds weigh); for a cabinet its footprint, its power against its
     cooling limit and power capacity, and its weight per m² against the floor rating. The
-    block's power, scale-up GB/s and contents' weight come in `scratch` (see SCRATCH), each as
-    value, low and high."""
-    b = props[i]
-    power, scaleup_gbps, contents_kg, own = scratch[0], scratch[1], scratch[2], scratch[3]
-    if kind[i] == CABINET or kind[i] == SERVER:
+    block's power, scale-up GB/s and contents' weight come in rows 0, 1 and 2 of `scratch` (see
+    SCRATCH), each as value, low and high. Arrays are indexed in place, never sliced: a compiled
+    slice is a view whose reference count costs more than the sum it serves."""
+    what = kind[i]
+    if what == CABINET or what == SERVER:
+        price = CABINET_PRICE if what == CABINET else SERVER_PRICE
+        stated = props[i, B_WEIGHT_STATED] > 0.0
         for k in range(3):
-            own[k] = b[B_WEIGHT + k]
-            if b[B_WEIGHT_STATED] > 0.0:  # a stated weight is the block's with all it holds
-                own[k] -= contents_kg[k]
-            dst[base + WEIGHT + k] += times * own[k]
-            price = CABINET_PRICE if kind[i] == CABINET else SERVER_PRICE
-            dst[base + price + k] += times * b[B_PRICE + k]
-        if kind[i] == SERVER:
-            dst[base + SERVERS] += times
+            own = props[i, B_WEIGHT + k]
+            if stated:  # a stated weight is the block's with all it holds
+                own -= scratch[2, k]
+            scratch[3, k] = own
+            dst[d, base + WEIGHT + k] += times * own
+            dst[d, base + price + k] += times * props[i, B_PRICE + k]
+        if what == SERVER:
+            dst[d, base + SERVERS] += times
         else:
-            dst[base + CABINETS] += times
-            dst[base + COMPUTE_CABINETS + role[i]] += times
-            dst[base + FOOTPRINT] += times * b[B_FOOTPRINT]
-            dst[base + CABINET_POWER] += times * power[0]
-            if power[0] > b[B_LIMIT]:
-                dst[base + OVER_COOLING] += times
-            if b[B_CAPACITY] > 0.0:
-                dst[base + CAPACITY] += times * b[B_CAPACITY]
-                if power[0] > b[B_CAPACITY]:
-                    dst[base + OVER_CAPACITY] += times
+            power0 = scratch[0, 0]
+            footprint = props[i, B_FOOTPRINT]
+            dst[d, base + CABINETS] += times
+            dst[d, base + COMPUTE_CABINETS + role[i]] += times
+            dst[d, base + FOOTPRINT] += times * footprint
+            dst[d, base + CABINET_POWER] += times * power0
+            if power0 > props[i, B_LIMIT]:
+                dst[d, base + OVER_COOLING] += times
+            capacity = props[i, B_CAPACITY]
+            if capacity > 0.0:
+                dst[d, base + CAPACITY] += times * capacity
+                if power0 > capacity:
+                    dst[d, base + OVER_CAPACITY] += times
+            liquid = props[i, B_LIQUID] > 0.0
             for k in range(3):
-                dst[base + MAX_CABINET + k] = max(dst[base + MAX_CABINET + k], power[k])
-                if b[B_LIQUID] > 0.0:
-                    dst[base + LIQUID_POWER + k] += times * power[k]
-                if b[B_FOOTPRINT] > 0.0:
-                    load = (contents_kg[k] + own[k]) / b[B_FOOTPRINT]
-                    dst[base + MAX_FLOOR_LOAD + k] = max(dst[base + MAX_FLOOR_LOAD + k], load)
-                    if k == 0 and load > b[B_FLOOR_RATING]:
-                        dst[base + OVER_FLOOR] += times
-    elif kind[i] == SUPERNODE:
-        dst[base + SUPERNODES] += times
-    elif kind[i] == POD:
-        dst[base + PODS] += times
+                dst[d, base + MAX_CABINET + k] = max(dst[d, base + MAX_CABINET + k], scratch[0, k])
+                if liquid:
+                    dst[d, base + LIQUID_POWER + k] += times * scratch[0, k]
+                if footprint > 0.0:
+                    load = (scratch[2, k] + scratch[3, k]) / footprint
+                    dst[d, base + MAX_FLOOR_LOAD + k] = max(dst[d, base + MAX_FLOOR_LOAD + k], load)
+                    if k == 0 and load > props[i, B_FLOOR_RATING]:
+                        dst[d, base + OVER_FLOOR] += times
+    elif what == SUPERNODE:
+        dst[d, base + SUPERNODES] += times
+    elif what == POD:
+        dst[d, base + PODS] += times
     if scaleup[i] == 1:
-        dst[base + DOMAINS] += times
-        dst[base + DOMAIN_CHIPS] = max(dst[base + DOMAIN_CHIPS], chips)
+        dst[d, base + DOMAINS] += times
+        dst[d, base + DOMAIN_CHIPS] = max(dst[d, base + DOMAIN_CHIPS], chips)
         for k in range(3):
-            dst[base + DOMAIN_SCALEUP + k] = max(dst[base + DOMAIN_SCALEUP + k], scaleup_gbps[k])
+            dst[d, base + DOMAIN_SCALEUP + k] = max(dst[d, base + DOMAIN_SCALEUP + k], scratch[1, k])
 
 
 @helper
@@ -850,26 +857,38 @@ def _add_parts_only(
     flags: Ints,
     scratch: Floats,
 ) -> None:
-    """Add `times` instances of block c, which holds only parts, into the row at `p_slot`."""
+    """Add `times` instances of block c, which holds only parts, into the row at `p_slot`. Its
+    power, scale-up GB/s and contents' weight add up in local variables, which the compiled
+    kernel keeps in registers (this loop runs for every cabinet of a layout)."""
     parts = part_info.shape[1]
     factor = 1.0 + props[c, B_OVERHEAD]
-    scratch[:, :] = 0.0
-    power, scaleup_gbps, contents_kg = scratch[0], scratch[1], scratch[2]
     chips = 0.0
-    row = rows[p_slot]
+    p0 = p1 = p2 = s0 = s1 = s2 = w0 = w1 = w2 = 0.0
     for j in range(leaf_start[c], leaf_end[c]):
         q = leaf_part[j]
         n = float(leaf_count[j])
-        row[q] += times * n
-        row[parts + q] += times * (factor * n)
+        rows[p_slot, q] += times * n
+        rows[p_slot, parts + q] += times * (factor * n)
         chips += n * part_info[PART_CHIP, q]
-        for k in range(3):
-            power[k] += n * part_info[PART_POWER + k, q]
-            scaleup_gbps[k] += n * part_info[PART_SCALEUP + k, q]
-            contents_kg[k] += n * part_info[PART_WEIGHT + k, q]
-    for k in range(3):
-        power[k] *= factor
-    _own_counters(c, kind, scaleup, role, props, scratch, chips, row, 2 * parts, times)
+        p0 += n * part_info[PART_POWER, q]
+        p1 += n * part_info[PART_POWER + 1, q]
+        p2 += n * part_info[PART_POWER + 2, q]
+        s0 += n * part_info[PART_SCALEUP, q]
+        s1 += n * part_info[PART_SCALEUP + 1, q]
+        s2 += n * part_info[PART_SCALEUP + 2, q]
+        w0 += n * part_info[PART_WEIGHT, q]
+        w1 += n * part_info[PART_WEIGHT + 1, q]
+        w2 += n * part_info[PART_WEIGHT + 2, q]
+    scratch[0, 0] = p0 * factor
+    scratch[0, 1] = p1 * factor
+    scratch[0, 2] = p2 * factor
+    scratch[1, 0] = s0
+    scratch[1, 1] = s1
+    scratch[1, 2] = s2
+    scratch[2, 0] = w0
+    scratch[2, 1] = w1
+    scratch[2, 2] = w2
+    _own_counters(c, kind, scaleup, role, props, scratch, chips, rows, p_slot, 2 * parts, times)
     flags[p_slot] |= bits[c]
 
 
@@ -922,7 +941,7 @@ def _finish(
             power[k] += row[parts + q] * part_info[PART_POWER + k, q]
             scaleup_gbps[k] += row[q] * part_info[PART_SCALEUP + k, q]
             contents_kg[k] += row[q] * part_info[PART_WEIGHT + k, q]
-    _own_counters(i, kind, scaleup, role, props, scratch, chips, row, base, 1.0)
+    _own_counters(i, kind, scaleup, role, props, scratch, chips, rows, slot[i], base, 1.0)
     flags[slot[i]] |= bits[i]
 
 
