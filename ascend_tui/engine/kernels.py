@@ -627,7 +627,7 @@ def _own_counters(
     SCRATCH), each as value, low and high. Arrays are indexed in place, never sliced: a compiled
     slice is a view whose reference count costs more than the sum it serves."""
     what = kind[i]
-    if what == CABINET or what == SERVER:
+    if what in (CABINET, SERVER):
         price = CABINET_PRICE if what == CABINET else SERVER_PRICE
         stated = props[i, B_WEIGHT_STATED] > 0.0
         for k in range(3):
