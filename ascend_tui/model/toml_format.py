@@ -13,19 +13,18 @@ import os
 import re
 import sys
 import tomllib
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeGuard
 
-import rtoml
 import tomli_w
 import tomlkit
 from tomlkit.container import Container
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import AoT
 
-from ascend_tui.model import files
+from ascend_tui.model import files, toml_text
 from ascend_tui.model.catalog import FIGURES, Catalog, load_catalog
 from ascend_tui.model.design import (
     ALLOWED_BLOCKS,
@@ -479,6 +478,15 @@ def block_to_toml(block: Block, folder: Path | None = None) -> dict[str, Any]:
     """One block's table: its own keys, then its parts, then its children by kind. A reused design
     is written as its reference: a preset's name, or a path relative to `folder`, the folder of the
     file being written (absolute without one)."""
+    out = block_own_toml(block, folder)
+    if block.use is None and block.blocks:  # children by kind, in BLOCK_KINDS order
+        for kind, kids in children_by_kind(block):
+            out[plural(kind)] = [block_to_toml(b, folder) for b in kids]
+    return out
+
+
+def block_own_toml(block: Block, folder: Path | None = None) -> dict[str, Any]:
+    """A block's table without its children (see block_to_toml)."""
     out: dict[str, Any] = {"name": block.name, "count": block.count}
     if block.use is not None:
         ref = block.use
@@ -506,14 +514,15 @@ def block_to_toml(block: Block, folder: Path | None = None) -> dict[str, Any]:
             out[name] = fabric_to_toml(fabric)
     if block.kind in HOLDS_PARTS:
         out["parts"] = {pc.part: pc.count for pc in block.parts}
-    if block.blocks:  # children by kind, in BLOCK_KINDS order
-        by_kind: dict[str, list[dict[str, Any]]] = {}
-        for b in block.blocks:
-            by_kind.setdefault(b.kind, []).append(block_to_toml(b, folder))
-        for kind in ALLOWED_BLOCKS[block.kind]:
-            if kind in by_kind:
-                out[plural(kind)] = by_kind[kind]
     return out
+
+
+def children_by_kind(block: Block) -> list[tuple[str, list[Block]]]:
+    """A block's children grouped by kind, in BLOCK_KINDS order (each group in the tree's order)."""
+    by_kind: dict[str, list[Block]] = {}
+    for b in block.blocks:
+        by_kind.setdefault(b.kind, []).append(b)
+    return [(kind, by_kind[kind]) for kind in ALLOWED_BLOCKS[block.kind] if kind in by_kind]
 
 
 def design_head(design: Design) -> str:
@@ -583,6 +592,11 @@ def written_parts(design: Design) -> dict[str, CustomPart]:
 
 def design_to_toml(design: Design, folder: Path | None = None) -> dict[str, Any]:
     """The design as plain TOML data, in the documented key order, for a file in `folder`."""
+    return {**head_toml(design), design.root.kind: block_to_toml(design.root, folder)}
+
+
+def head_toml(design: Design) -> dict[str, Any]:
+    """The design's TOML data but for its top block, which comes after it."""
     out: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "catalog_version": load_catalog().version,  # the figures it is evaluated with from now on
@@ -610,7 +624,6 @@ def design_to_toml(design: Design, folder: Path | None = None) -> dict[str, Any]
         parts[pid] = entry
     if parts:
         out["parts"] = parts
-    out[design.root.kind] = block_to_toml(design.root, folder)
     return out
 
 
@@ -624,10 +637,11 @@ def _has_carriage_return(value: Any) -> bool:
     return False
 
 
-# Designs of this many blocks and more are written by rtoml's compiled writer, 7x tomli-w's speed
-# on 100,000 cabinets (benchmarks/bench_files.py), in its own layout (each figure table on lines
-# of its own); smaller ones by tomli-w, whose layout people read and which tests pin.
+# Designs of this many blocks and more are written a block at a time straight as text
+# (design_chunks), several times tomli-w's speed and without building the tree as data first
+# (benchmarks/bench_files.py); smaller ones by tomli-w, whose layout people read and which tests pin.
 FAST_WRITE_BLOCKS = 20_000
+CHUNK_LINES = 20_000  # lines of text handed on at a time when writing a large design
 
 
 def _at_least(root: Block, blocks: int) -> bool:
@@ -642,13 +656,41 @@ def _at_least(root: Block, blocks: int) -> bool:
     return False
 
 
+def _head_text(design: Design) -> str:
+    """The design's text above its top block, by tomli-w; notes stay multi-line unless they hold
+    a carriage return, which a TOML reader would turn into a plain newline inside one."""
+    head = head_toml(design)
+    return tomli_w.dumps(head, multiline_strings=not _has_carriage_return(head))
+
+
+def design_chunks(design: Design, folder: Path | None = None) -> Iterator[str]:
+    """A large design's TOML text in pieces, each block written as text as the walk reaches it:
+    the head, then the top block's table, then each child's `[[...]]` table after its parent's,
+    so that every header refers to the last table of its path, as TOML reads it."""
+    yield _head_text(design)
+    lines: list[str] = []
+    stack: list[tuple[Block, str, bool]] = [(design.root, toml_text.key(design.root.kind), False)]
+    while stack:
+        block, header, array = stack.pop()
+        toml_text.table(lines, header, block_own_toml(block, folder), array)
+        if block.use is None and block.blocks:
+            below = [
+                (kid, f"{header}.{plural(kind)}", True)
+                for kind, kids in children_by_kind(block)
+                for kid in kids
+            ]
+            stack.extend(reversed(below))
+        if len(lines) >= CHUNK_LINES:
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)
+
+
 def dumps_design(design: Design, folder: Path | None = None) -> str:
-    """The design as TOML text; notes stay multi-line unless they hold a carriage return, which a
-    TOML reader would turn into a plain newline inside a multi-line string."""
-    data = design_to_toml(design, folder)
+    """The design as TOML text (design_chunks' text for a large design)."""
     if _at_least(design.root, FAST_WRITE_BLOCKS):
-        text: str = rtoml.dumps(data, pretty=True)
-        return text
+        return "".join(design_chunks(design, folder))
+    data = design_to_toml(design, folder)
     return tomli_w.dumps(data, multiline_strings=not _has_carriage_return(data))
 
 
@@ -673,6 +715,17 @@ def format_of(text: str) -> int | None:
     return None
 
 
+def _keeps_layout(design: Design, original: str | None) -> bool:
+    """Whether saving may apply the design's changes onto the text of the file it replaces: one of
+    at most KEEP_LAYOUT_MAX_BYTES, and a design below FAST_WRITE_BLOCKS (a larger one would make the
+    file larger than that anyway)."""
+    return (
+        original is not None
+        and len(original.encode("utf-8")) <= KEEP_LAYOUT_MAX_BYTES
+        and not _at_least(design.root, FAST_WRITE_BLOCKS)
+    )
+
+
 def design_text(
     design: Design,
     original: str | None = None,
@@ -685,8 +738,9 @@ def design_text(
     layout, or text the changes cannot be placed in) the text is written afresh. `resolve_use`
     finds the designs the original reuses."""
     fresh = dumps_design(design, folder)
-    if original is None or len(original.encode("utf-8")) > KEEP_LAYOUT_MAX_BYTES:
+    if not _keeps_layout(design, original):
         return fresh
+    assert original is not None
     if format_of(original) != FORMAT_VERSION:
         return fresh  # an older format is rewritten as the current one
     try:
@@ -781,6 +835,8 @@ def save_design(
     """Write the design atomically (see `files.write_text`) and return the file written.
     `original`, the text of the file being replaced, keeps its comments and layout (design_text);
     reused designs are written relative to the folder of the file actually written (a symbolic
-    link's target)."""
+    link's target). A large design is written as it is made (design_chunks), never held whole."""
     folder = Path(os.path.realpath(path)).parent
+    if not _keeps_layout(design, original) and _at_least(design.root, FAST_WRITE_BLOCKS):
+        return files.write_chunks(path, design_chunks(design, folder))
     return files.write_text(path, design_text(design, original, resolve_use, folder))
