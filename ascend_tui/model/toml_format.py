@@ -15,6 +15,7 @@ import sys
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -87,6 +88,7 @@ def plural(kind: str) -> str:
     return kind + "s"
 
 
+@cache
 def block_keys(kind: str) -> tuple[str, ...]:
     keys = list(COMMON_KEYS)
     if kind in HOLDS_PARTS:
@@ -118,6 +120,9 @@ class _Reader:
         self.problems: list[Problem] = []
         self.hints: dict[tuple[str, ...], Hints] = {}  # for unknown keys, per set of allowed keys
         self.brought: dict[str, CustomPart] = {}  # custom parts that reused designs bring
+        # One PartCount per distinct part and count: a layout repeats them, and sharing them
+        # saves memory (PartCounts are frozen).
+        self.part_counts: dict[tuple[str, int], PartCount] = {}
 
     def problem(self, where: str, message: str, key: Key) -> None:
         self.problems.append(Problem(where, message, key))
@@ -229,10 +234,16 @@ class _Reader:
             self.problem(label, "`parts` must be a table of part id = count", (*key, "parts"))
         else:
             for pid, n in parts_raw.items():
-                where_part = f"{label} > part {quoted(pid)}"
-                parts.append(PartCount(pid, self.count(n, where_part, (*key, "parts", pid))))
+                if check_count(n) is not None:  # the place is worked out only for a message
+                    n = self.count(n, f"{label} > part {quoted(pid)}", (*key, "parts", pid))
+                entry = self.part_counts.get((pid, n))
+                if entry is None:
+                    entry = self.part_counts[pid, n] = PartCount(pid, n)
+                parts.append(entry)
         estimated = raw.get("estimated", [])
-        if not isinstance(estimated, list) or not all(isinstance(e, str) for e in estimated):
+        if estimated != [] and (
+            not isinstance(estimated, list) or not all(isinstance(e, str) for e in estimated)
+        ):
             self.problem(label, "`estimated` must be a list of property names", (*key, "estimated"))
             estimated = []
         fields: dict[str, Any] = {
