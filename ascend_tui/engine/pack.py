@@ -398,8 +398,8 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
         stack.extend((kid, me) for kid in block.blocks)
     n = len(pre)
     blocks = pre[::-1]
-    up = np.array(pre_parent[::-1], dtype=np.int64)
-    parent = np.where(up < 0, -1, n - 1 - up)
+    above = np.array(pre_parent[::-1], dtype=np.int64)
+    parent = np.where(above < 0, -1, n - 1 - above)
     # Each block's children, in order: the blocks sorted by parent, stably.
     kids_of = np.bincount(parent[:-1], minlength=n)
     kid_end = np.cumsum(kids_of)
