@@ -461,10 +461,13 @@ def parse_design(
     """A checked design from TOML text; DesignError lists every problem, the ones its message
     shows (the first MAX_SHOWN) with their lines. `resolve_use` finds the designs that blocks
     reuse (`use = ...`)."""
-    data = files.parse_toml(text, source)
-    reader = _Reader(resolve_use)
-    design = reader.design(data)
-    problems = reader.problems
+    design = read_in_pieces(text, resolve_use)
+    problems: list[Problem] = []
+    if design is None:  # not a large layout in the form read in pieces, or a problem in it
+        data = files.parse_toml(text, source)
+        reader = _Reader(resolve_use)
+        design = reader.design(data)
+        problems = reader.problems
     if design is not None:
         # The reader put defaults where values were bad; report each place once.
         seen = {p.key for p in problems}
@@ -476,6 +479,71 @@ def parse_design(
         raise DesignError(located + problems[MAX_SHOWN:], source)
     assert design is not None
     return design
+
+
+# A layout whose top block holds this many bytes of children or more is read in pieces.
+PIECES_MIN_BYTES = 1_000_000
+_CHILDREN_HEADER = re.compile(r"^\[\[([a-z]+)\.([a-z]+)\]\]\n", re.MULTILINE)
+
+
+def read_in_pieces(text: str, resolve_use: UseResolver | None = None) -> Design | None:
+    """A large design read one child of its top block at a time, or None for text not in that
+    form or with a problem the reader finds (the whole text is then read at once, which says
+    where the problem is).
+
+    Reading a million cabinets at once holds every value as TOML data, several GB, before a
+    single block is made. The text the tool writes has the top block's own table, then its
+    children: each a `[[cluster.pods]]` line and the tables below it, whose headers all start
+    with `cluster.pods.`. Each such piece is read by itself and made into a block at once, so only
+    one piece's data is held at a time. This is the reading of the whole text, not a second
+    format: a piece split inside a multi-line string or array leaves that string or array open
+    in the piece it started in, which then fails to parse; a piece that reads as anything but one
+    child (a table after the children, say), a head that already has the children's key or that
+    reads otherwise beside the first child sends the text to the whole reading; and anything the
+    reader finds wrong does too."""
+    first = _CHILDREN_HEADER.search(text)
+    if first is None or len(text) - first.start() < PIECES_MIN_BYTES:
+        return None
+    root_kind, children = first.group(1), first.group(2)
+    child_kinds = {plural(k): k for k in ALLOWED_BLOCKS.get(root_kind, ())}
+    if children not in child_kinds:
+        return None
+    split = re.compile(rf"^\[\[{root_kind}\.{children}\]\]\n", re.MULTILINE)
+    starts = [m.start() for m in split.finditer(text, first.start())]
+    if files.too_deep(text) is not None:
+        return None
+    try:
+        head = files.loads(text[: first.start()])
+        # The head and the first child read together as they read apart: the top block's table
+        # takes children (it is not an inline table, say); the others are alike in form.
+        together = files.loads(text[: starts[1] if len(starts) > 1 else len(text)])
+    except (tomllib.TOMLDecodeError, ValueError):
+        return None
+    root = head.get(root_kind)
+    if head.get("format") != FORMAT_VERSION or not isinstance(root, dict) or children in root:
+        return None
+    if together != {**head, root_kind: {**root, children: together.get(root_kind, {}).get(children)}}:
+        return None
+    reader = _Reader(resolve_use)
+    design = reader.design(head)
+    if design is None or reader.problems or design.root.use is not None:
+        return None
+    label = f"{root_kind} {quoted(design.root.name)}"
+    kids = list(design.root.blocks)
+    ends = [*starts[1:], len(text)]
+    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        try:
+            piece = files.loads(text[start:end])
+        except (tomllib.TOMLDecodeError, ValueError):
+            return None
+        raw = piece.get(root_kind, {}).get(children)
+        if len(piece) != 1 or len(piece[root_kind]) != 1 or not isinstance(raw, list) or len(raw) != 1:
+            return None
+        kids.append(reader.block(child_kinds[children], raw[0], label, (root_kind, children, i)))
+        if reader.problems or reader.brought:
+            return None
+    kids.sort(key=lambda b: kind_rank(b.kind))  # stable: file order within a kind
+    return replace(design, root=replace(design.root, blocks=tuple(kids)))
 
 
 def load_design(
