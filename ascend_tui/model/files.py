@@ -373,7 +373,7 @@ def write_bytes(path: PathLike, data: bytes, what: str = "design", max_bytes: in
     if len(data) > max_bytes:
         message = f"the {what} would be {_size(len(data))}, more than the {_size(max_bytes)} ascend-tui reads"
         raise DesignError([Problem("", message)], os.fspath(path))
-    return _write_atomically(path, lambda f: f.write(data), what)
+    return write_through(path, lambda f: f.write(data), what)
 
 
 def write_chunks(
@@ -394,12 +394,13 @@ def write_chunks(
                 raise DesignError([Problem("", message)], source)
             f.write(data)
 
-    return _write_atomically(path, put, what)
+    return write_through(path, put, what)
 
 
-def _write_atomically(path: PathLike, put: Callable[[IO[bytes]], object], what: str) -> Path:
-    """Write a file through `put` into a temporary file beside `path`, flushed to disk and renamed
-    over it (see the module's note); whatever `put` raises leaves the old file as it was."""
+def write_through(path: PathLike, put: Callable[[IO[bytes]], object], what: str) -> Path:
+    """Write a file through `put`, which writes into a temporary file beside `path`, then flush it
+    to disk and rename it over `path` (see the module's note); whatever `put` raises leaves the old
+    file as it was."""
     source = os.fspath(path)
 
     def fail(message: str) -> DesignError:

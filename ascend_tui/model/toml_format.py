@@ -89,6 +89,11 @@ def plural(kind: str) -> str:
 
 
 @cache
+def _key_set(keys: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(keys)
+
+
+@cache
 def block_keys(kind: str) -> tuple[str, ...]:
     keys = list(COMMON_KEYS)
     if kind in HOLDS_PARTS:
@@ -131,6 +136,8 @@ class _Reader:
         if not isinstance(raw, dict):
             self.problem(where, f"expected a table, got {type(raw).__name__}", key)
             return {}
+        if raw.keys() <= _key_set(allowed):  # the usual case, at once
+            return raw
         for name in raw:
             if name not in allowed:
                 hint = self.hints.setdefault(allowed, Hints(allowed))(name)
@@ -217,7 +224,9 @@ class _Reader:
         if "use" in raw:
             return self.used_block(kind, raw, parent, key)
         name = self.string(raw, "name", where, key, None)
-        label = f"{parent} > {kind} {quoted(name)}" if parent else f"{kind} {quoted(name)}"
+        if not isinstance(raw.get("name"), str):  # else `where` says the same
+            where = f"{parent} > {kind} {quoted(name)}" if parent else f"{kind} {quoted(name)}"
+        label = where
         kids: list[Block] = []
         for child_kind in ALLOWED_BLOCKS[kind]:
             items = raw.get(plural(child_kind), [])
@@ -246,11 +255,10 @@ class _Reader:
         ):
             self.problem(label, "`estimated` must be a list of property names", (*key, "estimated"))
             estimated = []
-        fields: dict[str, Any] = {
-            name: self.number(raw, name, label, key, 0.0)
-            for name in ("price_usd", "weight_kg")
-            if name in raw
-        }
+        fields: dict[str, Any] = {}
+        for stated in ("price_usd", "weight_kg"):
+            if stated in raw:
+                fields[stated] = self.number(raw, stated, label, key, 0.0)
         if kind == "cabinet":
             fields.update(
                 role=self.string(raw, "role", label, key, "compute"),
