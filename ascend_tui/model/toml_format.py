@@ -802,15 +802,9 @@ def format_of(text: str) -> int | None:
     return None
 
 
-def _keeps_layout(design: Design, original: str | None) -> bool:
-    """Whether saving may apply the design's changes onto the text of the file it replaces: one of
-    at most KEEP_LAYOUT_MAX_BYTES, and a design below FAST_WRITE_BLOCKS (a larger one would make the
-    file larger than that anyway)."""
-    return (
-        original is not None
-        and len(original.encode("utf-8")) <= KEEP_LAYOUT_MAX_BYTES
-        and not _at_least(design.root, FAST_WRITE_BLOCKS)
-    )
+def _keeps_layout(original: str | None) -> bool:
+    """Whether saving applies the design's changes onto the text of the file it replaces."""
+    return original is not None and len(original.encode("utf-8")) <= KEEP_LAYOUT_MAX_BYTES
 
 
 def design_text(
@@ -825,7 +819,7 @@ def design_text(
     layout, or text the changes cannot be placed in) the text is written afresh. `resolve_use`
     finds the designs the original reuses."""
     fresh = dumps_design(design, folder)
-    if not _keeps_layout(design, original):
+    if not _keeps_layout(original):
         return fresh
     assert original is not None
     if format_of(original) != FORMAT_VERSION:
@@ -924,6 +918,6 @@ def save_design(
     reused designs are written relative to the folder of the file actually written (a symbolic
     link's target). A large design is written as it is made (design_chunks), never held whole."""
     folder = Path(os.path.realpath(path)).parent
-    if not _keeps_layout(design, original) and _at_least(design.root, FAST_WRITE_BLOCKS):
+    if not _keeps_layout(original) and _at_least(design.root, FAST_WRITE_BLOCKS):
         return files.write_chunks(path, design_chunks(design, folder))
     return files.write_text(path, design_text(design, original, resolve_use, folder))
