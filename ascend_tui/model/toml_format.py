@@ -582,24 +582,28 @@ def block_own_toml(block: Block, folder: Path | None = None) -> dict[str, Any]:
         return {"use": ref, **out}
     if block.scaleup:
         out["scaleup"] = True
-    if block.kind == "cabinet":
-        out.update(role=block.role, cooling=block.cooling, footprint_m2=block.footprint_m2)
+    kind = block.kind
+    if kind == "cabinet":
+        out["role"] = block.role
+        out["cooling"] = block.cooling
+        out["footprint_m2"] = block.footprint_m2
         if block.power_capacity_kw:
             out["power_capacity_kw"] = block.power_capacity_kw
-    if block.kind in HOLDS_PARTS and (block.power_overhead or block.kind == "cabinet"):
+    if kind in HOLDS_PARTS and (block.power_overhead or kind == "cabinet"):
         out["power_overhead"] = block.power_overhead
-    for name in ("price_usd", "weight_kg"):
-        if getattr(block, name) is not None:
-            out[name] = getattr(block, name)
+    if block.price_usd is not None:
+        out["price_usd"] = block.price_usd
+    if block.weight_kg is not None:
+        out["weight_kg"] = block.weight_kg
     if block.estimated:
         out["estimated"] = list(block.estimated)
     if block.source:
         out["source"] = block.source
-    for name in ("scaleup_fabric", "scaleout_fabric"):
-        fabric = getattr(block, name)
-        if fabric is not None:
-            out[name] = fabric_to_toml(fabric)
-    if block.kind in HOLDS_PARTS:
+    if block.scaleup_fabric is not None:
+        out["scaleup_fabric"] = fabric_to_toml(block.scaleup_fabric)
+    if block.scaleout_fabric is not None:
+        out["scaleout_fabric"] = fabric_to_toml(block.scaleout_fabric)
+    if kind in HOLDS_PARTS:
         out["parts"] = {pc.part: pc.count for pc in block.parts}
     return out
 

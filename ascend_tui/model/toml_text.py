@@ -87,13 +87,13 @@ def table(lines: list[str], header: str, data: Mapping[str, Any], array: bool = 
         write = scalar(type(item))
         if write is not None:  # the common case first
             add(f"{key(name)} = {write(item)}\n")
-        elif isinstance(item, Mapping) or _array_of_tables(item):
+        elif type(item) is dict or isinstance(item, Mapping) or _array_of_tables(item):
             below.append((name, item))
         else:
             add(f"{key(name)} = {value(item)}\n")
     for name, item in below:
         inner = f"{header}.{key(name)}"
-        if isinstance(item, Mapping):
+        if type(item) is dict or isinstance(item, Mapping):
             table(lines, inner, item)
         else:
             for element in item:
