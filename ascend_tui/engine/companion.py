@@ -33,7 +33,7 @@ from ascend_tui.engine.facility import Plant
 from ascend_tui.engine.pack import PackedDesign, pack
 from ascend_tui.model import files
 from ascend_tui.model.catalog import Catalog, Part
-from ascend_tui.model.design import BLOCK_KINDS, CABINET_ROLES, MAX_COUNT, Block, Design, PartCount, walk
+from ascend_tui.model.design import BLOCK_KINDS, CABINET_ROLES, MAX_COUNT, Block, Design, PartCount
 from ascend_tui.model.facility import site_of
 from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.toml_format import (
@@ -84,12 +84,13 @@ def text_hash(data: bytes) -> str:
 
 def wanted(design: Design) -> bool:
     """Whether a design is large enough for a companion, and can have one (reuses no file)."""
-    blocks = 0
-    for _, node in walk(design):
-        if isinstance(node, Block):
-            if node.use is not None:
-                return False
-            blocks += 1
+    blocks, stack = 0, [design.root]
+    while stack:
+        block = stack.pop()
+        if block.use is not None:
+            return False
+        blocks += 1
+        stack.extend(block.blocks)
     return blocks >= MIN_BLOCKS
 
 
@@ -114,7 +115,7 @@ def write(
     index: dict[str, dict[Any, int]] = {name: {} for name in tables}
 
     def code(table: str, value: Any) -> int:
-        key = json.dumps(value)
+        key = tuple(value) if isinstance(value, list) else value  # the values of one table are alike
         found = index[table].get(key)
         if found is None:
             found = index[table][key] = len(tables[table])
