@@ -15,10 +15,11 @@ from tests.test_app import SIZE, make_app, settled
 
 
 def plain(widget: Widget, width: int = 120) -> str:
-    """What a Static (or a panel holding one) shows, as plain text."""
-    static = widget if isinstance(widget, Static) else widget.query_one(Static)
+    """What a Static (or the Statics a panel shows, top down) shows, as plain text."""
+    statics = [widget] if isinstance(widget, Static) else [s for s in widget.query(Static) if s.display]
     console = Console(width=width, file=io.StringIO(), record=True)
-    console.print(static.content)
+    for static in statics:
+        console.print(static.content)
     return console.export_text()
 
 

@@ -21,7 +21,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 
 from ascend_tui.engine import companion
@@ -69,10 +69,10 @@ class AscendApp(App[None]):
     """Design AI compute clusters from the chip up."""
 
     # The state the screens show, mirrored from the editing session (see session_changed).
-    design: reactive[Design | None] = reactive(None, always_update=True, init=False)
-    version: reactive[int] = reactive(0, init=False)
-    selected: reactive[NodePath] = reactive((), init=False)
-    figures: reactive[Figures | None] = reactive(None, always_update=True, init=False)
+    design: var[Design | None] = var(None, always_update=True, init=False)
+    version: var[int] = var(0, init=False)
+    selected: var[NodePath] = var((), init=False)
+    figures: var[Figures | None] = var(None, always_update=True, init=False)
 
     CSS_PATH = "app.tcss"
     TITLE = "ascend-tui"

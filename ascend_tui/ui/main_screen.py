@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, TextArea
 
@@ -244,10 +244,10 @@ class MainScreen(Screen[None]):
         ),
     ]
 
-    design: reactive[Design | None] = reactive(None, always_update=True, init=False)
-    selected: reactive[NodePath] = reactive((), init=False)
-    figures: reactive[Figures | None] = reactive(None, always_update=True, init=False)
-    version: reactive[int] = reactive(0, init=False)
+    design: var[Design | None] = var(None, always_update=True, init=False)
+    selected: var[NodePath] = var((), init=False)
+    figures: var[Figures | None] = var(None, always_update=True, init=False)
+    version: var[int] = var(0, init=False)
 
     def __init__(self, session: Session, catalog: Catalog, data: Path | None = None) -> None:
         super().__init__()

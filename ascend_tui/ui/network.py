@@ -40,9 +40,10 @@ class NetworkScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape,b", "app.pop_screen", "Back", id="network.back"),
-        Binding("e", "edit(False)", "Scale-up fabric", id="network.scaleup"),
-        Binding("o", "edit(True)", "Scale-out network", id="network.scaleout"),
-        Binding("x", "export", "Export bill (CSV)", id="network.export"),
+        # Short, so that the footer fits 80 columns; the tooltips say the rest.
+        Binding("e", "edit(False)", "Scale-up", id="network.scaleup", tooltip="Edit the scale-up fabric"),
+        Binding("o", "edit(True)", "Scale-out", id="network.scaleout", tooltip="Edit the scale-out network"),
+        Binding("x", "export", "Export bill", id="network.export", tooltip="Export the bill as CSV"),
     ]
 
     def __init__(

@@ -10,13 +10,13 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.events import Blur, Resize
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets import Input, Label, Select, Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -83,10 +83,10 @@ class DesignTree(Tree[NodePath]):
         Binding("right", "expand_or_child", "Expand or down", show=False, priority=True),
     ]
 
-    design: reactive[Design | None] = reactive(None, always_update=True, init=False)
-    selected: reactive[NodePath] = reactive((), init=False)
-    figures: reactive[Figures | None] = reactive(None, always_update=True, init=False)
-    version: reactive[int] = reactive(0, init=False)
+    design: var[Design | None] = var(None, always_update=True, init=False)
+    selected: var[NodePath] = var((), init=False)
+    figures: var[Figures | None] = var(None, always_update=True, init=False)
+    version: var[int] = var(0, init=False)
 
     def __init__(self, catalog: Catalog, **kwargs: object) -> None:
         super().__init__("design", data=(), **kwargs)  # type: ignore[arg-type]
@@ -175,7 +175,7 @@ class DesignTree(Tree[NodePath]):
         tree_node = self._by_path.get(path)
         if old is new or tree_node is None:
             return
-        tree_node.set_label(self._label(path, new))
+        _set_label(tree_node, self._label(path, new))
         if path in self._unfilled:  # filled in from the design as it is when expanded
             tree_node.allow_expand = bool(children(new))
             return
@@ -195,7 +195,7 @@ class DesignTree(Tree[NodePath]):
     def _relabel(self, path: NodePath) -> None:
         if self._shown is not None and path in self._by_path:
             with contextlib.suppress(IndexError):  # gone: the next redraw removes its line
-                self._by_path[path].set_label(self._label(path, node_at(self._shown, path)))
+                _set_label(self._by_path[path], self._label(path, node_at(self._shown, path)))
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodePath]) -> None:
         event.stop()
@@ -254,6 +254,13 @@ class DesignTree(Tree[NodePath]):
         elif node.children:
             _ = self.last_line
             self.move_cursor(node.children[0])
+
+
+def _set_label(tree_node: TreeNode[NodePath], label: Text) -> None:
+    """Label a line unless it has that label: a new label repaints the line and every line under
+    it, and an edit makes new ancestors whose labels are mostly the same."""
+    if tree_node.label != label:
+        tree_node.set_label(label)
 
 
 # --- the node editor ---------------------------------------------------------------------------
@@ -329,6 +336,18 @@ def field_text(design: Design, node: Node, name: str) -> str:
     return visible(str(value))
 
 
+def update_if_changed(widget: Static, content: RenderableType) -> None:
+    """Show `content` unless the widget shows it already, and lay the screen out again only if
+    its height changes: most of the form and the figures keep their lines from one key press to
+    the next, and a layout costs more than drawing the lines that changed."""
+    if widget.content == content:
+        return
+    size = widget.size
+    widget.update(content, layout=False)
+    if not size.width or widget.get_content_height(size, size, size.width) != size.height:
+        widget.refresh(layout=True)
+
+
 class FieldInput(Input):
     """A field of the node editor. Enter applies what was typed and Escape puts back what the
     field held; both go back to the tree. Leaving the field another way applies it, so that
@@ -392,8 +411,8 @@ class NodeEditor(VerticalScroll):
     `apply_field(path, field, text)` applies what was typed and says whether it was taken.
     """
 
-    design: reactive[Design | None] = reactive(None, always_update=True, init=False)
-    selected: reactive[NodePath] = reactive((), init=False)
+    design: var[Design | None] = var(None, always_update=True, init=False)
+    selected: var[NodePath] = var((), init=False)
 
     def __init__(
         self, catalog: Catalog, apply_field: Callable[[NodePath, str, str], bool], id: str | None = None
@@ -402,6 +421,8 @@ class NodeEditor(VerticalScroll):
         self.catalog = catalog
         self.apply_field = apply_field
         self.path: NodePath = ()
+        self._specs_of: tuple[Part | None, int] | None = None  # the part whose figures show, at a width
+        self._drawn_specs: dict[tuple[str, int], tuple[Part, Text]] = {}  # by part and width
 
     def compose(self) -> ComposeResult:
         yield Static(id="node-title")
@@ -448,7 +469,7 @@ class NodeEditor(VerticalScroll):
         title = node.label[:1].upper() + node.label[1:]
         if not path and design.name != design.root.name:
             title += visible(f" in design '{design.name}'")
-        self.query_one("#node-title", Static).update(Text(visible(title), "bold"))
+        update_if_changed(self.query_one("#node-title", Static), Text(visible(title), "bold"))
         names = set(FIELDS_OF_KIND[node.kind]) | ({"pue"} if not path else set())
         estimated = set(node.estimated) if isinstance(node, Block) else set()
         for spec in FIELDS:
@@ -466,20 +487,19 @@ class NodeEditor(VerticalScroll):
             label = Text(spec.label + (f" {spec.unit}" if spec.unit else ""))
             if spec.name in estimated:
                 label.append(" ~", "bold")
-            self.query_one(f"#label-{spec.name}", Label).update(label)
-        self.query_one("#field-notes", Static).update(self._notes(node, estimated & names))
+            update_if_changed(self.query_one(f"#label-{spec.name}", Label), label)
+        update_if_changed(self.query_one("#field-notes", Static), self._notes(node, estimated & names))
         if moved:
-            self.query_one("#editor-error", Label).update("")
+            update_if_changed(self.query_one("#editor-error", Label), "")
         source = node.source if isinstance(node, Block) else ""
         self._show(Static, "#node-source", Text(visible(source), "dim") if source else None)
         parts = resolve_parts(design, self.catalog)[0] if isinstance(node, PartCount) else {}
         narrow = self.size.width < 50  # at 80 columns: each figure on a line, its source under it
-        specs = (
-            part_specs(parts[node.part], narrow)
-            if isinstance(node, PartCount) and node.part in parts
-            else None
-        )
-        self._show(Static, "#part-specs", specs)
+        part = parts.get(node.part) if isinstance(node, PartCount) else None
+        width = max(10, self.scrollable_content_region.width)
+        if (part, width) != self._specs_of:
+            self._specs_of = (part, width)
+            self._show(Static, "#part-specs", None if part is None else self._specs(part, width, narrow))
         notes = None
         if not path and design.notes.strip():
             # Notes are wrapped by hand in the file; let paragraphs flow to the editor's width.
@@ -487,10 +507,22 @@ class NodeEditor(VerticalScroll):
             notes = Text(visible("\n\n".join(paragraphs), multiline=True), "dim")
         self._show(Static, "#design-notes", notes)
 
+    def _specs(self, part: Part, width: int, narrow: bool) -> Text:
+        """A part's figures drawn to `width` once, as text: the screen measures and draws text
+        quickly, where a table is measured and drawn afresh each time the cursor comes by."""
+        kept = self._drawn_specs.get((part.id, width))
+        if kept is not None and kept[0] == part:
+            return kept[1]
+        console = self.app.console
+        lines = console.render_lines(part_specs(part, narrow), console.options.update_width(width), pad=False)
+        text = Text("\n").join(Text.assemble(*((s.text, s.style or "") for s in line)) for line in lines)
+        self._drawn_specs[(part.id, width)] = (part, text)
+        return text
+
     def _show(self, kind: type[Static], selector: str, content: RenderableType | None) -> None:
         widget = self.query_one(selector, kind)
         widget.display = content is not None
-        widget.update("" if content is None else content)
+        update_if_changed(widget, "" if content is None else content)
 
     @staticmethod
     def _notes(node: Node, estimated: set[str]) -> Text:
@@ -660,13 +692,22 @@ def rows_table(rows: list[Row], width: int, short: dict[str, str]) -> Text:
     return text
 
 
+STALE_AFTER = 0.25  # seconds an edit's figures may take before the panel drops what may not hold
+
+
 class FiguresPanel(VerticalScroll):
     """A panel of figures bound to the app's state; `shown` and `changes` keep the text of each
-    figure shown and of its change since the last save, by metric key."""
+    figure shown and of its change since the last save, by metric key.
 
-    figures: reactive[Figures | None] = reactive(None, always_update=True, init=False)
-    version: reactive[int] = reactive(0, init=False)
-    selected: reactive[NodePath] = reactive((), init=False)
+    The panel is a column of `SECTIONS` texts, each redrawn only when its text changes and laid
+    out again only when its height may have: a key press repaints the lines it changed.
+    """
+
+    SECTIONS = 1
+
+    figures: var[Figures | None] = var(None, always_update=True, init=False)
+    version: var[int] = var(0, init=False)
+    selected: var[NodePath] = var((), init=False)
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -674,13 +715,23 @@ class FiguresPanel(VerticalScroll):
         self.changes: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static(classes="figures")
+        for _ in range(self.SECTIONS):
+            yield Static(classes="figures")
 
     def watch_figures(self) -> None:
         self.redraw()
 
     def watch_version(self) -> None:
-        self.redraw()
+        """The figures shown stay until the edit's own arrive, usually within milliseconds, so
+        that an edit lays the panel out once; if they are slow, the panel drops what may no longer
+        hold (targets, warnings, the selected node's figures) until they come."""
+        version = self.version
+        self.set_timer(STALE_AFTER, lambda: self.redraw_if_older(version))
+
+    def redraw_if_older(self, version: int) -> None:
+        """Redraw if the figures shown are still of a design older than `version`."""
+        if self.figures is not None and self.figures.version < version:
+            self.redraw()
 
     def watch_selected(self) -> None:
         self.redraw()
@@ -693,9 +744,14 @@ class FiguresPanel(VerticalScroll):
         if self.figures is None or not self.is_mounted or not self.display:
             return
         width = max(10, self.scrollable_content_region.width)
-        self.query_one(".figures", Static).update(self.content(self.figures, width))
+        sections = self.sections(self.figures, width)
+        for static, section in zip(self.query(".figures").results(Static), sections, strict=True):
+            static.display = section is not None
+            if section is not None:
+                update_if_changed(static, section)
 
-    def content(self, figures: Figures, width: int) -> RenderableType:
+    def sections(self, figures: Figures, width: int) -> list[Text | None]:
+        """The texts of the panel, top down, laid out to `width` (None: not shown)."""
         raise NotImplementedError
 
     def keep(self, rows: list[Row], keys: list[str]) -> None:
@@ -708,11 +764,13 @@ class MetricsPanel(FiguresPanel):
     """Live figures for the design, the change since the last save, targets, cabinets over their
     cooling limit, fabrics that cannot connect, and the selected node's own figures."""
 
+    SECTIONS = 6  # headline figures, more figures, notes, the selected node, published, the key
+
     def __init__(self, catalog: Catalog, id: str | None = None) -> None:
         super().__init__(id=id)
         self.catalog = catalog
 
-    def content(self, figures: Figures, width: int) -> RenderableType:
+    def sections(self, figures: Figures, width: int) -> list[Text | None]:
         totals = figures.totals
         current = figures.current(self.version)
         keys = [m.key for m in HEADLINE] + list(PANEL_MORE)
@@ -720,11 +778,6 @@ class MetricsPanel(FiguresPanel):
         self.keep(rows, keys)
         short = {BY_KEY[k].label: BY_KEY[k].short_label for k in keys}
         headline = len(HEADLINE)
-        shown: list[RenderableType] = [
-            rows_table(rows[:headline], width, short),
-            Text(""),
-            rows_table(rows[headline:], width, short),
-        ]
         notes = Text()
         if current and totals["cabinets_over_cooling_limit"]:
             notes.append("\n⚠ over cooling limit: ", "bold yellow")
@@ -747,16 +800,20 @@ class MetricsPanel(FiguresPanel):
             if not check.met:
                 notes.append("\n")
                 notes.append(visible(f"  look at {_name(figures.design, check.responsible)}"), "dim")
-        shown.append(notes)
-        if current and self.selected:
-            shown.append(self._node(figures, width))
+        published = None
         if current and figures.published:
-            shown.append(Text("\nPublished figures", "bold"))
-            shown.extend(published_brief(check) for check in figures.published)
-        shown.append(Text("\n~ rests on an estimate · changes since the last save", "dim"))
-        return Group(*shown)
+            briefs = (published_brief(check) for check in figures.published)
+            published = Text("\n").join([Text("\nPublished figures", "bold"), *briefs])
+        return [
+            rows_table(rows[:headline], width, short),
+            Text("\n") + rows_table(rows[headline:], width, short),
+            notes,
+            self._node(figures, width) if current and self.selected else None,
+            published,
+            Text("\n~ rests on an estimate · changes since the last save", "dim"),
+        ]
 
-    def _node(self, figures: Figures, width: int) -> RenderableType:
+    def _node(self, figures: Figures, width: int) -> Text:
         """The selected node's own figures: one instance of a block, or a part entry's parts in
         one instance of the block holding them."""
         design, path = figures.design, self.selected
@@ -782,7 +839,8 @@ class MetricsPanel(FiguresPanel):
             Row(f"  {BY_KEY[k].label}{each}", show(results, k, ranges=False), style="") for k in NODE_FIGURES
         ]
         short = {f"  {BY_KEY[k].label}{each}": f"  {BY_KEY[k].short_label}{each}" for k in NODE_FIGURES}
-        return Group(Text("\n" + visible(title), "bold underline"), rows_table(rows, width, short))
+        heading = Text("\n" + visible(title), "bold underline")
+        return Text("\n").join([heading, rows_table(rows, width, short)])
 
 
 def _name(design: Design, path: NodePath) -> str:
@@ -796,10 +854,12 @@ class CostPanel(FiguresPanel):
     """What the design costs to build and run, the site behind it, and the change since the last
     save; shown in place of the figures with `$`."""
 
-    def content(self, figures: Figures, width: int) -> RenderableType:
+    SECTIONS = len(COST_FIGURES) + 1  # a table for each group of figures, then the notes
+
+    def sections(self, figures: Figures, width: int) -> list[Text | None]:
         totals = figures.totals
         pue_stated = figures.design.pue is not None
-        shown: list[RenderableType] = []
+        shown: list[Text | None] = []
         for group in COST_FIGURES:
             keys = [entry.strip() for entry in group]
             rows = []
@@ -815,9 +875,8 @@ class CostPanel(FiguresPanel):
             self.keep(rows, keys)
             short = {r.label: (BY_KEY[k].short_label if not r.label.startswith("  ") else r.label)
                      for r, k in zip(rows, keys, strict=True)}  # fmt: skip
-            if shown:
-                shown.append(Text(""))
-            shown.append(rows_table(rows, width, short))
+            table = rows_table(rows, width, short)
+            shown.append(Text("\n") + table if shown else table)
         plant = figures.evaluation.packed.plant
         years, facility_years = plant.setting("depreciation_years"), plant.setting("facility_years")
         notes = [
@@ -832,4 +891,4 @@ class CostPanel(FiguresPanel):
             notes.append(f"⚠ {totals.count('cabinets_over_floor_rating'):,} cabinets over the floor rating")
         notes.append("~ rests on an estimate · $ back to the figures")
         shown.append(Text("\n" + "\n".join(notes), "dim"))
-        return Group(*shown)
+        return shown
