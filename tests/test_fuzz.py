@@ -68,9 +68,9 @@ NAME = re.compile(r'(?m)(?<=^name = )"[^"\n]*"')
 
 
 @st.composite
-def mutations(draw: st.DrawFn) -> str:
-    """A preset's text with one to four mutations."""
-    text = TEXTS[draw(st.sampled_from(sorted(TEXTS)))]
+def mutations(draw: st.DrawFn, texts: dict[str, str] = TEXTS) -> str:
+    """A preset's text (or one of `texts`) with one to four mutations."""
+    text = texts[draw(st.sampled_from(sorted(texts)))]
     for _ in range(draw(st.sampled_from([1, 1, 1, 2, 3, 4]))):
         kind = draw(
             st.sampled_from(

@@ -23,7 +23,7 @@ import math
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import tomli_w
@@ -33,9 +33,9 @@ from ascend_tui.engine.facility import Plant
 from ascend_tui.engine.pack import PackedDesign, pack
 from ascend_tui.model import files
 from ascend_tui.model.catalog import Catalog, Part
-from ascend_tui.model.design import BLOCK_KINDS, CABINET_ROLES, MAX_COUNT, Block, Design, PartCount, walk
+from ascend_tui.model.design import BLOCK_KINDS, CABINET_ROLES, MAX_COUNT, Block, Design, PartCount
 from ascend_tui.model.facility import site_of
-from ascend_tui.model.problems import DesignError
+from ascend_tui.model.problems import DesignError, Problem
 from ascend_tui.model.toml_format import (
     design_head,
     design_with_root,
@@ -47,6 +47,7 @@ from ascend_tui.model.validate import resolve_parts
 
 FORMAT = 1  # the companion's own format: raise it when its columns change
 MIN_BLOCKS = 20_000  # designs at least this large get a companion
+MAX_BYTES = files.MAX_DESIGN_BYTES * 4  # a companion is larger than its TOML, by less than this
 SUFFIX = ".columns.npz"
 PACKED_ARRAYS = (
     "parent",
@@ -83,12 +84,13 @@ def text_hash(data: bytes) -> str:
 
 def wanted(design: Design) -> bool:
     """Whether a design is large enough for a companion, and can have one (reuses no file)."""
-    blocks = 0
-    for _, node in walk(design):
-        if isinstance(node, Block):
-            if node.use is not None:
-                return False
-            blocks += 1
+    blocks, stack = 0, [design.root]
+    while stack:
+        block = stack.pop()
+        if block.use is not None:
+            return False
+        blocks += 1
+        stack.extend(block.blocks)
     return blocks >= MIN_BLOCKS
 
 
@@ -104,16 +106,16 @@ def _json(value: object) -> np.ndarray:
 
 
 def write(
-    toml: str | os.PathLike[str], data: bytes, design: Design, packed: PackedDesign, catalog: Catalog
+    toml: str | os.PathLike[str], digest: str, design: Design, packed: PackedDesign, catalog: Catalog
 ) -> Path:
-    """Write the companion of the design file whose bytes are `data`, from its design and its
-    packing (atomically, as every file: model/files.py)."""
+    """Write the companion of the design file whose bytes hash to `digest` (text_hash), from its
+    design and its packing (atomically, as every file: model/files.py), straight to the file."""
     blocks = [b for b in _post_order(design.root)]
     tables: dict[str, list[Any]] = {"cooling": [], "source": [], "estimated": [], "parts": []}
     index: dict[str, dict[Any, int]] = {name: {} for name in tables}
 
     def code(table: str, value: Any) -> int:
-        key = json.dumps(value)
+        key = tuple(value) if isinstance(value, list) else value  # the values of one table are alike
         found = index[table].get(key)
         if found is None:
             found = index[table][key] = len(tables[table])
@@ -129,7 +131,7 @@ def write(
         "meta": _json(
             {
                 "format": FORMAT,
-                "toml_sha256": text_hash(data),
+                "toml_sha256": digest,
                 "catalog_version": catalog.version,
                 "design_catalog_version": design.catalog_version,
             }
@@ -168,11 +170,13 @@ def write(
     columns["tables"] = _json(tables)
     for name in PACKED_ARRAYS:
         columns[f"p_{name}"] = getattr(packed, name)
-    out = io.BytesIO()
-    np.savez(out, **columns)  # type: ignore[arg-type]
-    return files.write_bytes(
-        companion_path(toml), out.getvalue(), "companion file", files.MAX_DESIGN_BYTES * 4
-    )
+
+    def put(f: IO[bytes]) -> None:
+        np.savez(f, **columns)  # type: ignore[arg-type]
+        if f.tell() > MAX_BYTES:  # it could not be read back
+            raise DesignError([Problem("", "the companion file would be too large")], os.fspath(toml))
+
+    return files.write_through(companion_path(toml), put, "companion file")
 
 
 def _post_order(root: Block) -> list[Block]:
@@ -203,12 +207,12 @@ class Stale(Exception):
     """The companion does not belong to the TOML beside it (or cannot be read)."""
 
 
-def read(toml: str | os.PathLike[str], data: bytes, catalog: Catalog) -> tuple[Design, PackedDesign]:
-    """The design and packing a companion holds for the design file whose bytes are `data`;
+def read(toml: str | os.PathLike[str], digest: str, catalog: Catalog) -> tuple[Design, PackedDesign]:
+    """The design and packing a companion holds for the design file whose bytes hash to `digest`;
     Stale says why it cannot be used."""
     path = companion_path(toml)
     try:
-        raw = files.read_bytes(path, "companion file", files.MAX_DESIGN_BYTES * 4)
+        raw = files.read_bytes(path, "companion file", MAX_BYTES)
         with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
             c = {name: npz[name] for name in npz.files}
     except Exception as error:  # any file at all may lie there: whatever fails, the TOML decides
@@ -217,7 +221,7 @@ def read(toml: str | os.PathLike[str], data: bytes, catalog: Catalog) -> tuple[D
         meta = json.loads(c["meta"].tobytes())
         if meta["format"] != FORMAT:
             raise Stale(f"it is in companion format {meta['format']}, not {FORMAT}")
-        if meta["toml_sha256"] != text_hash(data):
+        if meta["toml_sha256"] != digest:
             raise Stale("the design file has changed since it was written")
         if meta["catalog_version"] != catalog.version:
             raise Stale(f"it was written with catalog {meta['catalog_version']}, not {catalog.version}")
@@ -380,22 +384,26 @@ def open_design(path: str | os.PathLike[str], catalog: Catalog, read_toml: Any) 
     `read_toml(text, source)`), writing the companion anew for a large design. A companion that
     cannot be used or written is ignored with a note; the TOML decides."""
     data = files.read_bytes(path)
+    digest = text_hash(data)
     note = ""
     if os.path.exists(companion_path(path)):
         try:
-            design, packed = read(path, data, catalog)
+            design, packed = read(path, digest, catalog)
             return Opened(design, packed)
         except Stale as why:
             note = (
                 f"{companion_path(path).name} was ignored: {why}; the design was read from {Path(path).name}"
             )
-    design = read_toml(files.decode(data, os.fspath(path)), os.fspath(path))
+    text = files.decode(data, os.fspath(path))
+    del data  # a million cabinets are 240 MB of it: not held while the design is read and packed
+    design = read_toml(text, os.fspath(path))
+    del text
     if not wanted(design):
         return Opened(design, None, note)
     parts, _ = resolve_parts(design, catalog)
     packed = pack(design, parts, catalog)
     with contextlib.suppress(DesignError):  # a folder that cannot be written: no companion, no harm
-        write(path, data, design, packed, catalog)
+        write(path, digest, design, packed, catalog)
     return Opened(design, packed, note)
 
 
@@ -421,5 +429,5 @@ def write_beside(path: str | os.PathLike[str], design: Design, catalog: Catalog)
             if os.path.exists(companion_path(path)):
                 os.remove(companion_path(path))
             return
-        data = files.read_bytes(path)
-        write(path, data, design, pack(design, resolve_parts(design, catalog)[0], catalog), catalog)
+        digest = text_hash(files.read_bytes(path))
+        write(path, digest, design, pack(design, resolve_parts(design, catalog)[0], catalog), catalog)

@@ -14,7 +14,7 @@ from ascend_tui.engine import columns as c
 from ascend_tui.engine import kernels as k
 from ascend_tui.engine.facility import Plant
 from ascend_tui.model.catalog import Catalog, Part
-from ascend_tui.model.design import Block, Design, FloorLayout, NodePath
+from ascend_tui.model.design import HOLDS_PARTS, Block, Design, FloorLayout, NodePath
 from ascend_tui.model.fabrics import ScaleoutFabric, ScaleupFabric
 from ascend_tui.model.facility import site_of
 from ascend_tui.model.figures import Figure
@@ -249,6 +249,38 @@ def _props(block: Block, defaults: dict[str, Figure], catalog: Catalog, floor_ra
     return [p[key] for key in k.BLOCK_PROPS]
 
 
+_AT = {key: i for i, key in enumerate(k.BLOCK_PROPS)}
+
+
+def _props_rows(blocks: list[Block], catalog: Catalog, floor_rating: float) -> Floats:
+    """Every block's row of kernels.BLOCK_PROPS, as `_props` gives it, worked out by columns: the
+    row of a block of its kind (and cooling) that states nothing, then what each block states."""
+    rows: dict[tuple[str, str], int] = {}
+    templates: list[list[float]] = []
+    which: list[int] = []
+    for b in blocks:
+        kind = (b.kind, b.cooling if b.is_cabinet else "")
+        row = rows.get(kind)
+        if row is None:
+            plain = Block(b.kind, "", cooling=b.cooling)
+            row = rows[kind] = len(templates)
+            templates.append(_props(plain, _defaults(plain, catalog), catalog, floor_rating))
+        which.append(row)
+    props = np.array(templates, dtype=np.float64).reshape(len(templates), len(k.BLOCK_PROPS))[which]
+    props[:, _AT["overhead"]] = [b.power_overhead for b in blocks]
+    props[:, _AT["weight_stated"]] = [float(b.weight_kg is not None) for b in blocks]
+    cabinets = [i for i, b in enumerate(blocks) if b.is_cabinet]
+    props[cabinets, _AT["footprint_m2"]] = [blocks[i].footprint_m2 for i in cabinets]
+    props[cabinets, _AT["capacity_w"]] = [blocks[i].power_capacity_kw * 1000.0 for i in cabinets]
+    for name, key in (("price_usd", "price"), ("weight_kg", "weight")):
+        # A stated price or weight counts for blocks that have catalog defaults (cabinets, servers).
+        stated = [i for i, b in enumerate(blocks) if b.kind in HOLDS_PARTS and getattr(b, name) is not None]
+        values = [getattr(blocks[i], name) for i in stated]
+        for column in (key, f"{key}_low", f"{key}_high"):
+            props[stated, _AT[column]] = values
+    return props
+
+
 def _walk_parts(block: Block) -> Iterator[str]:
     """Every part id in a block and below it."""
     stack = [block]
@@ -398,28 +430,21 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
         stack.extend((kid, me) for kid in block.blocks)
     n = len(pre)
     blocks = pre[::-1]
-    parent = np.array([-1 if p < 0 else n - 1 - p for p in reversed(pre_parent)], dtype=np.int64)
-
-    kid_lists: list[list[int]] = [[] for _ in range(n)]
-    for i in range(n - 1):
-        kid_lists[int(parent[i])].append(i)
-    kid_start = np.zeros(n, dtype=np.int64)
-    kid_end = np.zeros(n, dtype=np.int64)
-    kids: list[int] = []
-    for i, lst in enumerate(kid_lists):
-        kid_start[i] = len(kids)
-        kids.extend(lst)
-        kid_end[i] = len(kids)
+    above = np.array(pre_parent[::-1], dtype=np.int64)
+    parent = np.where(above < 0, -1, n - 1 - above)
+    # Each block's children, in order: the blocks sorted by parent, stably.
+    kids_of = np.bincount(parent[:-1], minlength=n)
+    kid_end = np.cumsum(kids_of)
+    kid_start = kid_end - kids_of
+    kids = np.argsort(parent[:-1], kind="stable")
 
     part_index: dict[str, int] = {}
     used: list[Part] = []
     derived: list[str] = []
-    leaf_start = np.zeros(n, dtype=np.int64)
-    leaf_end = np.zeros(n, dtype=np.int64)
+    leaf_end_list: list[int] = []
     leaf_part: list[int] = []
     leaf_count: list[int] = []
-    for i, block in enumerate(blocks):
-        leaf_start[i] = len(leaf_part)
+    for block in blocks:
         for pc in block.parts:
             q = part_index.get(pc.part)
             if q is None:
@@ -428,7 +453,9 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
                 derived.append("")
             leaf_part.append(q)
             leaf_count.append(pc.count)
-        leaf_end[i] = len(leaf_part)
+        leaf_end_list.append(len(leaf_part))
+    leaf_end = np.array(leaf_end_list, dtype=np.int64)
+    leaf_start = np.concatenate([[0], leaf_end[:-1]]).astype(np.int64)
 
     site = site_of(design.facility, catalog.site)
     floor_rating = site.figures["floor_rating_kg_per_m2"].value
@@ -478,11 +505,8 @@ def pack(design: Design, parts: dict[str, Part], catalog: Catalog) -> PackedDesi
                 for b, d, w in zip(blocks, defaults, _weighed(blocks, parent), strict=True)
             ]
         ),
-        props=np.array(
-            [_props(b, d, catalog, floor_rating) for b, d in zip(blocks, defaults, strict=True)],
-            dtype=np.float64,
-        ).reshape(n, len(k.BLOCK_PROPS)),
-        kids=ints(kids),
+        props=_props_rows(blocks, catalog, floor_rating),
+        kids=kids.astype(np.int64),
         leaf_part=ints(leaf_part),
         leaf_count=ints(leaf_count),
         fabrics=np.array(fabrics.rows, dtype=np.float64).reshape(len(fabrics.rows), len(k.FABRIC_PARAMS)),

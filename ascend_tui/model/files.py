@@ -32,8 +32,9 @@ import re
 import secrets
 import stat
 import tomllib
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import rtoml
 
@@ -369,6 +370,37 @@ def write_text(path: PathLike, text: str, what: str = "design", max_bytes: int =
 
 def write_bytes(path: PathLike, data: bytes, what: str = "design", max_bytes: int = MAX_DESIGN_BYTES) -> Path:
     """Write `data` to `path` atomically, as write_text does."""
+    if len(data) > max_bytes:
+        message = f"the {what} would be {_size(len(data))}, more than the {_size(max_bytes)} ascend-tui reads"
+        raise DesignError([Problem("", message)], os.fspath(path))
+    return write_through(path, lambda f: f.write(data), what)
+
+
+def write_chunks(
+    path: PathLike, chunks: Iterable[str], what: str = "design", max_bytes: int = MAX_DESIGN_BYTES
+) -> Path:
+    """Write text made of `chunks` to `path` atomically, as write_text does, without holding the
+    whole text (a million cabinets are 240 MB of it): each chunk is encoded and written as it
+    comes. Past `max_bytes` the writing stops and the old file stays."""
+    source = os.fspath(path)
+
+    def put(f: IO[bytes]) -> None:
+        written = 0
+        for chunk in chunks:
+            data = chunk.encode("utf-8")
+            written += len(data)
+            if written > max_bytes:
+                message = f"the {what} would be more than the {_size(max_bytes)} ascend-tui reads"
+                raise DesignError([Problem("", message)], source)
+            f.write(data)
+
+    return write_through(path, put, what)
+
+
+def write_through(path: PathLike, put: Callable[[IO[bytes]], object], what: str) -> Path:
+    """Write a file through `put`, which writes into a temporary file beside `path`, then flush it
+    to disk and rename it over `path` (see the module's note); whatever `put` raises leaves the old
+    file as it was."""
     source = os.fspath(path)
 
     def fail(message: str) -> DesignError:
@@ -376,10 +408,6 @@ def write_bytes(path: PathLike, data: bytes, what: str = "design", max_bytes: in
 
     if "\0" in source:
         raise fail(f"cannot save the {what}: a file name cannot hold a NUL character")
-    if len(data) > max_bytes:
-        raise fail(
-            f"the {what} would be {_size(len(data))}, more than the {_size(max_bytes)} ascend-tui reads"
-        )
     target = Path(os.path.realpath(path))  # saving through a symbolic link writes the file it names
     try:
         info: os.stat_result | None = os.stat(target)
@@ -407,7 +435,7 @@ def write_bytes(path: PathLike, data: bytes, what: str = "design", max_bytes: in
             with os.fdopen(fd, "wb") as f:
                 if info is not None and hasattr(os, "fchmod"):
                     os.fchmod(f.fileno(), stat.S_IMODE(info.st_mode))
-                f.write(data)
+                put(f)
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(temporary, target)

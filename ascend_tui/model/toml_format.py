@@ -13,19 +13,19 @@ import os
 import re
 import sys
 import tomllib
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeGuard
 
-import rtoml
 import tomli_w
 import tomlkit
 from tomlkit.container import Container
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import AoT
 
-from ascend_tui.model import files
+from ascend_tui.model import files, toml_text
 from ascend_tui.model.catalog import FIGURES, Catalog, load_catalog
 from ascend_tui.model.design import (
     ALLOWED_BLOCKS,
@@ -88,6 +88,12 @@ def plural(kind: str) -> str:
     return kind + "s"
 
 
+@cache
+def _key_set(keys: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(keys)
+
+
+@cache
 def block_keys(kind: str) -> tuple[str, ...]:
     keys = list(COMMON_KEYS)
     if kind in HOLDS_PARTS:
@@ -119,6 +125,9 @@ class _Reader:
         self.problems: list[Problem] = []
         self.hints: dict[tuple[str, ...], Hints] = {}  # for unknown keys, per set of allowed keys
         self.brought: dict[str, CustomPart] = {}  # custom parts that reused designs bring
+        # One PartCount per distinct part and count: a layout repeats them, and sharing them
+        # saves memory (PartCounts are frozen).
+        self.part_counts: dict[tuple[str, int], PartCount] = {}
 
     def problem(self, where: str, message: str, key: Key) -> None:
         self.problems.append(Problem(where, message, key))
@@ -127,6 +136,8 @@ class _Reader:
         if not isinstance(raw, dict):
             self.problem(where, f"expected a table, got {type(raw).__name__}", key)
             return {}
+        if raw.keys() <= _key_set(allowed):  # the usual case, at once
+            return raw
         for name in raw:
             if name not in allowed:
                 hint = self.hints.setdefault(allowed, Hints(allowed))(name)
@@ -213,7 +224,9 @@ class _Reader:
         if "use" in raw:
             return self.used_block(kind, raw, parent, key)
         name = self.string(raw, "name", where, key, None)
-        label = f"{parent} > {kind} {quoted(name)}" if parent else f"{kind} {quoted(name)}"
+        if not isinstance(raw.get("name"), str):  # else `where` says the same
+            where = f"{parent} > {kind} {quoted(name)}" if parent else f"{kind} {quoted(name)}"
+        label = where
         kids: list[Block] = []
         for child_kind in ALLOWED_BLOCKS[kind]:
             items = raw.get(plural(child_kind), [])
@@ -230,17 +243,22 @@ class _Reader:
             self.problem(label, "`parts` must be a table of part id = count", (*key, "parts"))
         else:
             for pid, n in parts_raw.items():
-                where_part = f"{label} > part {quoted(pid)}"
-                parts.append(PartCount(pid, self.count(n, where_part, (*key, "parts", pid))))
+                if check_count(n) is not None:  # the place is worked out only for a message
+                    n = self.count(n, f"{label} > part {quoted(pid)}", (*key, "parts", pid))
+                entry = self.part_counts.get((pid, n))
+                if entry is None:
+                    entry = self.part_counts[pid, n] = PartCount(pid, n)
+                parts.append(entry)
         estimated = raw.get("estimated", [])
-        if not isinstance(estimated, list) or not all(isinstance(e, str) for e in estimated):
+        if estimated != [] and (
+            not isinstance(estimated, list) or not all(isinstance(e, str) for e in estimated)
+        ):
             self.problem(label, "`estimated` must be a list of property names", (*key, "estimated"))
             estimated = []
-        fields: dict[str, Any] = {
-            name: self.number(raw, name, label, key, 0.0)
-            for name in ("price_usd", "weight_kg")
-            if name in raw
-        }
+        fields: dict[str, Any] = {}
+        for stated in ("price_usd", "weight_kg"):
+            if stated in raw:
+                fields[stated] = self.number(raw, stated, label, key, 0.0)
         if kind == "cabinet":
             fields.update(
                 role=self.string(raw, "role", label, key, "compute"),
@@ -451,10 +469,13 @@ def parse_design(
     """A checked design from TOML text; DesignError lists every problem, the ones its message
     shows (the first MAX_SHOWN) with their lines. `resolve_use` finds the designs that blocks
     reuse (`use = ...`)."""
-    data = files.parse_toml(text, source)
-    reader = _Reader(resolve_use)
-    design = reader.design(data)
-    problems = reader.problems
+    design = read_in_pieces(text, resolve_use)
+    problems: list[Problem] = []
+    if design is None:  # not a large layout in the form read in pieces, or a problem in it
+        data = files.parse_toml(text, source)
+        reader = _Reader(resolve_use)
+        design = reader.design(data)
+        problems = reader.problems
     if design is not None:
         # The reader put defaults where values were bad; report each place once.
         seen = {p.key for p in problems}
@@ -468,6 +489,71 @@ def parse_design(
     return design
 
 
+# A layout whose top block holds this many bytes of children or more is read in pieces.
+PIECES_MIN_BYTES = 1_000_000
+_CHILDREN_HEADER = re.compile(r"^\[\[([a-z]+)\.([a-z]+)\]\]\n", re.MULTILINE)
+
+
+def read_in_pieces(text: str, resolve_use: UseResolver | None = None) -> Design | None:
+    """A large design read one child of its top block at a time, or None for text not in that
+    form or with a problem the reader finds (the whole text is then read at once, which says
+    where the problem is).
+
+    Reading a million cabinets at once holds every value as TOML data, several GB, before a
+    single block is made. The text the tool writes has the top block's own table, then its
+    children: each a `[[cluster.pods]]` line and the tables below it, whose headers all start
+    with `cluster.pods.`. Each such piece is read by itself and made into a block at once, so only
+    one piece's data is held at a time. This is the reading of the whole text, not a second
+    format: a piece split inside a multi-line string or array leaves that string or array open
+    in the piece it started in, which then fails to parse; a piece that reads as anything but one
+    child (a table after the children, say), a head that already has the children's key or that
+    reads otherwise beside the first child sends the text to the whole reading; and anything the
+    reader finds wrong does too."""
+    first = _CHILDREN_HEADER.search(text)
+    if first is None or len(text) - first.start() < PIECES_MIN_BYTES:
+        return None
+    root_kind, children = first.group(1), first.group(2)
+    child_kinds = {plural(k): k for k in ALLOWED_BLOCKS.get(root_kind, ())}
+    if children not in child_kinds:
+        return None
+    split = re.compile(rf"^\[\[{root_kind}\.{children}\]\]\n", re.MULTILINE)
+    starts = [m.start() for m in split.finditer(text, first.start())]
+    if files.too_deep(text) is not None:
+        return None
+    try:
+        head = files.loads(text[: first.start()])
+        # The head and the first child read together as they read apart: the top block's table
+        # takes children (it is not an inline table, say); the others are alike in form.
+        together = files.loads(text[: starts[1] if len(starts) > 1 else len(text)])
+    except (tomllib.TOMLDecodeError, ValueError):
+        return None
+    root = head.get(root_kind)
+    if head.get("format") != FORMAT_VERSION or not isinstance(root, dict) or children in root:
+        return None
+    if together != {**head, root_kind: {**root, children: together.get(root_kind, {}).get(children)}}:
+        return None
+    reader = _Reader(resolve_use)
+    design = reader.design(head)
+    if design is None or reader.problems or design.root.use is not None:
+        return None
+    label = f"{root_kind} {quoted(design.root.name)}"
+    kids = list(design.root.blocks)
+    ends = [*starts[1:], len(text)]
+    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        try:
+            piece = files.loads(text[start:end])
+        except (tomllib.TOMLDecodeError, ValueError):
+            return None
+        raw = piece.get(root_kind, {}).get(children)
+        if len(piece) != 1 or len(piece[root_kind]) != 1 or not isinstance(raw, list) or len(raw) != 1:
+            return None
+        kids.append(reader.block(child_kinds[children], raw[0], label, (root_kind, children, i)))
+        if reader.problems or reader.brought:
+            return None
+    kids.sort(key=lambda b: kind_rank(b.kind))  # stable: file order within a kind
+    return replace(design, root=replace(design.root, blocks=tuple(kids)))
+
+
 def load_design(
     path: str | os.PathLike[str], catalog: Catalog | None = None, resolve_use: UseResolver | None = None
 ) -> Design:
@@ -479,6 +565,15 @@ def block_to_toml(block: Block, folder: Path | None = None) -> dict[str, Any]:
     """One block's table: its own keys, then its parts, then its children by kind. A reused design
     is written as its reference: a preset's name, or a path relative to `folder`, the folder of the
     file being written (absolute without one)."""
+    out = block_own_toml(block, folder)
+    if block.use is None and block.blocks:  # children by kind, in BLOCK_KINDS order
+        for kind, kids in children_by_kind(block):
+            out[plural(kind)] = [block_to_toml(b, folder) for b in kids]
+    return out
+
+
+def block_own_toml(block: Block, folder: Path | None = None) -> dict[str, Any]:
+    """A block's table without its children (see block_to_toml)."""
     out: dict[str, Any] = {"name": block.name, "count": block.count}
     if block.use is not None:
         ref = block.use
@@ -487,33 +582,38 @@ def block_to_toml(block: Block, folder: Path | None = None) -> dict[str, Any]:
         return {"use": ref, **out}
     if block.scaleup:
         out["scaleup"] = True
-    if block.kind == "cabinet":
-        out.update(role=block.role, cooling=block.cooling, footprint_m2=block.footprint_m2)
+    kind = block.kind
+    if kind == "cabinet":
+        out["role"] = block.role
+        out["cooling"] = block.cooling
+        out["footprint_m2"] = block.footprint_m2
         if block.power_capacity_kw:
             out["power_capacity_kw"] = block.power_capacity_kw
-    if block.kind in HOLDS_PARTS and (block.power_overhead or block.kind == "cabinet"):
+    if kind in HOLDS_PARTS and (block.power_overhead or kind == "cabinet"):
         out["power_overhead"] = block.power_overhead
-    for name in ("price_usd", "weight_kg"):
-        if getattr(block, name) is not None:
-            out[name] = getattr(block, name)
+    if block.price_usd is not None:
+        out["price_usd"] = block.price_usd
+    if block.weight_kg is not None:
+        out["weight_kg"] = block.weight_kg
     if block.estimated:
         out["estimated"] = list(block.estimated)
     if block.source:
         out["source"] = block.source
-    for name in ("scaleup_fabric", "scaleout_fabric"):
-        fabric = getattr(block, name)
-        if fabric is not None:
-            out[name] = fabric_to_toml(fabric)
-    if block.kind in HOLDS_PARTS:
+    if block.scaleup_fabric is not None:
+        out["scaleup_fabric"] = fabric_to_toml(block.scaleup_fabric)
+    if block.scaleout_fabric is not None:
+        out["scaleout_fabric"] = fabric_to_toml(block.scaleout_fabric)
+    if kind in HOLDS_PARTS:
         out["parts"] = {pc.part: pc.count for pc in block.parts}
-    if block.blocks:  # children by kind, in BLOCK_KINDS order
-        by_kind: dict[str, list[dict[str, Any]]] = {}
-        for b in block.blocks:
-            by_kind.setdefault(b.kind, []).append(block_to_toml(b, folder))
-        for kind in ALLOWED_BLOCKS[block.kind]:
-            if kind in by_kind:
-                out[plural(kind)] = by_kind[kind]
     return out
+
+
+def children_by_kind(block: Block) -> list[tuple[str, list[Block]]]:
+    """A block's children grouped by kind, in BLOCK_KINDS order (each group in the tree's order)."""
+    by_kind: dict[str, list[Block]] = {}
+    for b in block.blocks:
+        by_kind.setdefault(b.kind, []).append(b)
+    return [(kind, by_kind[kind]) for kind in ALLOWED_BLOCKS[block.kind] if kind in by_kind]
 
 
 def design_head(design: Design) -> str:
@@ -583,6 +683,11 @@ def written_parts(design: Design) -> dict[str, CustomPart]:
 
 def design_to_toml(design: Design, folder: Path | None = None) -> dict[str, Any]:
     """The design as plain TOML data, in the documented key order, for a file in `folder`."""
+    return {**head_toml(design), design.root.kind: block_to_toml(design.root, folder)}
+
+
+def head_toml(design: Design) -> dict[str, Any]:
+    """The design's TOML data but for its top block, which comes after it."""
     out: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "catalog_version": load_catalog().version,  # the figures it is evaluated with from now on
@@ -610,7 +715,6 @@ def design_to_toml(design: Design, folder: Path | None = None) -> dict[str, Any]
         parts[pid] = entry
     if parts:
         out["parts"] = parts
-    out[design.root.kind] = block_to_toml(design.root, folder)
     return out
 
 
@@ -624,10 +728,11 @@ def _has_carriage_return(value: Any) -> bool:
     return False
 
 
-# Designs of this many blocks and more are written by rtoml's compiled writer, 7x tomli-w's speed
-# on 100,000 cabinets (benchmarks/bench_files.py), in its own layout (each figure table on lines
-# of its own); smaller ones by tomli-w, whose layout people read and which tests pin.
+# Designs of this many blocks and more are written a block at a time straight as text
+# (design_chunks), several times tomli-w's speed and without building the tree as data first
+# (benchmarks/bench_files.py); smaller ones by tomli-w, whose layout people read and which tests pin.
 FAST_WRITE_BLOCKS = 20_000
+CHUNK_LINES = 20_000  # lines of text handed on at a time when writing a large design
 
 
 def _at_least(root: Block, blocks: int) -> bool:
@@ -642,13 +747,41 @@ def _at_least(root: Block, blocks: int) -> bool:
     return False
 
 
+def _head_text(design: Design) -> str:
+    """The design's text above its top block, by tomli-w; notes stay multi-line unless they hold
+    a carriage return, which a TOML reader would turn into a plain newline inside one."""
+    head = head_toml(design)
+    return tomli_w.dumps(head, multiline_strings=not _has_carriage_return(head))
+
+
+def design_chunks(design: Design, folder: Path | None = None) -> Iterator[str]:
+    """A large design's TOML text in pieces, each block written as text as the walk reaches it:
+    the head, then the top block's table, then each child's `[[...]]` table after its parent's,
+    so that every header refers to the last table of its path, as TOML reads it."""
+    yield _head_text(design)
+    lines: list[str] = []
+    stack: list[tuple[Block, str, bool]] = [(design.root, toml_text.key(design.root.kind), False)]
+    while stack:
+        block, header, array = stack.pop()
+        toml_text.table(lines, header, block_own_toml(block, folder), array)
+        if block.use is None and block.blocks:
+            below = [
+                (kid, f"{header}.{plural(kind)}", True)
+                for kind, kids in children_by_kind(block)
+                for kid in kids
+            ]
+            stack.extend(reversed(below))
+        if len(lines) >= CHUNK_LINES:
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)
+
+
 def dumps_design(design: Design, folder: Path | None = None) -> str:
-    """The design as TOML text; notes stay multi-line unless they hold a carriage return, which a
-    TOML reader would turn into a plain newline inside a multi-line string."""
-    data = design_to_toml(design, folder)
+    """The design as TOML text (design_chunks' text for a large design)."""
     if _at_least(design.root, FAST_WRITE_BLOCKS):
-        text: str = rtoml.dumps(data, pretty=True)
-        return text
+        return "".join(design_chunks(design, folder))
+    data = design_to_toml(design, folder)
     return tomli_w.dumps(data, multiline_strings=not _has_carriage_return(data))
 
 
@@ -673,6 +806,11 @@ def format_of(text: str) -> int | None:
     return None
 
 
+def _keeps_layout(original: str | None) -> bool:
+    """Whether saving applies the design's changes onto the text of the file it replaces."""
+    return original is not None and len(original.encode("utf-8")) <= KEEP_LAYOUT_MAX_BYTES
+
+
 def design_text(
     design: Design,
     original: str | None = None,
@@ -685,8 +823,9 @@ def design_text(
     layout, or text the changes cannot be placed in) the text is written afresh. `resolve_use`
     finds the designs the original reuses."""
     fresh = dumps_design(design, folder)
-    if original is None or len(original.encode("utf-8")) > KEEP_LAYOUT_MAX_BYTES:
+    if not _keeps_layout(original):
         return fresh
+    assert original is not None
     if format_of(original) != FORMAT_VERSION:
         return fresh  # an older format is rewritten as the current one
     try:
@@ -781,6 +920,8 @@ def save_design(
     """Write the design atomically (see `files.write_text`) and return the file written.
     `original`, the text of the file being replaced, keeps its comments and layout (design_text);
     reused designs are written relative to the folder of the file actually written (a symbolic
-    link's target)."""
+    link's target). A large design is written as it is made (design_chunks), never held whole."""
     folder = Path(os.path.realpath(path)).parent
+    if not _keeps_layout(original) and _at_least(design.root, FAST_WRITE_BLOCKS):
+        return files.write_chunks(path, design_chunks(design, folder))
     return files.write_text(path, design_text(design, original, resolve_use, folder))

@@ -444,9 +444,17 @@ def check_subtree(design: Design, path: NodePath, catalog: Catalog, parts: dict[
     hints = TreeHints.of(catalog, parts)
     start = node_at(design, path)
     stack: list[tuple[NodePath, Node, tuple[bool, bool]]] = [(path, start, context_above(design, path))]
+    # A part entry's problems depend only on it and on whether it is in a domain; layouts repeat
+    # the same entries in many cabinets, and most have none.
+    sound: set[tuple[PartCount, bool]] = set()
     while stack:
         here, node, (in_domain, under_scaleout) = stack.pop()
-        problems.extend(check_node(design, here, node, catalog, parts, in_domain, under_scaleout, hints))
+        if isinstance(node, PartCount) and (node, in_domain) in sound:
+            continue
+        found = check_node(design, here, node, catalog, parts, in_domain, under_scaleout, hints)
+        if isinstance(node, PartCount) and not found:
+            sound.add((node, in_domain))
+        problems.extend(found)
         if isinstance(node, Block):
             below = (in_domain or node.scaleup, under_scaleout or node.scaleout_fabric is not None)
             kids = children(node)
