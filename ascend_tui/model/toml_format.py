@@ -17,13 +17,9 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import tomli_w
-import tomlkit
-from tomlkit.container import Container
-from tomlkit.exceptions import TOMLKitError
-from tomlkit.items import AoT
 
 from ascend_tui.model import files, toml_text
 from ascend_tui.model.catalog import FIGURES, Catalog, load_catalog
@@ -53,6 +49,9 @@ from ascend_tui.model.metrics import BY_KEY, TARGETS
 from ascend_tui.model.problems import MAX_SHOWN, DesignError, Hints, Problem
 from ascend_tui.model.text import number, quoted
 from ascend_tui.model.validate import check_count, check_design
+
+if TYPE_CHECKING:
+    from tomlkit.items import AoT
 
 Key = tuple[str | int, ...]
 TOP_KEYS = (
@@ -828,6 +827,9 @@ def design_text(
     assert original is not None
     if format_of(original) != FORMAT_VERSION:
         return fresh  # an older format is rewritten as the current one
+    import tomlkit  # here, not at the top: only a save over a person's file needs it (start-up)
+    from tomlkit.exceptions import TOMLKitError
+
     try:
         before = design_to_toml(parse_design(original, resolve_use=resolve_use), folder)
         recorded = files.loads(original).get("catalog_version")
@@ -848,6 +850,9 @@ def design_text(
 def _apply(table: MutableMapping[str, Any], before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
     """Change `table` (a tomlkit table that reads as `before`) so that it reads as `after`,
     touching only what differs; keys `before` has only by default are left out if unchanged."""
+    from tomlkit.container import Container
+    from tomlkit.items import AoT
+
     for key in before:
         if key not in after and key in table:
             del table[key]
@@ -906,6 +911,8 @@ def _apply_tables(tables: AoT, before: list[dict[str, Any]], after: list[dict[st
 
 def _item(value: Any) -> Any:
     """A new TOML value; text with newlines stays multi-line, as a person would write it."""
+    import tomlkit
+
     if isinstance(value, str) and "\n" in value and "\r" not in value:
         return tomlkit.string(value, multiline=True)
     return tomlkit.item(value)
